@@ -1,0 +1,71 @@
+package org.p2pchat.api;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A running chat node: it listens for friends, opens a connection to a friend on the first message
+ * and reuses it, and hands what arrives to its {@link MessageListener}.
+ *
+ * <p>Created and started by {@code org.p2pchat.core.P2pChat.builder(name)}.
+ *
+ * <p><b>Threading:</b> every method is thread-safe and none blocks on the network: work that needs
+ * the network is queued for the transport's event loop and its outcome reported through the
+ * returned {@link CompletionStage}. Stages complete on a network thread, so keep dependent actions
+ * short or move them to your own executor.
+ */
+public interface Peer extends AutoCloseable {
+
+    /**
+     * Returns this peer's name, as it introduces itself to friends.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Returns the address this peer listens on, with the actual port when port 0 was asked for.
+     *
+     * @return the bound listen address
+     */
+    PeerAddress listenAddress();
+
+    /**
+     * Returns the directory this peer looks friends up in.
+     *
+     * @return the directory
+     */
+    PeerDirectory directory();
+
+    /**
+     * Sends a text message to a friend, opening a connection first if there is none.
+     *
+     * <p>Messages sent to one friend go out in the order of the calls. The stage completes when
+     * the message has been written to the connection, and fails with
+     * {@link UnknownPeerException} if the friend is not in the directory,
+     * {@link PeerUnreachableException} if no connection could be opened or it broke first,
+     * {@link MessageTooLargeException} if the text does not fit in a frame,
+     * {@link WriteQueueFullException} if the friend reads too slowly, or
+     * {@link PeerClosedException} if this peer is closed.
+     *
+     * @param friend the friend's name, as in the directory
+     * @param text the message text (may be empty)
+     * @return a stage completed when the message has been written
+     */
+    CompletionStage<Void> send(String friend, String text);
+
+    /**
+     * Returns the state of the connection to a friend.
+     *
+     * @param friend the friend's name
+     * @return the state; {@link ConnectionState#DISCONNECTED} for unknown names
+     */
+    ConnectionState connectionState(String friend);
+
+    /**
+     * Closes every connection and the listening socket, fails pending sends with
+     * {@link PeerClosedException}, and stops the callback thread it owns. Returns within the
+     * transport's close timeout; calling it again does nothing.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,55 @@
+package org.p2pchat.api;
+
+import java.util.Objects;
+
+/**
+ * One row of the user_info table: a friend's name and the address their peer listens on.
+ * An immutable value.
+ *
+ * @param name the friend's name: 1 to 64 characters, no white space, control characters or
+ *     {@code /} (it is the part before the {@code /} in {@code friend/message})
+ * @param address where the friend's peer listens
+ */
+public record PeerEntry(String name, PeerAddress address) {
+
+    /** The longest name accepted, in characters. */
+    public static final int MAX_NAME_LENGTH = 64;
+
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if the name is not a valid peer name
+     */
+    public PeerEntry {
+        validateName(name);
+        Objects.requireNonNull(address, "address");
+    }
+
+    /**
+     * Checks that a text can be a peer name.
+     *
+     * @param name the candidate
+     * @return the name, unchanged
+     * @throws IllegalArgumentException saying what a name may contain
+     */
+    public static String validateName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("expected a name of 1 to " + MAX_NAME_LENGTH
+                    + " characters, got '" + name + "'");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '/' || c == '#') {
+                throw new IllegalArgumentException("expected a name without white space, control"
+                        + " characters, '/' or '#', got '" + name + "'");
+            }
+        }
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + address;
+    }
+}

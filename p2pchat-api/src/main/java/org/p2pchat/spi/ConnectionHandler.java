@@ -1,0 +1,32 @@
+package org.p2pchat.spi;
+
+import java.nio.ByteBuffer;
+import org.p2pchat.api.ConnectionClosedException;
+
+/**
+ * Receives what happens on one connection.
+ *
+ * <p><b>Threading:</b> called only on the transport's event-loop thread, one call at a time, so an
+ * implementation needs no locking for state that only these callbacks touch. It must not block:
+ * hand slow work to another thread. If it throws, the transport logs the exception and closes the
+ * connection.
+ */
+public interface ConnectionHandler {
+
+    /**
+     * Called for each frame received, in order.
+     *
+     * @param connection the connection it arrived on
+     * @param frame the frame's payload, between position and limit; read-only and valid only
+     *     during this call (the transport reuses the memory), so copy what you keep
+     */
+    void onFrame(Connection connection, ByteBuffer frame);
+
+    /**
+     * Called exactly once when the connection closes, for whatever reason, after its last frame.
+     *
+     * @param connection the connection
+     * @param reason why it closed
+     */
+    void onClosed(Connection connection, ConnectionClosedException reason);
+}
