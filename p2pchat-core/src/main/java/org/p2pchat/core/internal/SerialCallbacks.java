@@ -1,0 +1,37 @@
+package org.p2pchat.core.internal;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Builds the executors listener callbacks run on. Stateless and thread-safe. */
+public final class SerialCallbacks {
+    private SerialCallbacks() {
+    }
+
+    /**
+     * Wraps an executor so its tasks run one at a time, in order, with exceptions logged.
+     *
+     * @param executor the executor tasks run on
+     * @return the serial executor
+     */
+    public static Executor serial(Executor executor) {
+        return new SerialExecutor(executor);
+    }
+
+    /**
+     * Returns a factory of daemon threads named after a peer, for the default callback executor.
+     *
+     * @param peerName the peer's name
+     * @return the thread factory
+     */
+    public static ThreadFactory daemonThreads(String peerName) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread t = new Thread(task, "p2pchat-" + peerName + "-callbacks"
+                    + (count.getAndIncrement() == 0 ? "" : "-" + count.get()));
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,111 @@
+package org.p2pchat.core.internal;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Properties;
+import org.p2pchat.spi.TransportOptions;
+
+/**
+ * Reads the {@code p2pchat.*} settings from a {@link Properties} (normally the system
+ * properties). The one place setting names are defined; the README lists them.
+ */
+public final class Settings {
+    /** Chooses the transport provider by name. */
+    public static final String TRANSPORT = "p2pchat.transport";
+    /** {@link TransportOptions#maxFrameBytes()}. */
+    public static final String MAX_FRAME_BYTES = "p2pchat.maxFrameBytes";
+    /** {@link TransportOptions#writeQueueLimitBytes()}. */
+    public static final String WRITE_QUEUE_LIMIT_BYTES = "p2pchat.writeQueueLimitBytes";
+    /** {@link TransportOptions#idleTimeout()}. */
+    public static final String IDLE_TIMEOUT = "p2pchat.idleTimeout";
+    /** {@link TransportOptions#maxConnections()}. */
+    public static final String MAX_CONNECTIONS = "p2pchat.maxConnections";
+    /** {@link TransportOptions#connectTimeout()}. */
+    public static final String CONNECT_TIMEOUT = "p2pchat.connectTimeout";
+    /** {@link TransportOptions#closeTimeout()}. */
+    public static final String CLOSE_TIMEOUT = "p2pchat.closeTimeout";
+
+    private Settings() {
+    }
+
+    /**
+     * Returns transport options with every {@code p2pchat.*} property applied over the defaults.
+     *
+     * @param props the properties
+     * @return a builder holding the result, for explicit settings to override
+     * @throws IllegalArgumentException naming the property whose value cannot be read
+     */
+    public static TransportOptions.Builder transportOptions(Properties props) {
+        TransportOptions.Builder b = TransportOptions.builder();
+        String v;
+        if ((v = props.getProperty(MAX_FRAME_BYTES)) != null) {
+            b.maxFrameBytes((int) number(MAX_FRAME_BYTES, v, Integer.MAX_VALUE));
+        }
+        if ((v = props.getProperty(WRITE_QUEUE_LIMIT_BYTES)) != null) {
+            b.writeQueueLimitBytes(number(WRITE_QUEUE_LIMIT_BYTES, v, Long.MAX_VALUE));
+        }
+        if ((v = props.getProperty(IDLE_TIMEOUT)) != null) {
+            b.idleTimeout(duration(IDLE_TIMEOUT, v));
+        }
+        if ((v = props.getProperty(MAX_CONNECTIONS)) != null) {
+            b.maxConnections((int) number(MAX_CONNECTIONS, v, Integer.MAX_VALUE));
+        }
+        if ((v = props.getProperty(CONNECT_TIMEOUT)) != null) {
+            b.connectTimeout(duration(CONNECT_TIMEOUT, v));
+        }
+        if ((v = props.getProperty(CLOSE_TIMEOUT)) != null) {
+            b.closeTimeout(duration(CLOSE_TIMEOUT, v));
+        }
+        return b;
+    }
+
+    static long number(String key, String value, long max) {
+        try {
+            long n = Long.parseLong(value.strip());
+            if (n < 0 || n > max) {
+                throw new IllegalArgumentException(key + ": expected a number from 0 to " + max
+                        + ", got '" + value + "'");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": expected a whole number, got '" + value
+                    + "'", e);
+        }
+    }
+
+    /**
+     * Parses a duration: ISO-8601 ({@code PT5M}) or a number with a unit ({@code 250ms},
+     * {@code 30s}, {@code 5m}, {@code 1h}); {@code 0} means zero.
+     */
+    static Duration duration(String key, String value) {
+        String s = value.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (s.startsWith("pt") || s.startsWith("p")) {
+                return Duration.parse(s.toUpperCase(Locale.ROOT));
+            }
+            if (s.equals("0")) {
+                return Duration.ZERO;
+            }
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            }
+            long n = Long.parseLong(s.substring(0, s.length() - 1));
+            switch (s.charAt(s.length() - 1)) {
+                case 's':
+                    return Duration.ofSeconds(n);
+                case 'm':
+                    return Duration.ofMinutes(n);
+                case 'h':
+                    return Duration.ofHours(n);
+                default:
+                    break;
+            }
+        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException(key + ": expected a duration such as 30s, 250ms, 5m"
+                    + " or PT5M, got '" + value + "'", e);
+        }
+        throw new IllegalArgumentException(key + ": expected a duration such as 30s, 250ms, 5m"
+                + " or PT5M, got '" + value + "'");
+    }
+}

@@ -1,0 +1,104 @@
+package org.p2pchat.core.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.p2pchat.api.PeerAddress;
+import org.p2pchat.api.PeerEntry;
+import org.p2pchat.api.ProtocolException;
+
+/**
+ * Encodes and decodes the payloads of p2pchat frames (PROTOCOL.md). The first byte of every frame
+ * is its type; new types get new numbers, so older peers reject what they cannot read instead of
+ * misreading it. Stateless and thread-safe.
+ */
+public final class WireCodec {
+    /** The protocol version a HELLO announces. */
+    public static final int VERSION = 1;
+    /** Introduces the connecting peer: version, name, listen address. */
+    public static final byte HELLO = 1;
+    /** A direct text message: the rest of the frame is UTF-8 text. */
+    public static final byte TEXT = 2;
+
+    private static final int MAX_FIELD_BYTES = 255;
+
+    private WireCodec() {
+    }
+
+    /** What a HELLO frame says. */
+    record Hello(String name, PeerAddress listenAddress) {
+    }
+
+    /**
+     * Encodes a HELLO frame.
+     *
+     * @param name the sender's name
+     * @param listenAddress where the sender listens
+     * @return the frame payload, ready to write
+     */
+    public static ByteBuffer hello(String name, PeerAddress listenAddress) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        byte[] a = listenAddress.toString().getBytes(StandardCharsets.UTF_8);
+        if (n.length > MAX_FIELD_BYTES || a.length > MAX_FIELD_BYTES) {
+            throw new IllegalArgumentException("name and address must each fit in 255 bytes");
+        }
+        ByteBuffer b = ByteBuffer.allocate(4 + n.length + a.length);
+        b.put(HELLO).put((byte) VERSION).put((byte) n.length).put(n).put((byte) a.length).put(a);
+        return b.flip();
+    }
+
+    /**
+     * Reads the type byte of a frame, advancing past it.
+     *
+     * @param frame the frame payload
+     * @return the type
+     * @throws ProtocolException if the frame is empty
+     */
+    public static byte type(ByteBuffer frame) {
+        if (!frame.hasRemaining()) {
+            throw new ProtocolException("empty frame: expected a type byte");
+        }
+        return frame.get();
+    }
+
+    /**
+     * Reads the body of a HELLO frame (after its type byte).
+     *
+     * @param frame the frame, positioned after the type byte
+     * @return what it says
+     * @throws ProtocolException if it is malformed, of another version, or names an invalid peer
+     */
+    static Hello readHello(ByteBuffer frame) {
+        if (frame.remaining() < 1) {
+            throw new ProtocolException("HELLO without a version");
+        }
+        int version = frame.get() & 0xff;
+        if (version != VERSION) {
+            throw new ProtocolException("HELLO of protocol version " + version + "; this peer speaks "
+                    + VERSION);
+        }
+        String name = readField(frame, "name");
+        String address = readField(frame, "listen address");
+        if (frame.hasRemaining()) {
+            throw new ProtocolException("HELLO has " + frame.remaining() + " trailing bytes");
+        }
+        try {
+            return new Hello(PeerEntry.validateName(name), PeerAddress.parse(address));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("HELLO with an invalid field: " + e.getMessage(), e);
+        }
+    }
+
+    private static String readField(ByteBuffer frame, String what) {
+        if (!frame.hasRemaining()) {
+            throw new ProtocolException("HELLO ends before its " + what);
+        }
+        int length = frame.get() & 0xff;
+        if (frame.remaining() < length) {
+            throw new ProtocolException("HELLO " + what + " of " + length + " bytes, but only "
+                    + frame.remaining() + " remain");
+        }
+        byte[] bytes = new byte[length];
+        frame.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

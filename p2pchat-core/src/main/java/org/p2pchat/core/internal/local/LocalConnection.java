@@ -1,0 +1,203 @@
+package org.p2pchat.core.internal.local;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.ConnectionClosedException.Reason;
+import org.p2pchat.api.FrameTooLargeException;
+import org.p2pchat.api.P2pChatException;
+import org.p2pchat.api.PeerAddress;
+import org.p2pchat.api.WriteQueueFullException;
+import org.p2pchat.spi.Connection;
+import org.p2pchat.spi.ConnectionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One end of an in-JVM connection. A frame written here is copied and handed to the other end's
+ * event loop, so frames from one writer thread arrive in order; a close is handed over after the
+ * frames written before it, so nothing written before {@link #close()} is lost. The bytes handed
+ * over and not yet read count against the write queue limit. Thread-safe.
+ */
+final class LocalConnection implements Connection {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalConnection.class);
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+    private static final int CLOSED = 2;
+
+    /** A handler for connections whose acceptor failed: they close at once. */
+    static final ConnectionHandler IGNORING = new ConnectionHandler() {
+        @Override
+        public void onFrame(Connection connection, ByteBuffer frame) {
+        }
+
+        @Override
+        public void onClosed(Connection connection, ConnectionClosedException reason) {
+        }
+    };
+
+    private final long id = IDS.incrementAndGet();
+    private final LocalTransport transport;
+    private final PeerAddress local;
+    private final PeerAddress remote;
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicInteger state = new AtomicInteger(OPEN);
+    private volatile ConnectionHandler handler;
+    private volatile LocalConnection peer;
+    private volatile long lastActivity;
+    private volatile ConnectionClosedException closeReason;
+
+    LocalConnection(LocalTransport transport, PeerAddress local, PeerAddress remote,
+            ConnectionHandler handler) {
+        this.transport = transport;
+        this.local = local;
+        this.remote = remote;
+        this.handler = handler;
+        this.lastActivity = transport.options().ticker().nanoTime();
+    }
+
+    static void pair(LocalConnection a, LocalConnection b) {
+        a.peer = b;
+        b.peer = a;
+    }
+
+    void handler(ConnectionHandler h) {
+        this.handler = h;
+    }
+
+    LocalTransport transport() {
+        return transport;
+    }
+
+    long lastActivity() {
+        return lastActivity;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public PeerAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public PeerAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state.get() == OPEN;
+    }
+
+    @Override
+    public void write(ByteBuffer frame) {
+        if (state.get() != OPEN) {
+            ConnectionClosedException reason = closeReason;
+            throw reason != null ? reason : new ConnectionClosedException(Reason.LOCAL_CLOSE,
+                    "connection " + id + " to " + remote + " is closing");
+        }
+        int length = frame.remaining();
+        int max = transport.options().maxFrameBytes();
+        if (length > max) {
+            throw new FrameTooLargeException("frame of " + length + " bytes exceeds the maximum of "
+                    + max + " (p2pchat.maxFrameBytes)");
+        }
+        long limit = transport.options().writeQueueLimitBytes();
+        if (queuedBytes.addAndGet(length) > limit) {
+            queuedBytes.addAndGet(-length);
+            throw new WriteQueueFullException("write queue of connection " + id + " to " + remote
+                    + " would exceed its limit of " + limit + " bytes (p2pchat.writeQueueLimitBytes)");
+        }
+        byte[] copy = new byte[length];
+        frame.get(copy);
+        lastActivity = transport.options().ticker().nanoTime();
+        LocalConnection to = peer;
+        to.transport.runOnLoop(() -> to.receive(copy, this));
+    }
+
+    @Override
+    public CompletionStage<Void> send(ByteBuffer frame) {
+        try {
+            write(frame);
+            return CompletableFuture.completedFuture(null);
+        } catch (P2pChatException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Runs on this end's loop. */
+    private void receive(byte[] frame, LocalConnection from) {
+        from.queuedBytes.addAndGet(-frame.length);
+        if (state.get() == CLOSED) {
+            return;
+        }
+        int max = transport.options().maxFrameBytes();
+        if (frame.length > max) {
+            LOG.warn("{}: closing connection {} from {}: frame of {} bytes exceeds the maximum of {}",
+                    transport.options().name(), id, remote, frame.length, max);
+            closeNow(new ConnectionClosedException(Reason.FRAME_TOO_LARGE, "received a frame of "
+                    + frame.length + " bytes; the maximum is " + max));
+            return;
+        }
+        lastActivity = transport.options().ticker().nanoTime();
+        try {
+            handler.onFrame(this, ByteBuffer.wrap(frame).asReadOnlyBuffer());
+        } catch (RuntimeException e) {
+            LOG.error("{}: handler of connection {} threw; closing it", transport.options().name(),
+                    id, e);
+            closeNow(new ConnectionClosedException(Reason.PROTOCOL_ERROR, "handler failed: " + e, e));
+        }
+    }
+
+    @Override
+    public void close() {
+        closeLater(new ConnectionClosedException(Reason.LOCAL_CLOSE,
+                "connection " + id + " to " + remote + " closed"));
+    }
+
+    @Override
+    public void abort(ConnectionClosedException reason) {
+        closeLater(reason);
+    }
+
+    private void closeLater(ConnectionClosedException reason) {
+        if (state.compareAndSet(OPEN, CLOSING)) {
+            closeReason = reason;
+            transport.runOnLoop(() -> closeNow(reason));
+        }
+    }
+
+    /** Runs on this end's loop: reports the close once and tells the other end. */
+    void closeNow(ConnectionClosedException reason) {
+        if (state.getAndSet(CLOSED) == CLOSED) {
+            return;
+        }
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+        transport.forget(this);
+        try {
+            handler.onClosed(this, reason);
+        } catch (RuntimeException e) {
+            LOG.error("{}: handler of connection {} threw on close", transport.options().name(), id, e);
+        }
+        LocalConnection other = peer;
+        if (other != null) {
+            other.transport.runOnLoop(() -> other.closeNow(new ConnectionClosedException(
+                    Reason.REMOTE_CLOSE, "connection " + other.id + " closed by " + local)));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalConnection[" + id + " " + local + " -> " + remote + "]";
+    }
+}

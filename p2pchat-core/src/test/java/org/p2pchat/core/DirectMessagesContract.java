@@ -1,0 +1,327 @@
+package org.p2pchat.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.p2pchat.api.ChatMessage;
+import org.p2pchat.api.ConnectionClosedException.Reason;
+import org.p2pchat.api.ConnectionState;
+import org.p2pchat.api.MessageListener;
+import org.p2pchat.api.MessageTooLargeException;
+import org.p2pchat.api.Peer;
+import org.p2pchat.api.PeerAddress;
+import org.p2pchat.api.PeerClosedException;
+import org.p2pchat.api.PeerUnreachableException;
+import org.p2pchat.api.UnknownPeerException;
+import org.p2pchat.core.internal.ChatNode;
+import org.p2pchat.spi.Connection;
+import org.p2pchat.spi.Transport;
+import org.p2pchat.spi.TransportOptions;
+import org.p2pchat.testkit.Await;
+import org.p2pchat.testkit.ManualTicker;
+import org.p2pchat.testkit.RecordingHandler;
+
+/** Direct messages between peers, run once per transport by its subclasses. */
+abstract class DirectMessagesContract {
+    protected final MutableDirectory directory = new MutableDirectory();
+    protected final ManualTicker ticker = new ManualTicker();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    /** The transport's provider name. */
+    protected abstract String transportName();
+
+    /** An address nothing listens on. */
+    protected abstract PeerAddress deadAddress() throws Exception;
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    protected Peer peer(String name, MessageListener listener) {
+        return peer(name, listener, b -> b);
+    }
+
+    protected Peer peer(String name, MessageListener listener, UnaryOperator<PeerBuilder> tweak) {
+        Peer p = tweak.apply(P2pChat.builder(name).transport(transportName())
+                .listenOn(PeerAddress.loopback(0)).directory(directory).listener(listener)
+                .ticker(ticker)).start();
+        toClose.add(p);
+        directory.put(name, p.listenAddress());
+        return p;
+    }
+
+    private static void await(CompletionStage<Void> sent) {
+        Await.result(sent);
+    }
+
+    @Test
+    void twoPeersExchangeMessagesBothWays() {
+        Inbox aliceInbox = new Inbox();
+        Inbox bobInbox = new Inbox();
+        Peer alice = peer("alice", aliceInbox);
+        Peer bob = peer("bob", bobInbox);
+
+        await(alice.send("bob", "hi bob"));
+        ChatMessage got = bobInbox.next();
+        assertEquals("alice", got.from());
+        assertEquals("hi bob", got.text());
+        await(bob.send("alice", "hi alice, ünïcödé ✓ and 😀"));
+        assertEquals("hi alice, ünïcödé ✓ and 😀", aliceInbox.next().text());
+        await(alice.send("bob", ""));
+        assertEquals("", bobInbox.next().text());
+    }
+
+    @Test
+    void fivePeersExchangeMessagesEveryOneWithEveryOtherInOrder() {
+        String[] names = {"alice", "bob", "carol", "dave", "eve"};
+        Map<String, Inbox> inboxes = new HashMap<>();
+        Map<String, Peer> peers = new HashMap<>();
+        for (String n : names) {
+            inboxes.put(n, new Inbox());
+            peers.put(n, peer(n, inboxes.get(n)));
+        }
+        // Introductions one pair at a time: when two friends both open a connection at the
+        // same instant, each keeps its own (see README, Guarantees).
+        for (int i = 0; i < names.length; i++) {
+            for (int j = i + 1; j < names.length; j++) {
+                await(peers.get(names[i]).send(names[j], "hello"));
+                assertEquals("hello", inboxes.get(names[j]).next().text());
+            }
+        }
+        int perPair = 50;
+        List<CompletionStage<Void>> sends = new ArrayList<>();
+        for (int i = 0; i < perPair; i++) {
+            for (String from : names) {
+                for (String to : names) {
+                    if (!from.equals(to)) {
+                        sends.add(peers.get(from).send(to, from + ">" + to + "#" + i));
+                    }
+                }
+            }
+        }
+        sends.forEach(DirectMessagesContract::await);
+        for (String to : names) {
+            Map<String, Integer> nextFrom = new HashMap<>();
+            for (int k = 0; k < perPair * (names.length - 1); k++) {
+                ChatMessage m = inboxes.get(to).next();
+                int expected = nextFrom.merge(m.from(), 1, Integer::sum) - 1;
+                assertEquals(m.from() + ">" + to + "#" + expected, m.text());
+            }
+            for (String from : names) {
+                if (!from.equals(to)) {
+                    assertEquals(1, ((ChatNode) peers.get(from)).openConnections(to),
+                            from + " keeps one connection to " + to);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aConnectionIsOpenedOnTheFirstMessageAndReusedByBothFriends() {
+        Inbox aliceInbox = new Inbox();
+        Inbox bobInbox = new Inbox();
+        ChatNode alice = (ChatNode) peer("alice", aliceInbox);
+        ChatNode bob = (ChatNode) peer("bob", bobInbox);
+        assertEquals(ConnectionState.DISCONNECTED, alice.connectionState("bob"));
+        assertEquals(0, alice.openConnections("bob"));
+
+        for (int i = 0; i < 100; i++) {
+            alice.send("bob", "ping " + i);
+        }
+        for (int i = 0; i < 100; i++) {
+            assertEquals("ping " + i, bobInbox.next().text());
+        }
+        for (int i = 0; i < 100; i++) {
+            bob.send("alice", "pong " + i);
+        }
+        for (int i = 0; i < 100; i++) {
+            assertEquals("pong " + i, aliceInbox.next().text());
+        }
+        assertEquals(ConnectionState.CONNECTED, alice.connectionState("bob"));
+        assertEquals(ConnectionState.CONNECTED, bob.connectionState("alice"));
+        assertEquals(1, alice.openConnections("bob"), "one connection, not one per message");
+        assertEquals(1, bob.openConnections("alice"), "bob answers on alice's connection");
+    }
+
+    @Test
+    void afterAnIdleCloseTheNextMessageOpensANewConnection() {
+        Inbox bobInbox = new Inbox();
+        ChatNode alice = (ChatNode) peer("alice", m -> { },
+                b -> b.idleTimeout(Duration.ofMinutes(1)));
+        peer("bob", bobInbox, b -> b.idleTimeout(Duration.ZERO));
+        await(alice.send("bob", "before"));
+        assertEquals("before", bobInbox.next().text());
+        assertEquals(ConnectionState.CONNECTED, alice.connectionState("bob"));
+
+        ticker.advance(Duration.ofMinutes(2));
+        Await.until("alice's idle connection to bob closes",
+                () -> alice.connectionState("bob") == ConnectionState.DISCONNECTED);
+
+        await(alice.send("bob", "after"));
+        assertEquals("after", bobInbox.next().text());
+        assertEquals(ConnectionState.CONNECTED, alice.connectionState("bob"));
+        assertEquals(1, alice.openConnections("bob"));
+    }
+
+    @Test
+    void sendingToANameNotInTheDirectoryFailsWithUnknownPeer() {
+        Peer alice = peer("alice", m -> { });
+        Throwable e = Await.failure(alice.send("mallory", "hi"));
+        assertInstanceOf(UnknownPeerException.class, e);
+        assertEquals("mallory", ((UnknownPeerException) e).peerName());
+    }
+
+    @Test
+    void sendingToAnOfflineFriendFailsWithPeerUnreachable() throws Exception {
+        Peer alice = peer("alice", m -> { });
+        directory.put("bob", deadAddress());
+        Throwable e = Await.failure(alice.send("bob", "are you there?"));
+        assertInstanceOf(PeerUnreachableException.class, e);
+        assertTrue(e.getMessage().startsWith("cannot reach bob at "), e.getMessage());
+        assertEquals(ConnectionState.DISCONNECTED, alice.connectionState("bob"));
+        Throwable again = Await.failure(alice.send("bob", "still?"));
+        assertInstanceOf(PeerUnreachableException.class, again, "each send retries the connect");
+    }
+
+    @Test
+    void aMessageTooLargeForAFrameIsRefusedBeforeSending() {
+        Inbox bobInbox = new Inbox();
+        Peer alice = peer("alice", m -> { }, b -> b.maxFrameBytes(100));
+        peer("bob", bobInbox);
+        assertInstanceOf(MessageTooLargeException.class,
+                Await.failure(alice.send("bob", "x".repeat(100))));
+        assertInstanceOf(MessageTooLargeException.class,
+                Await.failure(alice.send("bob", "é".repeat(50))));
+        await(alice.send("bob", "x".repeat(99)));
+        assertEquals(99, bobInbox.next().text().length());
+    }
+
+    @Test
+    void aListenerThatThrowsKeepsReceiving() {
+        Inbox inbox = new Inbox();
+        Peer alice = peer("alice", m -> { });
+        peer("bob", m -> {
+            inbox.onMessage(m);
+            throw new IllegalStateException("listener bug");
+        });
+        await(alice.send("bob", "one"));
+        await(alice.send("bob", "two"));
+        assertEquals("one", inbox.next().text());
+        assertEquals("two", inbox.next().text());
+    }
+
+    @Test
+    void callbacksOnAPoolRunOneAtATimeInArrivalOrder() {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        toClose.add(pool::shutdownNow);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        Inbox inbox = new Inbox();
+        Peer alice = peer("alice", m -> { });
+        peer("bob", m -> {
+            if (running.incrementAndGet() > 1) {
+                overlaps.incrementAndGet();
+            }
+            inbox.onMessage(m);
+            running.decrementAndGet();
+        }, b -> b.callbackExecutor(pool));
+        for (int i = 0; i < 2000; i++) {
+            alice.send("bob", Integer.toString(i));
+        }
+        for (int i = 0; i < 2000; i++) {
+            assertEquals(Integer.toString(i), inbox.next().text());
+        }
+        assertEquals(0, overlaps.get());
+    }
+
+    @Test
+    void concurrentSendersDuringTheFirstConnectKeepTheirOwnOrder() throws Exception {
+        Inbox bobInbox = new Inbox();
+        Peer alice = peer("alice", m -> { });
+        peer("bob", bobInbox);
+        int threads = 4;
+        int each = 500;
+        List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String tag = "t" + t;
+            senders.add(new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    alice.send("bob", tag + ":" + i);
+                }
+            }));
+        }
+        senders.forEach(Thread::start);
+        for (Thread t : senders) {
+            t.join(Await.DEFAULT.toMillis());
+        }
+        Map<String, Integer> next = new HashMap<>();
+        for (int k = 0; k < threads * each; k++) {
+            String[] parts = bobInbox.next().text().split(":");
+            int expected = next.merge(parts[0], 1, Integer::sum) - 1;
+            assertEquals(expected, Integer.parseInt(parts[1]), "order of sender " + parts[0]);
+        }
+    }
+
+    @Test
+    void aFriendNotInTheDirectoryCanBeAnsweredWhileItsConnectionIsOpen() {
+        Inbox aliceInbox = new Inbox();
+        Peer alice = peer("alice", aliceInbox);
+        MutableDirectory bobsTable = new MutableDirectory().put("alice", alice.listenAddress());
+        Inbox bobInbox = new Inbox();
+        Peer bob = P2pChat.builder("bob").transport(transportName()).listenOn(PeerAddress.loopback(0))
+                .directory(bobsTable).listener(bobInbox).start();
+        toClose.add(bob);
+        // carol is in nobody's table but her own.
+        MutableDirectory carolsTable = new MutableDirectory().put("bob", bob.listenAddress());
+        Inbox carolInbox = new Inbox();
+        Peer carol = P2pChat.builder("carol").transport(transportName())
+                .listenOn(PeerAddress.loopback(0)).directory(carolsTable).listener(carolInbox)
+                .start();
+        toClose.add(carol);
+        await(carol.send("bob", "you don't know me"));
+        assertEquals("carol", bobInbox.next().from());
+        assertEquals(ConnectionState.CONNECTED, bob.connectionState("carol"));
+        await(bob.send("carol", "now I do"));
+        assertEquals("now I do", carolInbox.next().text());
+        assertInstanceOf(UnknownPeerException.class, Await.failure(alice.send("carol", "who?")));
+    }
+
+    @Test
+    void aConnectionThatDoesNotIntroduceItselfFirstIsClosed() {
+        Inbox bobInbox = new Inbox();
+        Peer bob = peer("bob", bobInbox);
+        Transport raw = org.p2pchat.core.internal.TransportSelector.discover(transportName())
+                .create(TransportOptions.builder().name("raw").build());
+        toClose.add(raw);
+        RecordingHandler handler = RecordingHandler.recording();
+        Connection c = Await.result(raw.connect(bob.listenAddress(), handler));
+        c.write(ByteBuffer.wrap(new byte[] {2, 'h', 'i'}));
+        assertEquals(Reason.REMOTE_CLOSE, handler.awaitClose());
+        assertTrue(bobInbox.messages.isEmpty());
+    }
+
+    @Test
+    void afterCloseSendsFailAndCloseCanBeCalledAgain() {
+        Peer alice = peer("alice", m -> { });
+        alice.close();
+        assertInstanceOf(PeerClosedException.class, Await.failure(alice.send("alice", "x")));
+        alice.close();
+    }
+}
