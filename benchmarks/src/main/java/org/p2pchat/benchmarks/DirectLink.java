@@ -1,0 +1,47 @@
+package org.p2pchat.benchmarks;
+
+/**
+ * Two endpoints, A and B, connected over one transport, that the benchmark drives from A's
+ * side. Created for one of two patterns: B counts what it receives (one-way throughput) or B
+ * echoes each message back to A (round trip). Used by one benchmark thread at a time.
+ */
+interface DirectLink extends AutoCloseable {
+
+    /** The name of the baseline: plain SocketChannels, no library. */
+    String RAW = "raw";
+
+    /**
+     * Sends messages from A to B and returns once B has received all of them. Respects
+     * backpressure: never more than a bounded window of messages is outstanding.
+     *
+     * @param messages how many to send
+     * @throws IllegalStateException if the link is in echo mode, or B stops receiving
+     */
+    void sendAll(int messages);
+
+    /**
+     * Sends one message from A to B and returns once B's echo of it has reached A.
+     *
+     * @throws IllegalStateException if the link is not in echo mode, or the echo never comes
+     */
+    void roundTrip();
+
+    /** Closes both endpoints and stops every thread the link started. */
+    @Override
+    void close();
+
+    /**
+     * Opens a link, connected and warmed by one message, so the first measured call does not
+     * pay for the connection.
+     *
+     * @param transport {@value #RAW}, or a p2pchat transport provider name ({@code nio},
+     *     {@code local})
+     * @param payloadBytes the size of each message's text, in bytes of ASCII
+     * @param echo true for round trips (B echoes), false for one-way sends (B counts)
+     * @return the open link; close it
+     */
+    static DirectLink open(String transport, int payloadBytes, boolean echo) {
+        String text = Payloads.asciiText(payloadBytes);
+        return RAW.equals(transport) ? RawLink.open(text, echo) : PeerLink.open(transport, text, echo);
+    }
+}

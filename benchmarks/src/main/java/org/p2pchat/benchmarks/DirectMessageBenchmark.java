@@ -1,0 +1,108 @@
+package org.p2pchat.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+/**
+ * Direct messages between two peers, A and B, on one machine (127.0.0.1 only).
+ *
+ * <p>How to run (from the repository root):
+ * <pre>
+ *   mvn -q install -DskipTests           # builds benchmarks/target/benchmarks.jar
+ *   benchmarks/run.sh                    # full suite -&gt; benchmarks/target/jmh-result.json
+ *   benchmarks/run.sh quick              # short sanity run
+ *   GC=1 benchmarks/run.sh               # adds -prof gc (bytes allocated per message)
+ *   PIN=1 benchmarks/run.sh              # whole JVM on one CPU (taskset -c 0)
+ *   python3 benchmarks/summarize.py      # Markdown table, p2pchat as ratios to raw
+ *
+ *   # one case by hand, with any JMH option:
+ *   java -jar benchmarks/target/benchmarks.jar 'DirectMessageBenchmark.oneWay' \
+ *       -p transport=nio -p payload=64 -prof gc
+ * </pre>
+ *
+ * <p>What is measured, for each {@code payload} (ASCII text of that many bytes) and
+ * {@code transport}:
+ * <ul>
+ * <li>{@link #oneWay}: messages per second from A to B. Each call sends {@value #BATCH} messages
+ *     and returns when B has received them all; p2pchat senders keep at most
+ *     {@value PeerLink#MAX_WINDOW} messages outstanding (fewer for large payloads) and back off
+ *     on {@code WriteQueueFullException}, as an application would.
+ * <li>{@link #roundTrip}: one message A to B, B echoes it, A waits for the echo.
+ * </ul>
+ * Transports: {@code raw} is the baseline, two plain SocketChannels with the same 4-byte length
+ * framing and no library (the machine's limit); {@code nio} and {@code local} are p2pchat peers
+ * over the NIO and the in-JVM transport. Always read p2pchat figures as ratios to {@code raw}
+ * from the same run. With {@code -prof gc}, {@code gc.alloc.rate.norm} counts the allocation of
+ * every thread in the fork (both peers), per message for {@code oneWay} and per round trip (two
+ * messages) for {@code roundTrip}.
+ */
+@State(Scope.Benchmark)
+@Fork(1)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class DirectMessageBenchmark {
+    /** Messages sent per {@link #oneWay} call. */
+    public static final int BATCH = 65_536;
+
+    /** {@code raw} (the baseline), or the p2pchat transport provider name. */
+    @Param({"raw", "nio", "local"})
+    public String transport;
+
+    /** The size of each message's text, in bytes. */
+    @Param({"64", "1024"})
+    public int payload;
+
+    private DirectLink link;
+
+    /**
+     * Connects A and B for the benchmark about to run: B counts for one-way, echoes for round
+     * trips.
+     *
+     * @param params which benchmark runs
+     */
+    @Setup(Level.Trial)
+    public void open(BenchmarkParams params) {
+        boolean echo = params.getBenchmark().endsWith(".roundTrip");
+        link = DirectLink.open(transport, payload, echo);
+    }
+
+    /** Closes peers, sockets and threads, so the fork exits cleanly. */
+    @TearDown(Level.Trial)
+    public void close() {
+        if (link != null) {
+            link.close();
+            link = null;
+        }
+    }
+
+    /** One-way throughput: {@value #BATCH} messages from A, returns once B has them all. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @OperationsPerInvocation(BATCH)
+    public void oneWay() {
+        link.sendAll(BATCH);
+    }
+
+    /** Round-trip latency: one message from A to B and B's echo back to A. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public void roundTrip() {
+        link.roundTrip();
+    }
+}

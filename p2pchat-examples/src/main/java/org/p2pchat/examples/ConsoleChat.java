@@ -1,0 +1,231 @@
+package org.p2pchat.examples;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.p2pchat.api.ListenFailedException;
+import org.p2pchat.api.P2pChatException;
+import org.p2pchat.api.Peer;
+import org.p2pchat.api.PeerAddress;
+import org.p2pchat.api.PeerEntry;
+import org.p2pchat.core.P2pChat;
+import org.p2pchat.core.PeerBuilder;
+import org.p2pchat.examples.console.ChatConsole;
+import org.p2pchat.examples.console.JLineChatConsole;
+import org.p2pchat.examples.console.PlainChatConsole;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The console chat of the seed design, as a command line program:
+ * {@code java -jar p2pchat-chat.jar alice [--user-info FILE] [--listen host:port]
+ * [--idle-timeout 5m]}.
+ *
+ * <p>Its job is the process around a {@link ChatSession}: parse the arguments, load the user_info
+ * table, start the {@link Peer}, choose a terminal or plain console, and turn start-up failures
+ * into one line on stderr and exit code {@value #EXIT_BAD_START}.
+ *
+ * <p><b>Threading:</b> {@link #run} runs on the caller's thread until the user leaves; it may be
+ * called from several threads at once (tests run three chats in one JVM), as each call has its own
+ * peer, console and threads.
+ */
+@Command(name = "p2pchat-chat", sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Chat with the friends in a user_info table: type friend/message.",
+            "Without --user-info, a bundled table lists alice, bob, carol, dave and eve on"
+                + " 127.0.0.1:7001-7005."})
+public final class ConsoleChat implements Callable<Integer> {
+    /** The exit code after the user leaves with {@code :q}, {@code /quit} or end of input. */
+    public static final int EXIT_OK = 0;
+    /** The exit code for bad arguments, an unusable user_info table, or a failed listen. */
+    public static final int EXIT_BAD_START = 2;
+
+    private static final Duration OUTPUT_STOP_TIMEOUT = Duration.ofSeconds(2);
+
+    @Parameters(index = "0", paramLabel = "NAME",
+            description = "Your name; your own line in the user_info table says where to listen.")
+    private String name;
+
+    @Option(names = "--user-info", paramLabel = "FILE",
+            description = "The user_info table: one 'name host:port' a line, # for comments.")
+    private Path userInfo;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = CliConverters.Address.class,
+            description = "Listen here instead of at your own table entry.")
+    private PeerAddress listen;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = CliConverters.Time.class,
+            description = "Close a connection unused for this long, e.g. 30s or 5m; 0 = never."
+                    + " Default: 5m.")
+    private Duration idleTimeout;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    private final InputStream in;
+    private final Charset inputCharset;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean terminalAllowed;
+
+    private ConsoleChat(InputStream in, Charset inputCharset, PrintStream out, PrintStream err,
+            boolean terminalAllowed) {
+        this.in = in;
+        this.inputCharset = inputCharset;
+        this.out = out;
+        this.err = err;
+        this.terminalAllowed = terminalAllowed;
+    }
+
+    /**
+     * Runs the chat on the process's terminal (or its stdin and stdout when they are not a
+     * terminal) and exits with its exit code.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        // Library logging below warn is noise on a console, and on a terminal it would be printed
+        // into the line being typed; -Dorg.slf4j.simpleLogger.defaultLogLevel=info brings it back.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        Charset stdin = Charset.forName(System.getProperty("native.encoding",
+                Charset.defaultCharset().name()));
+        System.exit(run(args, System.in, stdin, System.out, System.err, true));
+    }
+
+    /**
+     * Runs the chat on the given streams, line by line, without a terminal: what {@code main} does
+     * when stdin is piped, and what tests drive in-process.
+     *
+     * @param args the command line, as for {@code main}
+     * @param in input lines, UTF-8; the chat ends at their end
+     * @param out output lines
+     * @param err start-up errors and usage messages
+     * @return the exit code: {@value #EXIT_OK} after leaving, {@value #EXIT_BAD_START} if the chat
+     *     could not start
+     */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return run(args, in, StandardCharsets.UTF_8, out, err, false);
+    }
+
+    private static int run(String[] args, InputStream in, Charset inputCharset, PrintStream out,
+            PrintStream err, boolean terminalAllowed) {
+        Objects.requireNonNull(args, "args");
+        ConsoleChat chat = new ConsoleChat(Objects.requireNonNull(in, "in"), inputCharset,
+                Objects.requireNonNull(out, "out"), Objects.requireNonNull(err, "err"),
+                terminalAllowed);
+        CommandLine cli = new CommandLine(chat)
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .setParameterExceptionHandler((e, badArgs) -> {
+                    PrintWriter w = e.getCommandLine().getErr();
+                    w.println("error: " + e.getMessage());
+                    w.println("usage: " + e.getCommandLine().getCommandSpec().qualifiedName()
+                            + " NAME [--user-info FILE] [--listen HOST:PORT] [--idle-timeout"
+                            + " DURATION]; --help for more");
+                    return EXIT_BAD_START;
+                });
+        return cli.execute(args);
+    }
+
+    /**
+     * Starts the peer and runs the session; called by picocli once the options are set.
+     *
+     * @return the exit code
+     */
+    @Override
+    public Integer call() {
+        try {
+            PeerEntry.validateName(name);
+        } catch (IllegalArgumentException e) {
+            return badStart(e.getMessage());
+        }
+        UserInfoSource.Loaded table;
+        try {
+            table = UserInfoSource.load(userInfo);
+        } catch (UserInfoSource.UnusableException e) {
+            return badStart(e.getMessage());
+        }
+        PeerAddress address = listen != null ? listen
+                : table.directory().lookup(name).map(PeerEntry::address).orElse(null);
+        if (address == null) {
+            return badStart("'" + name + "' is not in " + table.description() + "; add a line '"
+                    + name + " host:port' to it, or pass --listen host:port");
+        }
+        // One thread prints everything that happens asynchronously (incoming messages and send
+        // failures), so those lines keep their order and never hold up the network thread.
+        ExecutorService output = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "p2pchat-chat-output-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        ChatConsole console = openConsole();
+        try {
+            PeerBuilder builder = P2pChat.builder(name)
+                    .directory(table.directory())
+                    .listenOn(address)
+                    .callbackExecutor(output)
+                    .listener(message -> console.println(ChatSession.incomingLine(message)));
+            if (idleTimeout != null) {
+                builder.idleTimeout(idleTimeout);
+            }
+            Peer peer;
+            try {
+                peer = builder.start();
+            } catch (ListenFailedException e) {
+                // The transport's message usually names the address already; say it once.
+                String why = String.valueOf(e.getMessage());
+                return badStart(why.contains(address.toString()) ? why
+                        : "cannot listen on " + address + ": " + why);
+            } catch (P2pChatException | IllegalArgumentException e) {
+                return badStart(e.getMessage());
+            }
+            try (peer) {
+                new ChatSession(peer, console, output).run();
+            }
+            return EXIT_OK;
+        } finally {
+            // In this order: the peer is closed, lines it already handed over are printed, and
+            // only then does the console stop printing.
+            stop(output);
+            console.close();
+        }
+    }
+
+    private ChatConsole openConsole() {
+        if (terminalAllowed && System.console() != null) {
+            ChatConsole terminal = JLineChatConsole.openSystemTerminal(name + "> ").orElse(null);
+            if (terminal != null) {
+                return terminal;
+            }
+        }
+        return new PlainChatConsole(in, inputCharset, out);
+    }
+
+    private int badStart(String problem) {
+        err.println("error: " + problem);
+        err.flush();
+        return EXIT_BAD_START;
+    }
+
+    private static void stop(ExecutorService output) {
+        output.shutdown();
+        try {
+            // Lets incoming lines already queued be printed; bounded so leaving never hangs.
+            output.awaitTermination(OUTPUT_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

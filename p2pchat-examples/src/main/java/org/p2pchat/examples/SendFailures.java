@@ -1,0 +1,116 @@
+package org.p2pchat.examples;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.p2pchat.api.ConnectFailedException;
+import org.p2pchat.api.ConnectTimeoutException;
+import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.MessageTooLargeException;
+import org.p2pchat.api.PeerAddress;
+import org.p2pchat.api.PeerClosedException;
+import org.p2pchat.api.PeerUnreachableException;
+import org.p2pchat.api.UnknownPeerException;
+import org.p2pchat.api.WriteQueueFullException;
+import org.p2pchat.examples.console.Printable;
+
+/**
+ * Turns a failed send into the one line the user sees, such as
+ * {@code ! bob is offline (connection refused at 127.0.0.1:7002)}: what happened to the message in
+ * the user's terms, not a stack trace. Stateless; any thread.
+ */
+public final class SendFailures {
+    /** Cause chains are short; the bound only guards against a cycle. */
+    private static final int MAX_CAUSES = 16;
+
+    private SendFailures() {
+    }
+
+    /**
+     * Describes why a message was not sent.
+     *
+     * @param friend who it was for
+     * @param address where the friend listens, per the directory
+     * @param failure what the send's stage failed with (wrapped or not)
+     * @return one line starting with {@code "! "}
+     */
+    public static String describe(String friend, PeerAddress address, Throwable failure) {
+        Throwable e = unwrap(failure);
+        if (e instanceof UnknownPeerException) {
+            return unknownFriend(friend);
+        }
+        if (e instanceof PeerUnreachableException || e instanceof ConnectFailedException) {
+            return "! " + friend + " is offline (" + offlineReason(e, address) + ")";
+        }
+        String notSent = "! message to " + friend + " not sent: ";
+        if (e instanceof WriteQueueFullException) {
+            return notSent + friend + " is not reading fast enough; try again shortly";
+        }
+        if (e instanceof PeerClosedException) {
+            return notSent + "the chat is closing";
+        }
+        if (e instanceof MessageTooLargeException) {
+            return notSent + "it is too long (" + oneLine(e.getMessage()) + ")";
+        }
+        return notSent + oneLine(String.valueOf(e.getMessage()));
+    }
+
+    /**
+     * The line for a name that is not in the user_info table.
+     *
+     * @param friend the name
+     * @return one line starting with {@code "! "}
+     */
+    public static String unknownFriend(String friend) {
+        return "! no friend named '" + friend + "' in the user_info table; /peers lists them";
+    }
+
+    /**
+     * Tells whether a failure only reflects the chat being closed, which the user asked for.
+     *
+     * @param failure what a send's stage failed with
+     * @return true for {@link PeerClosedException}
+     */
+    public static boolean isClosing(Throwable failure) {
+        return unwrap(failure) instanceof PeerClosedException;
+    }
+
+    private static String offlineReason(Throwable e, PeerAddress address) {
+        Throwable root = e;
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < MAX_CAUSES; t = t.getCause(), depth++) {
+            if (t instanceof ConnectTimeoutException) {
+                return "no answer from " + address + " within the connect timeout";
+            }
+            if (t instanceof ConnectException || String.valueOf(t.getMessage())
+                    .toLowerCase(Locale.ROOT).contains("connection refused")) {
+                return "connection refused at " + address;
+            }
+            if (t instanceof ConnectionClosedException closed) {
+                return "connection to " + address + " closed: "
+                        + closed.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+            }
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "cannot resolve " + address.host();
+            }
+            root = t;
+        }
+        return "cannot connect to " + address + ": " + oneLine(String.valueOf(root.getMessage()));
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable e = failure;
+        for (int i = 0; i < MAX_CAUSES && e.getCause() != null
+                && (e instanceof CompletionException || e instanceof ExecutionException); i++) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private static String oneLine(String text) {
+        return Printable.of(text.strip());
+    }
+}

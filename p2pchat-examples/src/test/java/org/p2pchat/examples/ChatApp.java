@@ -1,0 +1,68 @@
+package org.p2pchat.examples;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.p2pchat.testkit.Await;
+
+/**
+ * One console chat running in-process on its own thread, driven like a scripted process: lines
+ * typed into stdin, lines read back from stdout and stderr, and an exit code.
+ */
+final class ChatApp implements AutoCloseable {
+    final ScriptedInput stdin = new ScriptedInput();
+    final RecordedOutput stdout = new RecordedOutput();
+    final RecordedOutput stderr = new RecordedOutput();
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private final Thread thread;
+
+    private ChatApp(String... args) {
+        thread = new Thread(() -> {
+            try {
+                exit.complete(ConsoleChat.run(args, stdin, stdout.stream(), stderr.stream()));
+            } catch (Throwable t) {
+                exit.completeExceptionally(t);
+            }
+        }, "chat-app-" + String.join(" ", args));
+        thread.setDaemon(true);
+    }
+
+    /** Starts the app with a command line. */
+    static ChatApp start(String... args) {
+        ChatApp app = new ChatApp(args);
+        app.thread.start();
+        return app;
+    }
+
+    /** Types one line into the app. */
+    void type(String line) {
+        stdin.type(line);
+    }
+
+    /** Waits for the app to end and returns its exit code. */
+    int awaitExit() {
+        try {
+            return exit.get(Await.DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError("the app failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("the app did not exit within " + Await.DEFAULT + "; "
+                    + stdout + ", " + stderr, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    boolean isRunning() {
+        return !exit.isDone();
+    }
+
+    /** Ends the input, if the test has not already made the app leave, and waits for the exit. */
+    @Override
+    public void close() {
+        stdin.close();
+        awaitExit();
+    }
+}

@@ -1,0 +1,57 @@
+package org.p2pchat.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ConnectException;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.p2pchat.api.ConnectFailedException;
+import org.p2pchat.api.ConnectTimeoutException;
+import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.MessageTooLargeException;
+import org.p2pchat.api.PeerAddress;
+import org.p2pchat.api.PeerClosedException;
+import org.p2pchat.api.PeerUnreachableException;
+
+class SendFailuresTest {
+    private static final PeerAddress BOB = PeerAddress.parse("127.0.0.1:7002");
+
+    @Test
+    void refusedConnectionSaysTheFriendIsOfflineAndWhere() {
+        Throwable failure = new CompletionException(new PeerUnreachableException("cannot reach bob",
+                new ConnectFailedException("connect failed", new ConnectException("Connection refused"))));
+        assertEquals("! bob is offline (connection refused at 127.0.0.1:7002)",
+                SendFailures.describe("bob", BOB, failure));
+    }
+
+    @Test
+    void connectTimeoutSaysNobodyAnswered() {
+        Throwable failure = new PeerUnreachableException("x", new ConnectTimeoutException("slow"));
+        assertEquals("! bob is offline (no answer from 127.0.0.1:7002 within the connect timeout)",
+                SendFailures.describe("bob", BOB, failure));
+    }
+
+    @Test
+    void lostConnectionNamesTheReason() {
+        Throwable failure = new PeerUnreachableException("x", new ConnectionClosedException(
+                ConnectionClosedException.Reason.REMOTE_CLOSE, "closed by peer"));
+        assertEquals("! bob is offline (connection to 127.0.0.1:7002 closed: remote close)",
+                SendFailures.describe("bob", BOB, failure));
+    }
+
+    @Test
+    void otherFailuresAreOneLineWithoutControlCharacters() {
+        String line = SendFailures.describe("bob", BOB,
+                new MessageTooLargeException("frame of 2000000 bytes\nexceeds 1048576"));
+        assertTrue(line.startsWith("! message to bob not sent: it is too long ("), line);
+        assertFalse(line.contains("\n"), line);
+    }
+
+    @Test
+    void closingIsRecognisedThroughWrappers() {
+        assertTrue(SendFailures.isClosing(new CompletionException(new PeerClosedException("c"))));
+        assertFalse(SendFailures.isClosing(new PeerUnreachableException("x")));
+    }
+}
