@@ -21,4 +21,15 @@ public interface MessageListener {
      * @param message the message
      */
     void onMessage(ChatMessage message);
+
+    /**
+     * Called when a peer's key is seen for the first time and trusted on first use (it was not
+     * pinned in the user_info table). From now on this name is accepted only with this key. An
+     * application may show the fingerprint so people can compare it out of band.
+     *
+     * @param peerName the peer's name
+     * @param key the key now remembered for it
+     */
+    default void onPeerKeyTrusted(String peerName, PeerKey key) {
+    }
 }

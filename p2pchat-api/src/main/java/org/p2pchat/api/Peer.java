@@ -30,6 +30,22 @@ public interface Peer extends AutoCloseable {
     PeerAddress listenAddress();
 
     /**
+     * Returns this peer's public key, its identity. Friends pin it in their user_info tables.
+     *
+     * @return the key
+     */
+    PeerKey publicKey();
+
+    /**
+     * Returns the key a friend has proven it holds, pinned or trusted on first use.
+     *
+     * @param friend the friend's name
+     * @return the key, or empty while no connection to the friend has completed a handshake and
+     *     none is pinned or remembered
+     */
+    java.util.Optional<PeerKey> peerKey(String friend);
+
+    /**
      * Returns the directory this peer looks friends up in.
      *
      * @return the directory
@@ -43,6 +59,8 @@ public interface Peer extends AutoCloseable {
      * the message has been written to the connection, and fails with
      * {@link UnknownPeerException} if the friend is not in the directory,
      * {@link PeerUnreachableException} if no connection could be opened or it broke first,
+     * {@link PeerIdentityException} if the friend's key does not match the trusted one (or the
+     * friend refused this peer's key),
      * {@link MessageTooLargeException} if the text does not fit in a frame,
      * {@link WriteQueueFullException} if the friend reads too slowly, or
      * {@link PeerClosedException} if this peer is closed.

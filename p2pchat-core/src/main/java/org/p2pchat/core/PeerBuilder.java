@@ -1,5 +1,7 @@
 package org.p2pchat.core;
 
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -16,7 +18,12 @@ import org.p2pchat.api.PeerEntry;
 import org.p2pchat.api.TransportNotFoundException;
 import org.p2pchat.core.internal.ChatNode;
 import org.p2pchat.core.internal.SerialCallbacks;
+import org.p2pchat.core.internal.SessionOptions;
 import org.p2pchat.core.internal.Settings;
+import org.p2pchat.core.internal.session.Identity;
+import org.p2pchat.core.internal.session.KnownPeers;
+import org.p2pchat.core.internal.session.SecureChannel;
+import org.p2pchat.core.internal.session.TrustStore;
 import org.p2pchat.core.internal.TransportSelector;
 import org.p2pchat.spi.Ticker;
 import org.p2pchat.spi.Transport;
@@ -41,6 +48,10 @@ import org.p2pchat.spi.TransportProvider;
  * <tr><td>{@link #maxConnections}</td><td>{@code p2pchat.maxConnections}</td><td>64</td></tr>
  * <tr><td>{@link #connectTimeout}</td><td>{@code p2pchat.connectTimeout}</td><td>10s</td></tr>
  * <tr><td>{@link #closeTimeout}</td><td>{@code p2pchat.closeTimeout}</td><td>2s</td></tr>
+ * <tr><td>{@link #handshakeTimeout}</td><td>{@code p2pchat.handshakeTimeout}</td><td>5s</td></tr>
+ * <tr><td>{@link #maxHandshakes}</td><td>{@code p2pchat.maxHandshakes}</td><td>32</td></tr>
+ * <tr><td>{@link #stateDirectory}</td><td>{@code p2pchat.stateDirectory}</td><td>none
+ *     (ephemeral identity)</td></tr>
  * </table>
  *
  * <p>Not thread-safe: build on one thread. The peer it starts is thread-safe.
@@ -54,11 +65,70 @@ public final class PeerBuilder {
     private PeerDirectory directory = PeerDirectory.of(List.of());
     private MessageListener listener = message -> { };
     private Executor callbackExecutor;
+    private Path stateDirectory;
+    private Duration handshakeTimeout;
+    private int maxHandshakes;
+    private long rekeyInterval = SecureChannel.DEFAULT_REKEY_INTERVAL;
 
     PeerBuilder(String name, Properties properties) {
         this.name = PeerEntry.validateName(name);
         this.options = Settings.transportOptions(properties).name(name);
         this.transportName = properties.getProperty(Settings.TRANSPORT);
+        String state = properties.getProperty(Settings.STATE_DIRECTORY);
+        this.stateDirectory = state == null ? null : Path.of(state);
+        this.handshakeTimeout = Settings.duration(properties, Settings.HANDSHAKE_TIMEOUT,
+                Settings.DEFAULT_HANDSHAKE_TIMEOUT);
+        this.maxHandshakes = Settings.integer(properties, Settings.MAX_HANDSHAKES,
+                Settings.DEFAULT_MAX_HANDSHAKES);
+    }
+
+    /**
+     * Sets the directory that keeps this peer's identity key ({@code identity.key}, readable by
+     * its owner only) and the keys trusted on first use ({@code known_peers}), so both survive a
+     * restart. Default: none, and then the peer has a new key every start and forgets the keys
+     * it trusted when it closes.
+     *
+     * @param directory the directory; created if missing
+     * @return this builder
+     */
+    public PeerBuilder stateDirectory(Path directory) {
+        this.stateDirectory = Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
+    /**
+     * Sets how long a connection's handshake may take before it is closed.
+     *
+     * @param timeout positive
+     * @return this builder
+     */
+    public PeerBuilder handshakeTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("expected handshakeTimeout > 0, got " + timeout);
+        }
+        this.handshakeTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Sets how many accepted connections may be in their handshake at once; more are closed at
+     * once, so a flood of silent connections cannot hold the peer's memory or CPU.
+     *
+     * @param handshakes at least 1
+     * @return this builder
+     */
+    public PeerBuilder maxHandshakes(int handshakes) {
+        if (handshakes < 1) {
+            throw new IllegalArgumentException("expected maxHandshakes >= 1, got " + handshakes);
+        }
+        this.maxHandshakes = handshakes;
+        return this;
+    }
+
+    /** Sets messages per key before both sides rekey; tests use small values. */
+    PeerBuilder rekeyInterval(long messages) {
+        this.rekeyInterval = messages;
+        return this;
     }
 
     /**
@@ -225,8 +295,15 @@ public final class PeerBuilder {
         ExecutorService owned = callbackExecutor == null
                 ? Executors.newSingleThreadExecutor(SerialCallbacks.daemonThreads(name)) : null;
         Executor callbacks = SerialCallbacks.serial(owned != null ? owned : callbackExecutor);
+        SecureRandom random = new SecureRandom();
+        Identity identity = stateDirectory == null ? Identity.ephemeral(random)
+                : Identity.loadOrCreate(stateDirectory.resolve("identity.key"), random);
+        KnownPeers known = stateDirectory == null ? KnownPeers.inMemory()
+                : KnownPeers.load(stateDirectory.resolve("known_peers"));
+        SessionOptions session = new SessionOptions(identity, new TrustStore(directory, known),
+                handshakeTimeout, maxHandshakes, rekeyInterval);
         Transport transport = chosen.create(transportOptions);
         return new ChatNode(name, directory, listener, callbacks, owned, transport,
-                transportOptions).start(address);
+                transportOptions, session).start(address);
     }
 }

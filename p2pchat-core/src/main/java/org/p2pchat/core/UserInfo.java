@@ -16,14 +16,16 @@ import org.p2pchat.api.DirectoryFormatException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerDirectory;
 import org.p2pchat.api.PeerEntry;
+import org.p2pchat.api.PeerKey;
 
 /**
  * Reads a user_info table, the static directory of the seed design: one friend a line,
- * {@code name host:port}; {@code #} starts a comment; blank lines are ignored.
+ * {@code name host:port [public-key]}; {@code #} starts a comment; blank lines are ignored. A
+ * public key (base64, as {@link PeerKey#toString()} prints it) pins the friend's identity.
  *
  * <pre>
- * # name   address
- * alice    127.0.0.1:7001
+ * # name   address          pinned key (optional)
+ * alice    127.0.0.1:7001   u3x6Yl2a9GZf1jv3Y0hX7uQm0W5b2cE8xY9zA1B2C3D
  * bob      [::1]:7002
  * </pre>
  *
@@ -116,12 +118,13 @@ public final class UserInfo {
             return null;
         }
         String[] fields = content.split("\\s+");
-        if (fields.length != 2) {
-            throw new DirectoryFormatException(source, number, "expected 'name host:port', got '"
-                    + content + "'");
+        if (fields.length != 2 && fields.length != 3) {
+            throw new DirectoryFormatException(source, number,
+                    "expected 'name host:port [public-key]', got '" + content + "'");
         }
         try {
-            return new PeerEntry(fields[0], PeerAddress.parse(fields[1]));
+            return new PeerEntry(fields[0], PeerAddress.parse(fields[1]),
+                    fields.length == 3 ? PeerKey.parse(fields[2]) : null);
         } catch (IllegalArgumentException e) {
             throw new DirectoryFormatException(source, number, e.getMessage());
         }

@@ -202,15 +202,16 @@ abstract class DirectMessagesContract {
 
     @Test
     void aMessageTooLargeForAFrameIsRefusedBeforeSending() {
+        // A 200-byte frame holds the type byte, 183 bytes of text and the 16-byte tag.
         Inbox bobInbox = new Inbox();
-        Peer alice = peer("alice", m -> { }, b -> b.maxFrameBytes(100));
+        Peer alice = peer("alice", m -> { }, b -> b.maxFrameBytes(200));
         peer("bob", bobInbox);
         assertInstanceOf(MessageTooLargeException.class,
-                Await.failure(alice.send("bob", "x".repeat(100))));
+                Await.failure(alice.send("bob", "x".repeat(184))));
         assertInstanceOf(MessageTooLargeException.class,
-                Await.failure(alice.send("bob", "é".repeat(50))));
-        await(alice.send("bob", "x".repeat(99)));
-        assertEquals(99, bobInbox.next().text().length());
+                Await.failure(alice.send("bob", "é".repeat(92))));
+        await(alice.send("bob", "x".repeat(183)));
+        assertEquals(183, bobInbox.next().text().length());
     }
 
     @Test
@@ -304,7 +305,7 @@ abstract class DirectMessagesContract {
     }
 
     @Test
-    void aConnectionThatDoesNotIntroduceItselfFirstIsClosed() {
+    void aConnectionThatSkipsTheHandshakeIsClosedAndDeliversNothing() {
         Inbox bobInbox = new Inbox();
         Peer bob = peer("bob", bobInbox);
         Transport raw = org.p2pchat.core.internal.TransportSelector.discover(transportName())

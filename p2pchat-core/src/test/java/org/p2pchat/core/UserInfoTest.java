@@ -47,7 +47,7 @@ class UserInfoTest {
                 () -> UserInfo.parse("alice 127.0.0.1:7001\n# ok\nbob\n", "friends.txt"));
         assertEquals(3, e.lineNumber());
         assertEquals("friends.txt", e.source());
-        assertTrue(e.getMessage().startsWith("friends.txt:3: expected 'name host:port'"),
+        assertTrue(e.getMessage().startsWith("friends.txt:3: expected 'name host:port"),
                 e.getMessage());
     }
 

@@ -1,7 +1,15 @@
 package org.p2pchat.core.internal;
 
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.p2pchat.api.ConnectionClosedException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,8 +25,12 @@ import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerClosedException;
 import org.p2pchat.api.PeerDirectory;
 import org.p2pchat.api.PeerEntry;
+import org.p2pchat.api.PeerKey;
 import org.p2pchat.api.UnknownPeerException;
+import org.p2pchat.core.internal.session.SecureChannel;
+import org.p2pchat.core.internal.session.TrustStore;
 import org.p2pchat.spi.Connection;
+import org.p2pchat.spi.ConnectionHandler;
 import org.p2pchat.spi.Transport;
 import org.p2pchat.spi.TransportOptions;
 import org.slf4j.Logger;
@@ -43,7 +55,12 @@ public final class ChatNode implements Peer {
     private final Transport transport;
     private final int maxFrameBytes;
     private final ConcurrentHashMap<String, FriendLink> links = new ConcurrentHashMap<>();
+    private final SessionOptions session;
+    private final SecureRandom random = new SecureRandom();
+    private final ScheduledThreadPoolExecutor timer;
+    private final AtomicInteger handshakes = new AtomicInteger();
     private volatile PeerAddress listenAddress;
+    private volatile byte[] helloPayload;
     private volatile boolean closed;
 
     /**
@@ -57,10 +74,11 @@ public final class ChatNode implements Peer {
      *     shut it down, else null
      * @param transport the transport, owned by this node from now on
      * @param options the options the transport was created with
+     * @param session identity, trust and handshake limits
      */
     public ChatNode(String name, PeerDirectory directory, MessageListener listener,
             Executor callbacks, ExecutorService ownedExecutor, Transport transport,
-            TransportOptions options) {
+            TransportOptions options, SessionOptions session) {
         this.name = PeerEntry.validateName(name);
         this.directory = Objects.requireNonNull(directory, "directory");
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -68,6 +86,9 @@ public final class ChatNode implements Peer {
         this.ownedExecutor = ownedExecutor;
         this.transport = transport;
         this.maxFrameBytes = options.maxFrameBytes();
+        this.session = session;
+        this.timer = new ScheduledThreadPoolExecutor(1, SerialCallbacks.daemonThreads(name + "-timer"));
+        timer.setRemoveOnCancelPolicy(true);
     }
 
     /**
@@ -78,14 +99,14 @@ public final class ChatNode implements Peer {
      */
     public ChatNode start(PeerAddress address) {
         try {
-            listenAddress = transport.listen(address, c -> new LinkHandler(this, null))
-                    .toCompletableFuture().join();
+            listenAddress = transport.listen(address, this::accept).toCompletableFuture().join();
+            helloPayload = toArray(WireCodec.hello(name, listenAddress));
         } catch (java.util.concurrent.CompletionException e) {
             close();
             throw e.getCause() instanceof P2pChatException p ? p
                     : new P2pChatException("cannot listen on " + address, e.getCause());
         }
-        LOG.info("{} is listening on {}", name, listenAddress);
+        LOG.info("{} ({}) is listening on {}", name, publicKey().fingerprint(), listenAddress);
         return this;
     }
 
@@ -97,6 +118,16 @@ public final class ChatNode implements Peer {
     @Override
     public PeerAddress listenAddress() {
         return listenAddress;
+    }
+
+    @Override
+    public PeerKey publicKey() {
+        return session.identity().publicKey();
+    }
+
+    @Override
+    public Optional<PeerKey> peerKey(String friend) {
+        return session.trust().trustedKey(friend);
     }
 
     @Override
@@ -120,19 +151,95 @@ public final class ChatNode implements Peer {
             link = links.computeIfAbsent(friend, f -> new FriendLink(f, entry.address()));
         }
         try {
-            ByteBuffer frame = TextFrameEncoder.encode(text, maxFrameBytes);
+            ByteBuffer frame = TextFrameEncoder.encode(text,
+                    maxFrameBytes - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES);
             return link.send(frame, this::connect);
         } catch (P2pChatException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private CompletionStage<Connection> connect(FriendLink link, PeerAddress address) {
-        return transport.connect(address, new LinkHandler(this, link))
-                .thenApply(c -> {
-                    c.write(WireCodec.hello(name, listenAddress));
-                    return c;
-                });
+    private CompletionStage<SecureChannel> connect(FriendLink link, PeerAddress address) {
+        CompletableFuture<SecureChannel> established = new CompletableFuture<>();
+        LinkHandler handler = LinkHandler.opener(this, link, established);
+        transport.connect(address, handler).whenComplete((connection, error) -> {
+            if (error != null) {
+                established.completeExceptionally(error);
+            } else {
+                expireLater(handler, connection);
+                handler.start(connection);
+            }
+        });
+        return established;
+    }
+
+    /** Called on the event loop for each accepted connection. */
+    private ConnectionHandler accept(Connection connection) {
+        LinkHandler handler = LinkHandler.acceptor(this, connection);
+        if (handshakes.incrementAndGet() > session.maxHandshakes()) {
+            handshakes.decrementAndGet();
+            LOG.warn("{}: closing connection {} from {}: {} handshakes already in progress"
+                    + " (p2pchat.maxHandshakes)", name, connection.id(), connection.remoteAddress(),
+                    session.maxHandshakes());
+            connection.abort(new ConnectionClosedException(ConnectionClosedException.Reason
+                    .CONNECTION_LIMIT, "too many handshakes in progress"));
+            return handler;
+        }
+        handler.countedAsHandshake = true;
+        expireLater(handler, connection);
+        return handler;
+    }
+
+    private void expireLater(LinkHandler handler, Connection connection) {
+        try {
+            timer.schedule(() -> handler.expire(connection),
+                    session.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            connection.abort(new ConnectionClosedException(ConnectionClosedException.Reason
+                    .TRANSPORT_CLOSED, name + " is closed"));
+        }
+    }
+
+    /** Called on the event loop when a handler leaves its handshake, either way. */
+    void handshakeEnded(LinkHandler handler) {
+        if (handler.countedAsHandshake) {
+            handler.countedAsHandshake = false;
+            handshakes.decrementAndGet();
+        }
+    }
+
+    SecureChannel newChannel(Connection connection, boolean initiator) {
+        return new SecureChannel(connection, initiator, session.identity(), random,
+                session.rekeyInterval());
+    }
+
+    byte[] helloPayload() {
+        byte[] hello = helloPayload;
+        if (hello == null) {
+            throw new org.p2pchat.api.ProtocolException(name + " is still starting");
+        }
+        return hello;
+    }
+
+    Duration handshakeTimeout() {
+        return session.handshakeTimeout();
+    }
+
+    /**
+     * Called on the event loop when a peer has proven its key: checks that the key may speak for
+     * the name, and tells the application about keys trusted on first use.
+     */
+    void trust(String peerName, PeerKey key) {
+        if (session.trust().check(peerName, key) == TrustStore.Verdict.FIRST_USE) {
+            LOG.info("{}: trusting {} with key {} on first use", name, peerName, key.fingerprint());
+            callbacks.execute(() -> listener.onPeerKeyTrusted(peerName, key));
+        }
+    }
+
+    private static byte[] toArray(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
     }
 
     @Override
@@ -153,7 +260,7 @@ public final class ChatNode implements Peer {
     }
 
     /** Called on the event loop when an accepted connection says who it is. */
-    FriendLink introduced(String friend, Connection connection) {
+    FriendLink introduced(String friend, SecureChannel connection) {
         FriendLink link = links.computeIfAbsent(friend, f -> new FriendLink(f,
                 directory.lookup(f).map(PeerEntry::address).orElse(null)));
         link.attach(connection);
@@ -161,7 +268,7 @@ public final class ChatNode implements Peer {
     }
 
     /** Called on the event loop when a connection to a friend closes. */
-    void detached(FriendLink link, Connection connection) {
+    void detached(FriendLink link, SecureChannel connection) {
         link.detach(connection);
         if (link.isDisposable()) {
             links.remove(link.friend(), link);
@@ -180,6 +287,7 @@ public final class ChatNode implements Peer {
             return;
         }
         closed = true;
+        timer.shutdownNow();
         transport.close();
         PeerClosedException reason = new PeerClosedException(name + " closed");
         links.values().forEach(l -> l.failPending(reason));

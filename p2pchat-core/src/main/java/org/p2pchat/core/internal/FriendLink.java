@@ -13,7 +13,8 @@ import org.p2pchat.api.P2pChatException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerUnreachableException;
 import org.p2pchat.api.UnknownPeerException;
-import org.p2pchat.spi.Connection;
+import org.p2pchat.api.PeerIdentityException;
+import org.p2pchat.core.internal.session.SecureChannel;
 
 /**
  * Everything a peer knows about its connections to one friend: the connection messages go out
@@ -27,8 +28,8 @@ import org.p2pchat.spi.Connection;
 final class FriendLink {
     private final String friend;
     private final PeerAddress address;
-    private Connection current;
-    private final List<Connection> spares = new ArrayList<>(1);
+    private SecureChannel current;
+    private final List<SecureChannel> spares = new ArrayList<>(1);
     private boolean connecting;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
@@ -60,8 +61,8 @@ final class FriendLink {
      * @return the send's outcome
      */
     synchronized CompletionStage<Void> send(ByteBuffer frame,
-            BiFunction<FriendLink, PeerAddress, CompletionStage<Connection>> connector) {
-        if (!connecting && current != null && !current.isOpen()) {
+            BiFunction<FriendLink, PeerAddress, CompletionStage<SecureChannel>> connector) {
+        if (!connecting && current != null && !current.connection().isOpen()) {
             detach(current);
         }
         if (!connecting && current != null) {
@@ -81,7 +82,7 @@ final class FriendLink {
         return done;
     }
 
-    private synchronized void connected(Connection connection, Throwable failure) {
+    private synchronized void connected(SecureChannel connection, Throwable failure) {
         connecting = false;
         Throwable error = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
@@ -91,7 +92,11 @@ final class FriendLink {
             }
             current = connection;
         }
-        if (current == null || !current.isOpen()) {
+        if (current == null || !current.connection().isOpen()) {
+            if (error instanceof PeerIdentityException refused) {
+                failPending(refused);
+                return;
+            }
             Throwable cause = error instanceof P2pChatException ? error : error == null
                     ? new PeerUnreachableException("connection to " + friend + " closed at once")
                     : error;
@@ -117,8 +122,8 @@ final class FriendLink {
      *
      * @param connection the connection
      */
-    synchronized void attach(Connection connection) {
-        if (current == null || !current.isOpen()) {
+    synchronized void attach(SecureChannel connection) {
+        if (current == null || !current.connection().isOpen()) {
             current = connection;
         } else if (current != connection) {
             spares.add(connection);
@@ -130,13 +135,13 @@ final class FriendLink {
      *
      * @param connection the connection that closed
      */
-    synchronized void detach(Connection connection) {
+    synchronized void detach(SecureChannel connection) {
         spares.remove(connection);
         if (current == connection) {
             current = null;
             while (!spares.isEmpty() && current == null) {
-                Connection spare = spares.remove(0);
-                current = spare.isOpen() ? spare : null;
+                SecureChannel spare = spares.remove(0);
+                current = spare.connection().isOpen() ? spare : null;
             }
         }
     }
@@ -153,7 +158,7 @@ final class FriendLink {
     }
 
     synchronized ConnectionState state() {
-        if (current != null && current.isOpen()) {
+        if (current != null && current.connection().isOpen()) {
             return ConnectionState.CONNECTED;
         }
         return connecting ? ConnectionState.CONNECTING : ConnectionState.DISCONNECTED;
@@ -170,9 +175,9 @@ final class FriendLink {
     }
 
     synchronized int openConnections() {
-        int n = current != null && current.isOpen() ? 1 : 0;
-        for (Connection c : spares) {
-            n += c.isOpen() ? 1 : 0;
+        int n = current != null && current.connection().isOpen() ? 1 : 0;
+        for (SecureChannel c : spares) {
+            n += c.connection().isOpen() ? 1 : 0;
         }
         return n;
     }

@@ -2,82 +2,203 @@ package org.p2pchat.core.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.ConnectionClosedException.Reason;
+import org.p2pchat.api.P2pChatException;
+import org.p2pchat.api.PeerIdentityException;
+import org.p2pchat.api.PeerUnreachableException;
 import org.p2pchat.api.ProtocolException;
+import org.p2pchat.core.internal.session.SecureChannel;
 import org.p2pchat.spi.Connection;
 import org.p2pchat.spi.ConnectionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one connection's frames for a {@link ChatNode}. A connection this peer opened belongs to
- * a known friend from the start; an accepted one must first say HELLO, and anything else before
- * that closes it. Called only on the transport's event loop, so its fields need no locking.
+ * Runs one connection for a {@link ChatNode}: the Noise XX handshake, in which each side proves
+ * its key and names itself, the trust decision, then the sealed frames of the conversation.
+ *
+ * <pre>
+ * opener                               acceptor
+ *   -- handshake 1: e ------------------&gt;
+ *   &lt;- handshake 2: e, ee, s, es, HELLO --
+ *   -- handshake 3: s, se, HELLO -------&gt;   checks the opener's key
+ *   &lt;- sealed ACCEPT (or REFUSE) ---------
+ *   &lt;== sealed TEXT frames, both ways ==&gt;
+ * </pre>
+ *
+ * <p>The opener checks the acceptor's name and key before it reveals its own name; neither side
+ * hands a message to the application before the other's key is trusted. Anything unexpected
+ * closes the connection. Called on the transport's event loop only, except {@link #expire}.
  */
 final class LinkHandler implements ConnectionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(LinkHandler.class);
 
+    private enum Step { AWAIT_HANDSHAKE_1, AWAIT_HANDSHAKE_2, AWAIT_HANDSHAKE_3, AWAIT_ACCEPT, OPEN, CLOSED }
+
     private final ChatNode node;
+    private final CompletableFuture<SecureChannel> established;
+    private volatile Step step;
     private FriendLink link;
+    private SecureChannel channel;
     private byte[] scratch = new byte[256];
 
-    /**
-     * Creates the handler.
-     *
-     * @param node the peer the connection belongs to
-     * @param link the friend, for connections this peer opened; null for accepted ones
-     */
-    LinkHandler(ChatNode node, FriendLink link) {
+    private LinkHandler(ChatNode node, FriendLink link, Step first,
+            CompletableFuture<SecureChannel> established) {
         this.node = node;
         this.link = link;
+        this.step = first;
+        this.established = established;
     }
+
+    /** A handler for a connection this peer opens to a friend. */
+    static LinkHandler opener(ChatNode node, FriendLink link,
+            CompletableFuture<SecureChannel> established) {
+        return new LinkHandler(node, link, Step.AWAIT_HANDSHAKE_2, established);
+    }
+
+    /** A handler for an accepted connection. */
+    static LinkHandler acceptor(ChatNode node, Connection connection) {
+        LinkHandler h = new LinkHandler(node, null, Step.AWAIT_HANDSHAKE_1, new CompletableFuture<>());
+        h.channel = node.newChannel(connection, false);
+        return h;
+    }
+
+    /** Opener, once connected: sends the first handshake message. */
+    void start(Connection connection) {
+        channel = node.newChannel(connection, true);
+        try {
+            channel.writeHandshake(new byte[0]);
+        } catch (P2pChatException e) {
+            fail(connection, e, Reason.IO_ERROR);
+        }
+    }
+
+    /** Any thread: closes a connection whose handshake did not finish in time. */
+    void expire(Connection connection) {
+        if (step != Step.OPEN && step != Step.CLOSED) {
+            fail(connection, new PeerUnreachableException("handshake with " + connection.remoteAddress()
+                    + " did not complete within " + node.handshakeTimeout()
+                    + " (p2pchat.handshakeTimeout)"), Reason.PROTOCOL_ERROR);
+        }
+    }
+
+    /** Whether this handler counts against the cap on handshakes in progress; loop thread. */
+    boolean countedAsHandshake;
 
     @Override
     public void onFrame(Connection connection, ByteBuffer frame) {
         try {
-            byte type = WireCodec.type(frame);
-            if (link == null) {
-                if (type != WireCodec.HELLO) {
-                    throw new ProtocolException("expected HELLO first, got a frame of type " + type);
+            switch (step) {
+                case AWAIT_HANDSHAKE_1 -> {
+                    channel.readHandshake(frame);
+                    channel.writeHandshake(node.helloPayload());
+                    step = Step.AWAIT_HANDSHAKE_3;
                 }
-                WireCodec.Hello hello = WireCodec.readHello(frame);
-                link = node.introduced(hello.name(), connection);
-                LOG.debug("{}: connection {} from {} is {}", node.name(), connection.id(),
-                        connection.remoteAddress(), hello.name());
-            } else if (type == WireCodec.TEXT) {
-                node.deliver(link.friend(), text(frame));
-            } else {
-                throw new ProtocolException("unexpected frame of type " + type);
+                case AWAIT_HANDSHAKE_2 -> {
+                    WireCodec.Hello hello = WireCodec.readHelloPayload(channel.readHandshake(frame));
+                    if (!hello.name().equals(link.friend())) {
+                        throw new PeerIdentityException("called " + link.friend() + " at "
+                                + connection.remoteAddress() + " but '" + hello.name() + "' answered");
+                    }
+                    node.trust(hello.name(), channel.remoteKey());
+                    channel.writeHandshake(node.helloPayload());
+                    step = Step.AWAIT_ACCEPT;
+                }
+                case AWAIT_HANDSHAKE_3 -> acceptOpener(connection, frame);
+                case AWAIT_ACCEPT -> awaitAccept(channel.open(frame));
+                case OPEN -> onSealed(channel.open(frame));
+                default -> { }
             }
-        } catch (ProtocolException e) {
-            LOG.warn("{}: closing connection {} from {}: {}", node.name(), connection.id(),
+        } catch (PeerIdentityException e) {
+            LOG.warn("{}: refusing connection {} from {}: {}", node.name(), connection.id(),
                     connection.remoteAddress(), e.getMessage());
-            connection.abort(new ConnectionClosedException(ConnectionClosedException.Reason
-                    .PROTOCOL_ERROR, e.getMessage(), e));
+            fail(connection, e, Reason.PROTOCOL_ERROR);
+        } catch (ProtocolException e) {
+            LOG.warn("{}: closing connection {} with {}: {}", node.name(), connection.id(),
+                    connection.remoteAddress(), e.getMessage());
+            fail(connection, e, Reason.PROTOCOL_ERROR);
         }
     }
 
-    private String text(ByteBuffer frame) {
-        int n = frame.remaining();
-        if (frame.hasArray()) {
-            String s = new String(frame.array(), frame.arrayOffset() + frame.position(), n,
+    private void acceptOpener(Connection connection, ByteBuffer frame) {
+        WireCodec.Hello hello = WireCodec.readHelloPayload(channel.readHandshake(frame));
+        try {
+            node.trust(hello.name(), channel.remoteKey());
+        } catch (PeerIdentityException e) {
+            LOG.warn("{}: refusing {} from {}: {}", node.name(), hello.name(),
+                    connection.remoteAddress(), e.getMessage());
+            step = Step.CLOSED;
+            channel.write(WireCodec.refuse(e.getMessage()));
+            connection.close();
+            return;
+        }
+        channel.write(WireCodec.accept());
+        step = Step.OPEN;
+        node.handshakeEnded(this);
+        link = node.introduced(hello.name(), channel);
+        established.complete(channel);
+        LOG.debug("{}: connection {} from {} is {} ({})", node.name(), connection.id(),
+                connection.remoteAddress(), hello.name(), channel.remoteKey().fingerprint());
+    }
+
+    private void awaitAccept(ByteBuffer plain) {
+        byte type = WireCodec.type(plain);
+        if (type == WireCodec.REFUSE) {
+            throw new PeerIdentityException(link.friend() + " refused this peer: " + text(plain));
+        }
+        if (type != WireCodec.ACCEPT) {
+            throw new ProtocolException("expected ACCEPT or REFUSE, got a frame of type " + type);
+        }
+        step = Step.OPEN;
+        node.handshakeEnded(this);
+        established.complete(channel);
+    }
+
+    private void onSealed(ByteBuffer plain) {
+        byte type = WireCodec.type(plain);
+        if (type != WireCodec.TEXT) {
+            throw new ProtocolException("unexpected frame of type " + type);
+        }
+        node.deliver(link.friend(), text(plain));
+    }
+
+    private String text(ByteBuffer plain) {
+        int n = plain.remaining();
+        if (plain.hasArray()) {
+            String s = new String(plain.array(), plain.arrayOffset() + plain.position(), n,
                     StandardCharsets.UTF_8);
-            frame.position(frame.limit());
+            plain.position(plain.limit());
             return s;
         }
         if (scratch.length < n) {
             scratch = new byte[Math.max(n, scratch.length * 2)];
         }
-        frame.get(scratch, 0, n);
+        plain.get(scratch, 0, n);
         return new String(scratch, 0, n, StandardCharsets.UTF_8);
+    }
+
+    private void fail(Connection connection, P2pChatException cause, Reason reason) {
+        step = Step.CLOSED;
+        established.completeExceptionally(cause);
+        connection.abort(new ConnectionClosedException(reason, cause.getMessage(), cause));
     }
 
     @Override
     public void onClosed(Connection connection, ConnectionClosedException reason) {
-        LOG.debug("{}: connection {} to {} closed: {}", node.name(), connection.id(),
-                link == null ? connection.remoteAddress() : link.friend(), reason.getMessage());
-        if (link != null) {
-            node.detached(link, connection);
+        Step last = step;
+        step = Step.CLOSED;
+        node.handshakeEnded(this);
+        if (!established.isDone()) {
+            established.completeExceptionally(new PeerUnreachableException("connection to "
+                    + connection.remoteAddress() + " closed during the handshake: "
+                    + reason.getMessage(), reason));
+        }
+        LOG.debug("{}: connection {} ({}) closed in {}: {}", node.name(), connection.id(),
+                link == null ? connection.remoteAddress() : link.friend(), last, reason.getMessage());
+        if (link != null && channel != null && last == Step.OPEN) {
+            node.detached(link, channel);
         }
     }
 }

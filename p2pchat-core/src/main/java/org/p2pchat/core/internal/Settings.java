@@ -26,6 +26,17 @@ public final class Settings {
     /** {@link TransportOptions#closeTimeout()}. */
     public static final String CLOSE_TIMEOUT = "p2pchat.closeTimeout";
 
+    /** How long a Noise handshake may take. */
+    public static final String HANDSHAKE_TIMEOUT = "p2pchat.handshakeTimeout";
+    /** How many accepted connections may be in their handshake at once. */
+    public static final String MAX_HANDSHAKES = "p2pchat.maxHandshakes";
+    /** Where the identity key and the known-peers file are kept. */
+    public static final String STATE_DIRECTORY = "p2pchat.stateDirectory";
+    /** Default {@link #HANDSHAKE_TIMEOUT}. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+    /** Default {@link #MAX_HANDSHAKES}. */
+    public static final int DEFAULT_MAX_HANDSHAKES = 32;
+
     private Settings() {
     }
 
@@ -58,6 +69,32 @@ public final class Settings {
             b.closeTimeout(duration(CLOSE_TIMEOUT, v));
         }
         return b;
+    }
+
+    /**
+     * Reads a duration setting.
+     *
+     * @param props the properties
+     * @param key the setting
+     * @param fallback the default
+     * @return the value
+     */
+    public static Duration duration(Properties props, String key, Duration fallback) {
+        String v = props.getProperty(key);
+        return v == null ? fallback : duration(key, v);
+    }
+
+    /**
+     * Reads a whole-number setting.
+     *
+     * @param props the properties
+     * @param key the setting
+     * @param fallback the default
+     * @return the value
+     */
+    public static int integer(Properties props, String key, int fallback) {
+        String v = props.getProperty(key);
+        return v == null ? fallback : (int) number(key, v, Integer.MAX_VALUE);
     }
 
     static long number(String key, String value, long max) {

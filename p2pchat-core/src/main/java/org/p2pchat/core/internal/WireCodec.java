@@ -13,11 +13,17 @@ import org.p2pchat.api.ProtocolException;
  */
 public final class WireCodec {
     /** The protocol version a HELLO announces. */
-    public static final int VERSION = 1;
-    /** Introduces the connecting peer: version, name, listen address. */
+    public static final int VERSION = 2;
+    /** Names a peer inside a handshake message: version, name, listen address. */
     public static final byte HELLO = 1;
     /** A direct text message: the rest of the frame is UTF-8 text. */
     public static final byte TEXT = 2;
+    /** The acceptor refuses the opener's key: the rest is a UTF-8 reason. */
+    public static final byte REFUSE = 3;
+    /** The acceptor trusts the opener's key: the conversation may start. */
+    public static final byte ACCEPT = 4;
+    /** Longest REFUSE reason sent, in bytes. */
+    private static final int MAX_REASON_BYTES = 1024;
 
     private static final int MAX_FIELD_BYTES = 255;
 
@@ -44,6 +50,43 @@ public final class WireCodec {
         ByteBuffer b = ByteBuffer.allocate(4 + n.length + a.length);
         b.put(HELLO).put((byte) VERSION).put((byte) n.length).put(n).put((byte) a.length).put(a);
         return b.flip();
+    }
+
+    /**
+     * Encodes an ACCEPT frame.
+     *
+     * @return the frame
+     */
+    public static ByteBuffer accept() {
+        return ByteBuffer.wrap(new byte[] {ACCEPT});
+    }
+
+    /**
+     * Encodes a REFUSE frame.
+     *
+     * @param reason why, cut to 1 KiB
+     * @return the frame
+     */
+    public static ByteBuffer refuse(String reason) {
+        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(r.length, MAX_REASON_BYTES);
+        return ByteBuffer.allocate(1 + n).put(REFUSE).put(r, 0, n).flip();
+    }
+
+    /**
+     * Reads a HELLO carried as a handshake payload (type byte included).
+     *
+     * @param payload the payload
+     * @return what it says
+     * @throws ProtocolException if it is not a well-formed HELLO
+     */
+    static Hello readHelloPayload(byte[] payload) {
+        ByteBuffer b = ByteBuffer.wrap(payload);
+        byte type = type(b);
+        if (type != HELLO) {
+            throw new ProtocolException("expected a HELLO in the handshake, got type " + type);
+        }
+        return readHello(b);
     }
 
     /**

@@ -1,0 +1,210 @@
+package org.p2pchat.core.internal.session;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.P2pChatException;
+import org.p2pchat.api.PeerKey;
+import org.p2pchat.core.internal.noise.CipherState;
+import org.p2pchat.core.internal.noise.HandshakeXX;
+import org.p2pchat.core.internal.noise.NoiseException;
+import org.p2pchat.core.internal.noise.X25519;
+import org.p2pchat.spi.Connection;
+
+/**
+ * One connection's Noise XX session: the handshake, then every frame sealed with
+ * ChaCha20-Poly1305 under its own nonce. Both directions rekey in lockstep every
+ * {@code rekeyInterval} messages, so a key never encrypts more than that many.
+ *
+ * <p><b>Threading:</b> the handshake and {@link #open} run on the transport's event loop only;
+ * {@link #send} and {@link #write} may be called from any thread and are serialised by a lock,
+ * because each message takes the next nonce and must reach the socket in nonce order.
+ */
+public final class SecureChannel {
+    /** The prologue: names the protocol and its version, so other protocols' handshakes fail. */
+    public static final byte[] PROLOGUE = ("p2pchat/2 " + HandshakeXX.PROTOCOL_NAME)
+            .getBytes(StandardCharsets.US_ASCII);
+    /** Default messages per key before both sides rekey. */
+    public static final long DEFAULT_REKEY_INTERVAL = 1L << 20;
+
+    private final Connection connection;
+    private final HandshakeXX handshake;
+    private final long rekeyInterval;
+    private final Object sendLock = new Object();
+    private CipherState sender;
+    private CipherState receiver;
+    private PeerKey remoteKey;
+    private ByteBuffer sealed = ByteBuffer.allocate(512);
+    private ByteBuffer opened = ByteBuffer.allocate(512);
+
+    /**
+     * Creates the session of a connection.
+     *
+     * @param connection the connection
+     * @param initiator true on the side that opened the connection
+     * @param identity this peer's keys
+     * @param random randomness for the ephemeral key
+     * @param rekeyInterval messages per key
+     */
+    public SecureChannel(Connection connection, boolean initiator, Identity identity,
+            SecureRandom random, long rekeyInterval) {
+        this.connection = connection;
+        this.handshake = new HandshakeXX(initiator, PROLOGUE, identity.keys(), X25519.generate(random));
+        this.rekeyInterval = rekeyInterval;
+    }
+
+    /**
+     * Returns the connection.
+     *
+     * @return the connection underneath
+     */
+    public Connection connection() {
+        return connection;
+    }
+
+    /**
+     * Writes the next handshake message; after the last one the session is ready to seal.
+     *
+     * @param payload what the message carries
+     */
+    public void writeHandshake(byte[] payload) {
+        connection.write(ByteBuffer.wrap(handshake.writeMessage(payload)));
+        splitIfComplete();
+    }
+
+    /**
+     * Reads the other side's next handshake message.
+     *
+     * @param frame the frame
+     * @return the payload it carried
+     * @throws NoiseException if it fails Noise's checks
+     */
+    public byte[] readHandshake(ByteBuffer frame) {
+        byte[] message = new byte[frame.remaining()];
+        frame.get(message);
+        byte[] payload = handshake.readMessage(message);
+        if (remoteKey == null && handshake.remoteStaticKey() != null) {
+            remoteKey = PeerKey.of(handshake.remoteStaticKey());
+        }
+        splitIfComplete();
+        return payload;
+    }
+
+    private void splitIfComplete() {
+        if (handshake.isComplete() && sender == null) {
+            CipherState[] pair = handshake.split();
+            synchronized (sendLock) {
+                sender = pair[0];
+            }
+            receiver = pair[1];
+        }
+    }
+
+    /**
+     * Returns the key the other side proved it holds.
+     *
+     * @return the key, or null before the handshake revealed it
+     */
+    public PeerKey remoteKey() {
+        return remoteKey;
+    }
+
+    /**
+     * Tells whether the handshake is over and frames can be sealed.
+     *
+     * @return true once both sides have split
+     */
+    public boolean isEstablished() {
+        return receiver != null;
+    }
+
+    /**
+     * Decrypts a transport frame into a buffer reused by the next call.
+     *
+     * @param frame the sealed frame
+     * @return the plaintext, valid until the next call
+     * @throws NoiseException if it fails authentication (tampered, replayed, reordered)
+     */
+    public ByteBuffer open(ByteBuffer frame) {
+        int length = frame.remaining() - CipherState.TAG_BYTES;
+        if (length < 0) {
+            throw new NoiseException("sealed frame shorter than its tag");
+        }
+        if (opened.capacity() < length) {
+            opened = ByteBuffer.allocate(Math.max(length, opened.capacity() * 2));
+        }
+        opened.clear();
+        receiver.decrypt(null, frame, opened);
+        if (receiver.nonce() % rekeyInterval == 0) {
+            receiver.rekey();
+        }
+        return opened.flip();
+    }
+
+    /**
+     * Seals and queues one frame; the caller may reuse the buffer at once.
+     *
+     * @param plaintext the frame's plaintext
+     * @throws P2pChatException what {@link Connection#write} throws
+     */
+    public void write(ByteBuffer plaintext) {
+        synchronized (sendLock) {
+            ByteBuffer frame = seal(plaintext);
+            try {
+                connection.write(frame);
+            } catch (P2pChatException e) {
+                throw desynchronized(e);
+            }
+        }
+    }
+
+    /**
+     * Seals and queues one frame, reporting when it is written.
+     *
+     * @param plaintext the frame's plaintext
+     * @return what {@link Connection#send} returns
+     */
+    public CompletionStage<Void> send(ByteBuffer plaintext) {
+        synchronized (sendLock) {
+            if (sender == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("handshake not done"));
+            }
+            CompletableFuture<Void> written = connection.send(seal(plaintext)).toCompletableFuture();
+            if (written.isCompletedExceptionally()) {
+                // Refused synchronously (queue full, too large): the nonce is spent regardless.
+                written.exceptionally(e -> {
+                    desynchronized(e instanceof P2pChatException p ? p
+                            : new P2pChatException("write refused", e));
+                    return null;
+                });
+            }
+            return written;
+        }
+    }
+
+    /**
+     * A sealed frame that was refused has used its nonce, so the other side would reject every
+     * later frame: the session cannot go on, and the connection closes.
+     */
+    private P2pChatException desynchronized(P2pChatException refusal) {
+        connection.abort(new ConnectionClosedException(ConnectionClosedException.Reason.PROTOCOL_ERROR,
+                "a sealed frame was refused (" + refusal.getMessage() + "); closing the session", refusal));
+        return refusal;
+    }
+
+    private ByteBuffer seal(ByteBuffer plaintext) {
+        int needed = plaintext.remaining() + CipherState.TAG_BYTES;
+        if (sealed.capacity() < needed) {
+            sealed = ByteBuffer.allocate(Math.max(needed, sealed.capacity() * 2));
+        }
+        sealed.clear();
+        sender.encrypt(null, plaintext, sealed);
+        if (sender.nonce() % rekeyInterval == 0) {
+            sender.rekey();
+        }
+        return sealed.flip();
+    }
+}
