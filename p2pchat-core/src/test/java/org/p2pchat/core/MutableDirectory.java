@@ -8,13 +8,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerDirectory;
 import org.p2pchat.api.PeerEntry;
+import org.p2pchat.api.PeerKey;
 
 /** A directory tests fill in after peers have bound their ephemeral ports. Thread-safe. */
 final class MutableDirectory implements PeerDirectory {
     private final Map<String, PeerEntry> entries = new ConcurrentHashMap<>();
 
     MutableDirectory put(String name, PeerAddress address) {
-        entries.put(name, new PeerEntry(name, address));
+        return put(name, address, null);
+    }
+
+    MutableDirectory put(String name, PeerAddress address, PeerKey pinned) {
+        entries.put(name, new PeerEntry(name, address, pinned));
         return this;
     }
 

@@ -112,7 +112,7 @@ final class LinkHandler implements ConnectionHandler {
                 default -> { }
             }
         } catch (PeerIdentityException e) {
-            LOG.warn("{}: refusing connection {} from {}: {}", node.name(), connection.id(),
+            LOG.warn("{}: refusing connection {} with {}: {}", node.name(), connection.id(),
                     connection.remoteAddress(), e.getMessage());
             fail(connection, e, Reason.PROTOCOL_ERROR);
         } catch (ProtocolException e) {

@@ -1,0 +1,104 @@
+package org.p2pchat.core;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.PeerAddress;
+import org.p2pchat.core.internal.local.LocalTransportProvider;
+import org.p2pchat.spi.Connection;
+import org.p2pchat.spi.ConnectionAcceptor;
+import org.p2pchat.spi.ConnectionHandler;
+import org.p2pchat.spi.Transport;
+import org.p2pchat.spi.TransportOptions;
+import org.p2pchat.spi.TransportProvider;
+
+/** A local transport that keeps a copy of every frame written, as an eavesdropper would. */
+final class WireTap implements TransportProvider {
+    final List<byte[]> frames = new CopyOnWriteArrayList<>();
+    private final TransportProvider local = new LocalTransportProvider();
+
+    @Override
+    public String name() {
+        return "tapped-local";
+    }
+
+    @Override
+    public int priority() {
+        return -1;
+    }
+
+    @Override
+    public Transport create(TransportOptions options) {
+        Transport inner = local.create(options);
+        return new Transport() {
+            @Override
+            public CompletionStage<PeerAddress> listen(PeerAddress address, ConnectionAcceptor acceptor) {
+                return inner.listen(address, c -> acceptor.accepted(tap(c)));
+            }
+
+            @Override
+            public CompletionStage<Connection> connect(PeerAddress remote, ConnectionHandler handler) {
+                return inner.connect(remote, handler).thenApply(WireTap.this::tap);
+            }
+
+            @Override
+            public void close() {
+                inner.close();
+            }
+        };
+    }
+
+    private Connection tap(Connection c) {
+        return new Connection() {
+            @Override
+            public long id() {
+                return c.id();
+            }
+
+            @Override
+            public PeerAddress remoteAddress() {
+                return c.remoteAddress();
+            }
+
+            @Override
+            public PeerAddress localAddress() {
+                return c.localAddress();
+            }
+
+            @Override
+            public boolean isOpen() {
+                return c.isOpen();
+            }
+
+            @Override
+            public void write(ByteBuffer frame) {
+                record(frame);
+                c.write(frame);
+            }
+
+            @Override
+            public CompletionStage<Void> send(ByteBuffer frame) {
+                record(frame);
+                return c.send(frame);
+            }
+
+            @Override
+            public void close() {
+                c.close();
+            }
+
+            @Override
+            public void abort(ConnectionClosedException reason) {
+                c.abort(reason);
+            }
+        };
+    }
+
+    private void record(ByteBuffer frame) {
+        byte[] copy = new byte[frame.remaining()];
+        frame.duplicate().get(copy);
+        frames.add(copy);
+    }
+}
