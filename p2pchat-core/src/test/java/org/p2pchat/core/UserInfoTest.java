@@ -14,6 +14,7 @@ import org.p2pchat.api.DirectoryFormatException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerDirectory;
 import org.p2pchat.api.PeerEntry;
+import org.p2pchat.api.PeerKey;
 
 class UserInfoTest {
 
@@ -34,6 +35,17 @@ class UserInfoTest {
                 new PeerEntry("dave", new PeerAddress("example.org", 7004))), d.entries());
         assertEquals(PeerAddress.loopback(7002), d.lookup("bob").orElseThrow().address());
         assertTrue(d.lookup("Bob").isEmpty(), "names are case-sensitive");
+    }
+
+    @Test
+    void anOptionalThirdColumnPinsTheFriendsKey() {
+        String key = "Xb8k2Wq0pQdV3m9yTzL4uN7cJ1fH6gR5sA0eK8iO2lY";
+        PeerDirectory d = UserInfo.parse("alice 127.0.0.1:7001 " + key + "\nbob 127.0.0.1:7002\n", "t");
+        assertEquals(PeerKey.parse(key), d.lookup("alice").orElseThrow().key());
+        assertEquals(null, d.lookup("bob").orElseThrow().key());
+        DirectoryFormatException e = assertThrows(DirectoryFormatException.class,
+                () -> UserInfo.parse("alice 127.0.0.1:7001 not-a-key\n", "t"));
+        assertTrue(e.getMessage().contains("expected a base64 public key"), e.getMessage());
     }
 
     @Test
