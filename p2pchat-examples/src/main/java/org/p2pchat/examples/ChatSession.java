@@ -13,9 +13,11 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.p2pchat.api.ChatMessage;
+import org.p2pchat.api.MessageListener;
 import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerEntry;
+import org.p2pchat.api.PeerKey;
 import org.p2pchat.examples.console.ChatConsole;
 import org.p2pchat.examples.console.Printable;
 
@@ -30,7 +32,7 @@ import org.p2pchat.examples.console.Printable;
  * <p><b>Threading:</b> {@link #run()} is called once, on the thread that owns the console's input,
  * and returns when the user leaves; send failures are reported on the {@code reports} executor
  * (normally the peer's callback executor, so all asynchronous output comes from one thread).
- * {@link #incomingLine} is a pure function for the peer's listener. The caller closes the peer
+ * {@link #printingTo} makes the peer's listener, which only prints. The caller closes the peer
  * after {@link #run()} returns.
  */
 public final class ChatSession {
@@ -68,12 +70,54 @@ public final class ChatSession {
     }
 
     /**
+     * Formats the notice that a friend's key was trusted on first use, such as
+     * {@code * bob's key 9a1c-0d2e-44f1-77aa trusted on first use (compare fingerprints out of
+     * band)}.
+     *
+     * @param peerName the friend's name, as it introduced itself
+     * @param key the key now remembered for it
+     * @return the line to print
+     */
+    public static String keyTrustedLine(String peerName, PeerKey key) {
+        return "* " + Printable.of(peerName) + "'s key " + key.fingerprint()
+                + " trusted on first use (compare fingerprints out of band)";
+    }
+
+    /**
+     * Makes the listener of a chat's peer: it prints incoming messages and keys trusted on first
+     * use to the console.
+     *
+     * @param console where the lines go
+     * @return the listener
+     */
+    public static MessageListener printingTo(ChatConsole console) {
+        Objects.requireNonNull(console, "console");
+        return new MessageListener() {
+            @Override
+            public void onMessage(ChatMessage message) {
+                console.println(incomingLine(message));
+            }
+
+            @Override
+            public void onPeerKeyTrusted(String peerName, PeerKey key) {
+                console.println(keyTrustedLine(peerName, key));
+            }
+        };
+    }
+
+    /**
      * Prints the greeting, then reads and carries out lines until {@code :q}, {@code /quit} or the
      * end of input, then waits (boundedly) for sends in flight.
      */
     public void run() {
-        console.println(peer.name() + " listening on " + peer.listenAddress()
-                + " - type friend/message, /help for help");
+        console.println(peer.name() + " listening on " + peer.listenAddress() + ", key "
+                + peer.publicKey().fingerprint() + " - type friend/message, /help for help");
+        PeerKey listed = peer.directory().lookup(peer.name()).map(PeerEntry::key).orElse(null);
+        if (listed != null && !listed.equals(peer.publicKey())) {
+            console.println("! the user_info table pins " + peer.name() + " to key "
+                    + listed.fingerprint() + ", not yours; friends using it will refuse you"
+                    + " (/key shows your key)");
+        }
         for (String line = console.readLine(); line != null; line = console.readLine()) {
             Command command = interpreter.parse(line);
             if (command instanceof Command.Quit) {
@@ -89,6 +133,8 @@ public final class ChatSession {
             send(send.friend(), send.text());
         } else if (command instanceof Command.ListPeers) {
             listPeers();
+        } else if (command instanceof Command.ShowKey) {
+            showKey();
         } else if (command instanceof Command.Help) {
             help();
         } else if (command instanceof Command.Invalid invalid) {
@@ -129,19 +175,50 @@ public final class ChatSession {
         int nameWidth = rows.stream().mapToInt(e -> e.name().length()).max().orElse(1);
         int addressWidth = rows.stream().mapToInt(e -> e.address().toString().length()).max()
                 .orElse(1);
-        String format = "  %-" + nameWidth + "s  %-" + addressWidth + "s  %s";
-        for (PeerEntry row : rows) {
+        List<String> states = rows.stream().map(this::state).toList();
+        int stateWidth = states.stream().mapToInt(String::length).max().orElse(1);
+        String format = "  %-" + nameWidth + "s  %-" + addressWidth + "s  %-" + stateWidth
+                + "s  %s";
+        for (int i = 0; i < rows.size(); i++) {
+            PeerEntry row = rows.get(i);
             boolean self = row.name().equals(peer.name());
             String address = (self ? peer.listenAddress() : row.address()).toString();
-            String state = self ? "listening (you)"
-                    : peer.connectionState(row.name()).name().toLowerCase(Locale.ROOT);
-            console.println(String.format(Locale.ROOT, format, row.name(), address, state));
+            console.println(String.format(Locale.ROOT, format, row.name(), address, states.get(i),
+                    key(row)));
         }
+    }
+
+    private String state(PeerEntry row) {
+        return row.name().equals(peer.name()) ? "listening (you)"
+                : peer.connectionState(row.name()).name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The key column: a fingerprint and how it is trusted, or {@code -} while unknown. */
+    private String key(PeerEntry row) {
+        if (row.name().equals(peer.name())) {
+            return peer.publicKey().fingerprint();
+        }
+        if (row.key() != null) {
+            return row.key().fingerprint() + " pinned";
+        }
+        return peer.peerKey(row.name()).map(k -> k.fingerprint() + " trusted").orElse("-");
+    }
+
+    private void showKey() {
+        PeerKey key = peer.publicKey();
+        PeerAddress address = peer.directory().lookup(peer.name()).map(PeerEntry::address)
+                .orElse(peer.listenAddress());
+        console.println("  public key   " + key);
+        console.println("  fingerprint  " + key.fingerprint());
+        console.println("  friends pin it with this line in their user_info: "
+                + new PeerEntry(peer.name(), address, key));
     }
 
     private void help() {
         console.println("  friend/message  send a message, e.g. bob/hi (messages may contain '/')");
-        console.println("  /peers          list the user_info table and who is connected");
+        console.println("  /peers          list the user_info table, who is connected, and key"
+                + " fingerprints");
+        console.println("  /key, /whoami   show your public key, for friends to pin");
         console.println("  /help           show this help");
         console.println("  :q or /quit     leave (Ctrl-D or the end of input too)");
     }

@@ -22,8 +22,12 @@ public sealed interface Command {
         }
     }
 
-    /** {@code /peers}: list the user_info table with connection states. */
+    /** {@code /peers}: list the user_info table with connection states and key fingerprints. */
     record ListPeers() implements Command {
+    }
+
+    /** {@code /key} or {@code /whoami}: show this peer's public key and fingerprint. */
+    record ShowKey() implements Command {
     }
 
     /** {@code /help}: explain the input format. */

@@ -53,6 +53,9 @@ public final class CommandInterpreter {
         switch (s.substring(1).strip().toLowerCase(Locale.ROOT)) {
             case "peers":
                 return new Command.ListPeers();
+            case "key":
+            case "whoami":
+                return new Command.ShowKey();
             case "help":
             case "?":
                 return new Command.Help();

@@ -1,10 +1,14 @@
 package org.p2pchat.examples;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -30,10 +34,10 @@ import picocli.CommandLine.Parameters;
 /**
  * The console chat of the seed design, as a command line program:
  * {@code java -jar p2pchat-chat.jar alice [--user-info FILE] [--listen host:port]
- * [--idle-timeout 5m]}.
+ * [--state-dir DIR] [--idle-timeout 5m]}.
  *
  * <p>Its job is the process around a {@link ChatSession}: parse the arguments, load the user_info
- * table, start the {@link Peer}, choose a terminal or plain console, and turn start-up failures
+ * table, start the {@link Peer} with its identity kept in the state directory, choose a terminal or plain console, and turn start-up failures
  * into one line on stderr and exit code {@value #EXIT_BAD_START}.
  *
  * <p><b>Threading:</b> {@link #run} runs on the caller's thread until the user leaves; it may be
@@ -51,18 +55,26 @@ public final class ConsoleChat implements Callable<Integer> {
     public static final int EXIT_BAD_START = 2;
 
     private static final Duration OUTPUT_STOP_TIMEOUT = Duration.ofSeconds(2);
+    /** The library's own setting, which the default of {@code --state-dir} does not override. */
+    private static final String STATE_DIRECTORY_PROPERTY = "p2pchat.stateDirectory";
 
     @Parameters(index = "0", paramLabel = "NAME",
             description = "Your name; your own line in the user_info table says where to listen.")
     private String name;
 
     @Option(names = "--user-info", paramLabel = "FILE",
-            description = "The user_info table: one 'name host:port' a line, # for comments.")
+            description = "The user_info table: one 'name host:port [public-key]' a line, #"
+                    + " for comments. A public key pins that friend's identity.")
     private Path userInfo;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", converter = CliConverters.Address.class,
             description = "Listen here instead of at your own table entry.")
     private PeerAddress listen;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Keep your identity key and the keys of friends trusted on first use"
+                    + " here. Default: ~/.p2pchat/NAME (or -Dp2pchat.stateDirectory).")
+    private Path stateDir;
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = CliConverters.Time.class,
             description = "Close a connection unused for this long, e.g. 30s or 5m; 0 = never."
@@ -132,8 +144,8 @@ public final class ConsoleChat implements Callable<Integer> {
                     PrintWriter w = e.getCommandLine().getErr();
                     w.println("error: " + e.getMessage());
                     w.println("usage: " + e.getCommandLine().getCommandSpec().qualifiedName()
-                            + " NAME [--user-info FILE] [--listen HOST:PORT] [--idle-timeout"
-                            + " DURATION]; --help for more");
+                            + " NAME [--user-info FILE] [--listen HOST:PORT] [--state-dir DIR]"
+                            + " [--idle-timeout DURATION]; --help for more");
                     return EXIT_BAD_START;
                 });
         return cli.execute(args);
@@ -176,7 +188,12 @@ public final class ConsoleChat implements Callable<Integer> {
                     .directory(table.directory())
                     .listenOn(address)
                     .callbackExecutor(output)
-                    .listener(message -> console.println(ChatSession.incomingLine(message)));
+                    .listener(ChatSession.printingTo(console));
+            if (stateDir != null) {
+                builder.stateDirectory(stateDir);
+            } else if (System.getProperty(STATE_DIRECTORY_PROPERTY) == null) {
+                builder.stateDirectory(defaultStateDirectory(name));
+            }
             if (idleTimeout != null) {
                 builder.idleTimeout(idleTimeout);
             }
@@ -190,6 +207,9 @@ public final class ConsoleChat implements Callable<Integer> {
                         : "cannot listen on " + address + ": " + why);
             } catch (P2pChatException | IllegalArgumentException e) {
                 return badStart(e.getMessage());
+            } catch (UncheckedIOException e) {
+                // The state directory: its identity or known-peers file cannot be read or written.
+                return badStart(e.getMessage() + " (" + describe(e.getCause()) + ")");
             }
             try (peer) {
                 new ChatSession(peer, console, output).run();
@@ -201,6 +221,28 @@ public final class ConsoleChat implements Callable<Integer> {
             stop(output);
             console.close();
         }
+    }
+
+    /**
+     * Where a chat keeps its state without {@code --state-dir}: {@code ~/.p2pchat/NAME}, one
+     * directory per name, so several chats of one user (alice and bob on one machine) do not share
+     * an identity.
+     *
+     * @param name the chat's name
+     * @return the directory
+     */
+    static Path defaultStateDirectory(String name) {
+        return Path.of(System.getProperty("user.home"), ".p2pchat", name);
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private ChatConsole openConsole() {

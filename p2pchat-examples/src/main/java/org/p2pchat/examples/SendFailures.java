@@ -12,6 +12,7 @@ import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.MessageTooLargeException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerClosedException;
+import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.PeerUnreachableException;
 import org.p2pchat.api.UnknownPeerException;
 import org.p2pchat.api.WriteQueueFullException;
@@ -20,7 +21,9 @@ import org.p2pchat.examples.console.Printable;
 /**
  * Turns a failed send into the one line the user sees, such as
  * {@code ! bob is offline (connection refused at 127.0.0.1:7002)}: what happened to the message in
- * the user's terms, not a stack trace. Stateless; any thread.
+ * the user's terms, not a stack trace. A friend whose key does not match the pinned or remembered
+ * one (or who refused ours) gives {@code ! refused: <why>}, the library's explanation, which names
+ * both fingerprints and what to do. Stateless; any thread.
  */
 public final class SendFailures {
     /** Cause chains are short; the bound only guards against a cycle. */
@@ -41,6 +44,10 @@ public final class SendFailures {
         Throwable e = unwrap(failure);
         if (e instanceof UnknownPeerException) {
             return unknownFriend(friend);
+        }
+        PeerIdentityException refused = identityFailure(e);
+        if (refused != null) {
+            return "! refused: " + oneLine(String.valueOf(refused.getMessage()));
         }
         if (e instanceof PeerUnreachableException || e instanceof ConnectFailedException) {
             return "! " + friend + " is offline (" + offlineReason(e, address) + ")";
@@ -76,6 +83,17 @@ public final class SendFailures {
      */
     public static boolean isClosing(Throwable failure) {
         return unwrap(failure) instanceof PeerClosedException;
+    }
+
+    /** The identity failure in the cause chain: it explains more than any wrapper around it. */
+    private static PeerIdentityException identityFailure(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < MAX_CAUSES; t = t.getCause(), depth++) {
+            if (t instanceof PeerIdentityException identity) {
+                return identity;
+            }
+        }
+        return null;
     }
 
     private static String offlineReason(Throwable e, PeerAddress address) {

@@ -4,6 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.p2pchat.testkit.Await;
 
 /**
@@ -33,6 +35,19 @@ final class ChatApp implements AutoCloseable {
         ChatApp app = new ChatApp(args);
         app.thread.start();
         return app;
+    }
+
+    private static final Pattern GREETING = Pattern.compile(
+            "\\S+ listening on \\S+, key (\\p{XDigit}{4}(-\\p{XDigit}{4}){3}) - .*");
+
+    /** Waits for the start-up line and returns the fingerprint it shows. */
+    String awaitFingerprint() {
+        String line = stdout.awaitLine("the start-up line", l -> GREETING.matcher(l).matches());
+        Matcher m = GREETING.matcher(line);
+        if (!m.matches()) {
+            throw new AssertionError(line);
+        }
+        return m.group(1);
     }
 
     /** Types one line into the app. */

@@ -77,6 +77,12 @@ class CommandInterpreterTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"/key", "/whoami", " /KEY "})
+    void keyAndWhoamiShowTheKey(String line) {
+        assertEquals(new Command.ShowKey(), interpreter.parse(line));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"/help", "/?"})
     void helpShowsHelp(String line) {
         assertEquals(new Command.Help(), interpreter.parse(line));

@@ -35,11 +35,13 @@ class ScriptedProcessTest {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         ProcessBuilder builder = new ProcessBuilder(java, "-cp",
                 System.getProperty("java.class.path"), "-Dp2pchat.transport=nio",
-                ConsoleChat.class.getName(), "alice", "--user-info", userInfo.toString());
+                ConsoleChat.class.getName(), "alice", "--user-info", userInfo.toString(),
+                "--state-dir", dir.resolve("alice-state").toString());
         builder.redirectError(dir.resolve("alice.err").toFile());
 
-        try (ChatApp bob = ChatApp.start("bob", "--user-info", userInfo.toString())) {
-            bob.stdout.awaitLineStartingWith("bob listening on");
+        try (ChatApp bob = ChatApp.start("bob", "--user-info", userInfo.toString(),
+                "--state-dir", dir.resolve("bob-state").toString())) {
+            bob.awaitFingerprint();
             Process alice = builder.start();
             try {
                 List<String> output = new CopyOnWriteArrayList<>();
@@ -55,10 +57,16 @@ class ScriptedProcessTest {
                 assertEquals(0, alice.exitValue(), "output " + output + ", stderr "
                         + Files.readString(dir.resolve("alice.err")));
                 reader.join(Await.DEFAULT.toMillis());
-                assertEquals("alice listening on 127.0.0.1:" + ports[0]
-                        + " - type friend/message, /help for help", output.get(0));
+                assertTrue(output.get(0).matches("alice listening on 127\\.0\\.0\\.1:" + ports[0]
+                        + ", key \\p{XDigit}{4}(-\\p{XDigit}{4}){3} - type friend/message, /help for"
+                        + " help"), output.toString());
                 assertTrue(output.stream().anyMatch(l -> l.matches("  bob\\s+127\\.0\\.0\\.1:"
-                        + ports[1] + "\\s+disconnected")), output.toString());
+                        + ports[1] + "\\s+disconnected\\s+-")), output.toString());
+                assertTrue(output.stream().anyMatch(l -> l.startsWith("* bob's key ")
+                        && l.endsWith(" trusted on first use (compare fingerprints out of band)")),
+                        output.toString());
+                assertTrue(Files.isRegularFile(dir.resolve("alice-state").resolve("identity.key")),
+                        "alice keeps her identity in --state-dir");
                 assertTrue(output.stream().noneMatch(l -> l.startsWith("!") || l.contains("\u001b")),
                         output.toString());
                 assertEquals("", Files.readString(dir.resolve("alice.err")));

@@ -13,6 +13,7 @@ import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.MessageTooLargeException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerClosedException;
+import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.PeerUnreachableException;
 
 class SendFailuresTest {
@@ -47,6 +48,24 @@ class SendFailuresTest {
                 new MessageTooLargeException("frame of 2000000 bytes\nexceeds 1048576"));
         assertTrue(line.startsWith("! message to bob not sent: it is too long ("), line);
         assertFalse(line.contains("\n"), line);
+    }
+
+    @Test
+    void keyMismatchIsARefusalWithTheLibrarysExplanation() {
+        Throwable failure = new CompletionException(new PeerIdentityException("'bob' presented key"
+                + " 1111-2222-3333-4444 but the key pinned in the user_info table is"
+                + " 5555-6666-7777-8888; refused"));
+        assertEquals("! refused: 'bob' presented key 1111-2222-3333-4444 but the key pinned in the"
+                + " user_info table is 5555-6666-7777-8888; refused",
+                SendFailures.describe("bob", BOB, failure));
+    }
+
+    @Test
+    void refusalIsFoundInsideAnUnreachableWrapperAndKeptOnOneLine() {
+        Throwable failure = new PeerUnreachableException("cannot reach bob",
+                new PeerIdentityException("bob refused this peer:\n'alice' presented key x"));
+        assertEquals("! refused: bob refused this peer:\uFFFD'alice' presented key x",
+                SendFailures.describe("bob", BOB, failure));
     }
 
     @Test

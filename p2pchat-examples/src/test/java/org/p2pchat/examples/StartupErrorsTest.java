@@ -38,12 +38,36 @@ class StartupErrorsTest {
     }
 
     @Test
-    void portInUseIsAOneLineError() throws IOException {
+    void portInUseIsAOneLineError(@TempDir Path dir) throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             String address = "127.0.0.1:" + taken.getLocalPort();
-            String error = failedStart("alice", "--listen", address);
+            String error = failedStart("alice", "--listen", address, "--state-dir",
+                    dir.toString());
             assertTrue(error.startsWith("error: cannot listen on " + address + ": "), error);
         }
+    }
+
+    @Test
+    void unusableStateDirectoryIsAOneLineError(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+        String error = failedStart("alice", "--listen", "127.0.0.1:0", "--state-dir",
+                file.toString());
+        assertTrue(error.startsWith("error: cannot read or create the identity file "
+                + file.resolve("identity.key") + " ("), error);
+    }
+
+    @Test
+    void damagedIdentityFileIsAOneLineError(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("identity.key"), "not a key\n");
+        String error = failedStart("alice", "--listen", "127.0.0.1:0", "--state-dir",
+                dir.toString());
+        assertTrue(error.startsWith("error: identity file " + dir.resolve("identity.key")), error);
+    }
+
+    @Test
+    void stateDirectoryDefaultsToDotP2pchatSlashNameInTheHomeDirectory() {
+        assertEquals(Path.of(System.getProperty("user.home"), ".p2pchat", "alice"),
+                ConsoleChat.defaultStateDirectory("alice"));
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.p2pchat.api.PeerKey;
 import org.p2pchat.testkit.Await;
 
 /**
@@ -28,6 +29,8 @@ class ThreeConsoleChatsTest {
     private ChatApp alice;
     private ChatApp bob;
     private ChatApp carol;
+    private String aliceKey;
+    private String bobKey;
 
     @BeforeEach
     void startAliceBobAndCarol(@TempDir Path dir) throws IOException {
@@ -44,13 +47,21 @@ class ThreeConsoleChatsTest {
                 "carol 127.0.0.1:" + carolPort,
                 "dave  127.0.0.1:" + davePort + "   # never started",
                 ""), StandardCharsets.UTF_8);
-        alice = ChatApp.start("alice", "--user-info", userInfo.toString());
-        bob = ChatApp.start("bob", "--user-info", userInfo.toString());
-        carol = ChatApp.start("carol", "--user-info", userInfo.toString());
-        alice.stdout.awaitLine("alice listening on 127.0.0.1:" + alicePort
+        alice = start("alice", userInfo, dir);
+        bob = start("bob", userInfo, dir);
+        carol = start("carol", userInfo, dir);
+        aliceKey = alice.awaitFingerprint();
+        alice.stdout.awaitLine("alice listening on 127.0.0.1:" + alicePort + ", key " + aliceKey
                 + " - type friend/message, /help for help");
-        bob.stdout.awaitLineStartingWith("bob listening on 127.0.0.1:" + bobPort);
-        carol.stdout.awaitLineStartingWith("carol listening on 127.0.0.1:" + carolPort);
+        bobKey = bob.awaitFingerprint();
+        bob.stdout.awaitLineStartingWith("bob listening on 127.0.0.1:" + bobPort + ", key ");
+        carol.stdout.awaitLineStartingWith("carol listening on 127.0.0.1:" + carolPort + ", key ");
+    }
+
+    /** Starts a chat with its own state directory under the test's temporary directory. */
+    private static ChatApp start(String name, Path userInfo, Path dir) {
+        return ChatApp.start(name, "--user-info", userInfo.toString(), "--state-dir",
+                dir.resolve(name + "-state").toString());
     }
 
     @AfterEach
@@ -127,25 +138,56 @@ class ThreeConsoleChatsTest {
     }
 
     @Test
-    void peersListsTheTableWithConnectionStatesAndMarksYou() {
+    void peersListsTheTableWithConnectionStatesAndFingerprintsAndMarksYou() {
         alice.type("bob/hi");
         bob.stdout.awaitLine("[alice] hi");
         alice.type("/peers");
         alice.stdout.awaitLineStartingWith("  dave");
         alice.stdout.awaitLine("a row for dave", l -> l.matches("  dave\\s+127\\.0\\.0\\.1:"
-                + davePort + "\\s+disconnected"));
+                + davePort + "\\s+disconnected\\s+-"));
         alice.stdout.awaitLine("a row for alice", l -> l.matches("  alice\\s+127\\.0\\.0\\.1:"
-                + alicePort + "\\s+listening \\(you\\)"));
+                + alicePort + "\\s+listening \\(you\\)\\s+" + aliceKey));
         alice.stdout.awaitLine("a row for bob", l -> l.matches("  bob\\s+127\\.0\\.0\\.1:"
-                + bobPort + "\\s+connected"));
+                + bobPort + "\\s+connected\\s+" + bobKey + " trusted"));
         alice.stdout.awaitLine("a row for carol", l -> l.matches("  carol\\s+127\\.0\\.0\\.1:"
-                + carolPort + "\\s+disconnected"));
+                + carolPort + "\\s+disconnected\\s+-"));
+    }
+
+    @Test
+    void firstConversationTrustsEachOthersKeyAndSaysSoOnBothSides() {
+        alice.type("bob/hi");
+        bob.stdout.awaitLine("[alice] hi");
+        alice.stdout.awaitLine("* bob's key " + bobKey
+                + " trusted on first use (compare fingerprints out of band)");
+        bob.stdout.awaitLine("* alice's key " + aliceKey
+                + " trusted on first use (compare fingerprints out of band)");
+
+        bob.type("alice/hi back");
+        alice.stdout.awaitLine("[bob] hi back");
+        assertEquals(1, alice.stdout.lines().stream().filter(l -> l.startsWith("* ")).count(),
+                "a key is trusted on first use once: " + alice.stdout);
+        assertNoErrors(alice, bob);
+    }
+
+    @Test
+    void keyCommandShowsTheFullKeyWithItsFingerprintAndTheLineToPin() {
+        alice.type("/key");
+        String keyLine = alice.stdout.awaitLineStartingWith("  public key   ");
+        PeerKey key = PeerKey.parse(keyLine.substring("  public key   ".length()));
+        assertEquals(aliceKey, key.fingerprint());
+        alice.stdout.awaitLine("  fingerprint  " + aliceKey);
+        alice.stdout.awaitLine("  friends pin it with this line in their user_info: alice"
+                + " 127.0.0.1:" + alicePort + " " + key);
+        alice.type("/whoami");
+        alice.stdout.awaitLine("/whoami's answer",
+                l -> alice.stdout.lines().stream().filter(keyLine::equals).count() == 2);
     }
 
     @Test
     void helpExplainsTheInput() {
         alice.type("/help");
         alice.stdout.awaitLineStartingWith("  friend/message");
+        alice.stdout.awaitLineStartingWith("  /key, /whoami");
         alice.stdout.awaitLineStartingWith("  :q or /quit");
     }
 
@@ -186,7 +228,7 @@ class ThreeConsoleChatsTest {
             app.stdout.awaitLine("/peers answer " + asked, l -> rows(app, rowPrefix) >= expectedRows);
             List<String> rows = app.stdout.lines().stream().filter(l -> l.startsWith(rowPrefix))
                     .toList();
-            if (rows.get(rows.size() - 1).endsWith(" " + state)) {
+            if (rows.get(rows.size() - 1).matches(".* " + state + " .*")) {
                 return;
             }
         }
