@@ -61,6 +61,13 @@ public interface Connection {
      * Queues one frame like {@link #write}, and reports when it has been handed to the operating
      * system.
      *
+     * <p>A transport may write the frame from the calling thread when the connection has nothing
+     * else queued (typically a reply in a request/response exchange). If the whole frame was
+     * written at once, the returned stage is already complete: it was completed on the calling
+     * thread, and actions chained to it run on the thread that chains them. Otherwise the stage
+     * completes, or fails, later on the transport's event-loop thread. Either way, the stages of
+     * one connection complete in the order their frames were queued, each exactly once.
+     *
      * @param frame the payload, between position and limit; copied before this method returns
      * @return a stage completed once the whole frame is written, or failed with the exception
      *     {@link #write} would throw, or with the

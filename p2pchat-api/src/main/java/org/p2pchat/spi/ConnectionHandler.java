@@ -18,7 +18,10 @@ public interface ConnectionHandler {
      *
      * @param connection the connection it arrived on
      * @param frame the frame's payload, between position and limit; read-only and valid only
-     *     during this call (the transport reuses the memory), so copy what you keep
+     *     during this call (the transport reuses the memory), so copy what you keep. The position
+     *     is not necessarily 0 and the buffer may be direct, with {@code hasArray()} false: read
+     *     only the bytes between position and limit, through the buffer's own methods, without
+     *     assuming a backing array or a position of 0
      */
     void onFrame(Connection connection, ByteBuffer frame);
 

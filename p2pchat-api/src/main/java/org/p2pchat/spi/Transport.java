@@ -9,7 +9,9 @@ import org.p2pchat.api.PeerAddress;
  * <p><b>Threading:</b> all methods are thread-safe and never block on the network. Every callback
  * ({@link ConnectionAcceptor}, {@link ConnectionHandler}) runs on the transport's event-loop
  * thread; a callback that throws is logged and closes only its own connection. Returned stages
- * complete on that thread too.
+ * complete on that thread too, with one exception: the stage of a {@link Connection#send} whose
+ * frame was written at once by the calling thread may complete on the calling thread, before
+ * {@code send} returns (see {@link Connection#send}).
  *
  * <p><b>Guarantees:</b> frames written to a connection arrive whole and in the order written, or
  * the connection closes and every frame not yet handed to the operating system fails with a
@@ -37,7 +39,9 @@ public interface Transport extends AutoCloseable {
      * @return a stage completed with the open connection, or failed with
      *     {@link org.p2pchat.api.ConnectFailedException} (or its subclasses
      *     {@link org.p2pchat.api.ConnectTimeoutException} and
-     *     {@link org.p2pchat.api.ConnectionLimitException})
+     *     {@link org.p2pchat.api.ConnectionLimitException}), or with
+     *     {@link org.p2pchat.api.TransportClosedException} if the transport is closed, including
+     *     for a connect still in progress when the transport closes
      */
     CompletionStage<Connection> connect(PeerAddress remote, ConnectionHandler handler);
 

@@ -90,7 +90,10 @@ public final class TransportOptions {
 
     /**
      * The most bytes a connection may hold queued and not yet written
-     * ({@code p2pchat.writeQueueLimitBytes}); a write beyond it is refused.
+     * ({@code p2pchat.writeQueueLimitBytes}); a write beyond it is refused. The count is in wire
+     * bytes: each frame's payload plus the transport's own per-frame framing (for the NIO
+     * transport, a 4-byte length prefix), so a frame whose payload alone fits may still be
+     * refused.
      *
      * @return the write queue's byte limit
      */
@@ -130,7 +133,9 @@ public final class TransportOptions {
 
     /**
      * How long {@link Transport#close()} and {@link Connection#close()} may spend writing what is
-     * still queued before they drop it ({@code p2pchat.closeTimeout}).
+     * still queued before they drop it ({@code p2pchat.closeTimeout}). Measured in real time
+     * ({@link System#nanoTime()}), not with the injected {@link #ticker()}, so a test that
+     * freezes or advances its ticker neither stalls nor hastens a close.
      *
      * @return the close timeout
      */
@@ -139,7 +144,8 @@ public final class TransportOptions {
     }
 
     /**
-     * The clock that idle closes and connect timeouts are measured with.
+     * The clock that idle closes and connect timeouts are measured with (not the
+     * {@link #closeTimeout()}, which runs in real time).
      *
      * @return the ticker, {@link Ticker#system()} unless a test injected another
      */

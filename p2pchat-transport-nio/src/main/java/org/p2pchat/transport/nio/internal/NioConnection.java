@@ -305,6 +305,11 @@ final class NioConnection implements Connection, NioSelectable {
         return out.queue().queuedBytes();
     }
 
+    /** Whether the next write or send into an idle queue may go out from the caller's thread. */
+    boolean directWriteAllowed() {
+        return out.queue().directAllowed();
+    }
+
     @Override
     public String toString() {
         return name;

@@ -19,9 +19,10 @@ import org.p2pchat.spi.Ticker;
  * with gathering writes.
  *
  * <p><b>Threading:</b> {@link #write} and {@link #send} run on any thread; when the queue was
- * idle, {@code write} from a thread other than the loop may write to the socket itself (see
- * {@link NioOutboundQueue#enqueue}). {@link #flush} and the send-stage completions run on the
- * event loop only.
+ * idle, a thread other than the loop may write its frame to the socket itself (see
+ * {@link NioOutboundQueue#enqueue}), and a {@code send} whose frame went out whole that way
+ * completes its own stage before returning it. {@link #flush} and every other send-stage
+ * completion run on the event loop only.
  */
 final class NioOutbound {
     /** {@link #flush} result: everything queued has been written. */
@@ -68,7 +69,7 @@ final class NioOutbound {
         checkLength(frame.remaining());
         int action = queue.enqueue(frame, null, !loop.inLoop());
         if (action == NioOutboundQueue.WRITE_NOW) {
-            writeFromCaller();
+            writeFromCaller(null);
         } else if (action == NioOutboundQueue.SCHEDULE) {
             loop.schedule(connection);
         }
@@ -76,13 +77,17 @@ final class NioOutbound {
 
     CompletionStage<Void> send(ByteBuffer frame) {
         CompletableFuture<Void> stage = new CompletableFuture<>();
+        int action;
         try {
             checkLength(frame.remaining());
-            if (queue.enqueue(frame, stage, false) == NioOutboundQueue.SCHEDULE) {
-                loop.schedule(connection);
-            }
+            action = queue.enqueue(frame, stage, !loop.inLoop());
         } catch (P2pChatException e) {
             return CompletableFuture.failedFuture(e);
+        }
+        if (action == NioOutboundQueue.WRITE_NOW) {
+            writeFromCaller(stage);
+        } else if (action == NioOutboundQueue.SCHEDULE) {
+            loop.schedule(connection);
         }
         return stage;
     }
@@ -99,8 +104,14 @@ final class NioOutbound {
         }
     }
 
-    /** The calling thread writes what it just queued; the loop takes over anything left. */
-    private void writeFromCaller() {
+    /**
+     * The calling thread writes what it just queued; the loop takes over anything left. If the
+     * caller's frame went out whole, the caller completes its stage; otherwise the stage stays
+     * queued and the loop completes or fails it, as for any other.
+     *
+     * @param stage the stage of the frame just queued, or null for {@code write}
+     */
+    private void writeFromCaller(CompletableFuture<Void> stage) {
         boolean failed = false;
         try {
             if (queue.prepare() > 0 && queue.writePrepared(channel) > 0) {
@@ -110,7 +121,16 @@ final class NioOutbound {
             // The loop meets the same error on its own write and closes the connection there.
             failed = true;
         }
-        if (queue.releaseFromCaller(failed)) {
+        int released = queue.releaseFromCaller(failed, stage);
+        if ((released & NioOutboundQueue.SENT) != 0) {
+            // Outside the queue's lock, and possibly after the loop has already completed stages
+            // of frames queued behind this one. No one can tell: send() has not returned this
+            // stage yet, so nothing else holds it or depends on it, and nobody can see it pending
+            // while a later stage is done. Its completion takes effect, as far as anyone can
+            // observe, when its last byte was written: before any later frame's.
+            stage.complete(null);
+        }
+        if ((released & NioOutboundQueue.HAND_OVER) != 0) {
             loop.schedule(connection);
         }
     }

@@ -18,6 +18,11 @@ import org.p2pchat.api.ConnectionClosedException;
  * behind the snapshot, then advances under the lock. Ownership moves only under the lock, so a
  * frame queued while the owner lets go is never stranded.
  *
+ * <p><b>Send stages</b> wait in {@link PendingSends} in frame order and leave it only under the
+ * lock, each exactly once: written ones to the event loop ({@link #collectWritten}), all of them
+ * when the connection is gone ({@link #dispose}), or, for a frame its sender wrote directly and
+ * completely, to that sender ({@link #releaseFromCaller}). They are completed outside the lock.
+ *
  * <p><b>Accounting:</b> the byte limit counts wire bytes, prefix included, so the memory a slow
  * reader can pin never exceeds {@code writeQueueLimitBytes}.
  */
@@ -28,6 +33,10 @@ final class NioOutboundQueue {
     static final int SCHEDULE = 1;
     /** {@link #enqueue} result: the caller now owns the flush and should write at once. */
     static final int WRITE_NOW = 2;
+    /** {@link #releaseFromCaller} flag: the caller must hand the connection to the event loop. */
+    static final int HAND_OVER = 1;
+    /** {@link #releaseFromCaller} flag: the frame went out whole; its stage is the caller's. */
+    static final int SENT = 2;
     /** Bytes in front of every payload. */
     static final int PREFIX = 4;
 
@@ -64,13 +73,15 @@ final class NioOutboundQueue {
     /**
      * Copies one frame (prefix and payload) into the queue and advances its position to its limit.
      *
-     * <p>The caller may write directly only when the queue was idle and a frame has arrived since
-     * its last direct write: that is the request/response pattern, where skipping the hop to the
-     * event loop saves a thread wake-up. A stream of one-way writes instead goes through the loop,
-     * which batches everything queued meanwhile into one gathering write.
+     * <p>The caller may write directly only when the queue was idle, no send stage is pending
+     * before this frame's, and a frame has arrived since its last direct write: that is the
+     * request/response pattern, where skipping the hop to the event loop saves a thread wake-up.
+     * A stream of one-way writes instead goes through the loop, which batches everything queued
+     * meanwhile into one gathering write. After a direct write the caller calls
+     * {@link #releaseFromCaller} with the same stage.
      *
      * @param frame the payload
-     * @param stage completed when the frame has been written, or null
+     * @param stage completed when the frame has been written, or null (for {@code write})
      * @param mayWriteDirect whether the calling thread may write to the socket itself
      * @return {@link #QUEUED}, {@link #SCHEDULE} or {@link #WRITE_NOW}
      * @throws ConnectionClosedException if the connection is closing or closed
@@ -96,13 +107,14 @@ final class NioOutboundQueue {
         }
         queued += wire;
         enqueuedTotal += wire;
+        boolean noStageBefore = sends.isEmpty();
         if (stage != null) {
             sends.add(enqueuedTotal, stage);
         }
         if (owner != IDLE) {
             return QUEUED;
         }
-        if (mayWriteDirect && stage == null && directAllowed && sends.isEmpty()) {
+        if (mayWriteDirect && directAllowed && noStageBefore) {
             owner = CALLER;
             directAllowed = false;
             return WRITE_NOW;
@@ -165,6 +177,11 @@ final class NioOutboundQueue {
         if (!directAllowed) {
             directAllowed = true;
         }
+    }
+
+    /** Whether the next frame into an idle queue may be written directly; for tests. */
+    boolean directAllowed() {
+        return directAllowed;
     }
 
     /**
@@ -249,24 +266,34 @@ final class NioOutboundQueue {
     }
 
     /**
-     * Calling thread, after its direct write: hands the flush to the event loop when anything is
-     * left for it (bytes, stages to complete, a close in progress, or an error to report there).
+     * Calling thread, after its direct write: takes its own stage back if its frame went out
+     * completely, and hands the flush to the event loop when anything is left for it (bytes,
+     * stages to complete, a close in progress, or an error to report there).
+     *
+     * <p>The stage is taken only if it is still the first one waiting (it always is, unless the
+     * connection was disposed meanwhile and the loop fails it) and every byte of its frame was
+     * written; otherwise it stays for the loop, exactly as if the loop had written the frame.
      *
      * @param failed whether the write threw
-     * @return true if the caller must schedule the connection on the event loop
+     * @param stage the stage the caller passed to {@link #enqueue}, or null
+     * @return a combination of {@link #HAND_OVER} (schedule the connection on the event loop) and
+     *     {@link #SENT} (the stage is no longer queued here: the caller completes it)
      */
-    synchronized boolean releaseFromCaller(boolean failed) {
+    synchronized int releaseFromCaller(boolean failed, CompletableFuture<Void> stage) {
         if (disposed) {
+            // dispose() took every stage, this one too; the loop fails them.
             owner = IDLE;
             recycle();
-            return false;
+            return 0;
         }
+        // A write that threw did not advance writtenTotal, so the frame does not count as written.
+        int result = stage != null && sends.takeFirstIfWritten(stage, writtenTotal) ? SENT : 0;
         if (queued > 0 || failed || !sends.isEmpty() || refusal != null) {
             owner = LOOP;
-            return true;
+            return result | HAND_OVER;
         }
         owner = IDLE;
-        return false;
+        return result;
     }
 
     /**

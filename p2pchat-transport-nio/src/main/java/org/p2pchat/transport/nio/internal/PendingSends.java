@@ -9,8 +9,10 @@ import java.util.concurrent.CompletableFuture;
  * which its frame ends to be handed to the operating system.
  *
  * <p><b>Threading:</b> guarded by the owning {@link NioOutboundQueue}'s lock. Stages are only
- * moved out here; they are completed outside the lock, on the event loop, because completing one
- * runs the caller's dependent actions.
+ * moved out here, each exactly once and in order, and completed outside the lock because
+ * completing one runs the caller's dependent actions. The event loop completes them, except a
+ * stage whose frame its sending thread wrote completely itself ({@link #takeFirstIfWritten}):
+ * that thread completes it before {@code send} returns it, when nothing depends on it yet.
  */
 final class PendingSends {
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
@@ -39,6 +41,23 @@ final class PendingSends {
         while ((e = entries.peekFirst()) != null && e.end <= written) {
             out.add(entries.pollFirst().stage);
         }
+    }
+
+    /**
+     * Removes {@code stage} if it is the first one waiting and its frame ends at or before
+     * {@code written}. Allocates nothing.
+     *
+     * @param stage the stage of the frame the calling thread just wrote
+     * @param written the bytes written so far, in total
+     * @return true if the stage was removed: the caller now completes it
+     */
+    boolean takeFirstIfWritten(CompletableFuture<Void> stage, long written) {
+        Entry e = entries.peekFirst();
+        if (e == null || e.stage != stage || e.end > written) {
+            return false;
+        }
+        entries.pollFirst();
+        return true;
     }
 
     /** Moves every stage to {@code out}. */

@@ -3,6 +3,7 @@ package org.p2pchat.transport.nio.internal;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -65,6 +66,20 @@ final class NioFixture implements AutoCloseable {
         s.setTcpNoDelay(true);
         s.setSoTimeout((int) Await.DEFAULT.toMillis());
         resources.add(s);
+        return s;
+    }
+
+    /**
+     * Like {@link #raw(PeerAddress)}, with a small receive buffer set before connecting so that
+     * the TCP window stays small and a remote side that is never read from fills up quickly.
+     */
+    Socket rawSmallWindow(PeerAddress address, int receiveBufferBytes) throws IOException {
+        Socket s = new Socket();
+        resources.add(s);
+        s.setReceiveBufferSize(receiveBufferBytes);
+        s.connect(new InetSocketAddress(InetAddress.getByName(address.host()), address.port()));
+        s.setTcpNoDelay(true);
+        s.setSoTimeout((int) Await.DEFAULT.toMillis());
         return s;
     }
 

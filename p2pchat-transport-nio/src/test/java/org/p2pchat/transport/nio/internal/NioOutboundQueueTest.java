@@ -144,8 +144,128 @@ class NioOutboundQueueTest {
         assertEquals(NioOutboundQueue.WRITE_NOW, queue.enqueue(ByteBuffer.allocate(1), null, true));
         assertEquals(NioOutboundQueue.QUEUED, queue.enqueue(ByteBuffer.allocate(1), null, true),
                 "a write while the caller flushes just queues");
-        assertTrue(queue.releaseFromCaller(false), "bytes left: the loop takes over");
+        assertEquals(NioOutboundQueue.HAND_OVER, queue.releaseFromCaller(false, null),
+                "bytes left: the loop takes over");
         assertTrue(queue.acquireForLoop());
         assertFalse(queue.releaseFromLoop());
+    }
+
+    @Test
+    void aSendIntoAnIdleQueueGoesDirectAndItsSenderTakesTheStageOnceTheFrameIsOutWhole()
+            throws IOException {
+        NioOutboundQueue queue = new NioOutboundQueue(new ChunkPool(4), 1 << 20, "test");
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        assertEquals(NioOutboundQueue.WRITE_NOW,
+                queue.enqueue(ByteBuffer.allocate(10), stage, true));
+        SlowChannel channel = new SlowChannel(1000);
+        assertEquals(14, queue.prepare());
+        assertEquals(14, queue.writePrepared(channel));
+        assertEquals(NioOutboundQueue.SENT, queue.releaseFromCaller(false, stage),
+                "written whole, nothing left: the sender completes the stage, no hand-over");
+        List<CompletableFuture<Void>> left = new ArrayList<>();
+        queue.dispose(new ConnectionClosedException(Reason.IO_ERROR, "gone"), left);
+        assertEquals(List.of(), left, "the stage is no longer queued, so nobody else completes it");
+        assertFalse(stage.isDone(), "the queue never completes stages itself");
+    }
+
+    @Test
+    void aPartlyWrittenDirectSendLeavesItsStageToTheLoopAheadOfLaterOnes() throws IOException {
+        NioOutboundQueue queue = new NioOutboundQueue(new ChunkPool(4), 1 << 20, "test");
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        assertEquals(NioOutboundQueue.WRITE_NOW,
+                queue.enqueue(ByteBuffer.allocate(10), first, true));
+        queue.prepare();
+        assertEquals(NioOutboundQueue.QUEUED, queue.enqueue(ByteBuffer.allocate(10), second, true),
+                "another sender while the first writes just queues");
+        SlowChannel channel = new SlowChannel(13);
+        assertEquals(13, queue.writePrepared(channel));
+        assertEquals(NioOutboundQueue.HAND_OVER, queue.releaseFromCaller(false, first),
+                "one byte of the frame is left: the stage stays queued for the loop");
+
+        flushAll(queue, channel);
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        queue.collectWritten(done);
+        assertEquals(List.of(first, second), done, "in frame order");
+    }
+
+    @Test
+    void aWholeDirectSendIsTheSendersWhileLaterStagesStayForTheLoop() throws IOException {
+        NioOutboundQueue queue = new NioOutboundQueue(new ChunkPool(4), 1 << 20, "test");
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        assertEquals(NioOutboundQueue.WRITE_NOW,
+                queue.enqueue(ByteBuffer.allocate(10), first, true));
+        queue.prepare();
+        queue.enqueue(ByteBuffer.allocate(10), second, true);
+        SlowChannel channel = new SlowChannel(1000);
+        assertEquals(14, queue.writePrepared(channel), "the snapshot holds the first frame only");
+        assertEquals(NioOutboundQueue.SENT | NioOutboundQueue.HAND_OVER,
+                queue.releaseFromCaller(false, first));
+
+        flushAll(queue, channel);
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        queue.collectWritten(done);
+        assertEquals(List.of(second), done);
+        assertEquals(28, channel.received.size());
+    }
+
+    @Test
+    void aFailedDirectSendLeavesItsStageForTheLoopToFail() throws IOException {
+        NioOutboundQueue queue = new NioOutboundQueue(new ChunkPool(4), 1 << 20, "test");
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        assertEquals(NioOutboundQueue.WRITE_NOW,
+                queue.enqueue(ByteBuffer.allocate(10), stage, true));
+        queue.prepare();
+        assertEquals(NioOutboundQueue.HAND_OVER, queue.releaseFromCaller(true, stage),
+                "the write threw: the loop takes over and meets the error");
+        ConnectionClosedException reason = new ConnectionClosedException(Reason.IO_ERROR, "reset");
+        List<CompletableFuture<Void>> failed = new ArrayList<>();
+        queue.dispose(reason, failed);
+        assertEquals(List.of(stage), failed);
+    }
+
+    @Test
+    void aDirectSendDisposedMidWriteIsFailedByTheLoopAlone() throws IOException {
+        NioOutboundQueue queue = new NioOutboundQueue(new ChunkPool(4), 1 << 20, "test");
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        assertEquals(NioOutboundQueue.WRITE_NOW,
+                queue.enqueue(ByteBuffer.allocate(10), stage, true));
+        queue.prepare();
+        List<CompletableFuture<Void>> failed = new ArrayList<>();
+        queue.dispose(new ConnectionClosedException(Reason.IO_ERROR, "gone"), failed);
+        queue.writePrepared(new SlowChannel(1000));
+        assertEquals(0, queue.releaseFromCaller(false, stage),
+                "the loop took the stage when it disposed the queue: "
+                + "the sender must not complete it");
+        assertEquals(List.of(stage), failed);
+        assertEquals(0, queue.queuedBytes());
+    }
+
+    @Test
+    void aSendGoesDirectOnlyFromOutsideTheLoopAndOnlyOnceUntilAFrameArrives() throws IOException {
+        NioOutboundQueue queue = new NioOutboundQueue(new ChunkPool(4), 1 << 20, "test");
+        SlowChannel channel = new SlowChannel(1000);
+        assertEquals(NioOutboundQueue.SCHEDULE,
+                queue.enqueue(ByteBuffer.allocate(1), new CompletableFuture<>(), false),
+                "a send from the loop thread goes through the loop");
+        flushAll(queue, channel);
+        queue.collectWritten(new ArrayList<>());
+
+        CompletableFuture<Void> direct = new CompletableFuture<>();
+        assertEquals(NioOutboundQueue.WRITE_NOW,
+                queue.enqueue(ByteBuffer.allocate(1), direct, true));
+        queue.prepare();
+        queue.writePrepared(channel);
+        assertEquals(NioOutboundQueue.SENT, queue.releaseFromCaller(false, direct));
+
+        assertEquals(NioOutboundQueue.SCHEDULE,
+                queue.enqueue(ByteBuffer.allocate(1), new CompletableFuture<>(), true),
+                "no frame arrived since the last direct write");
+        flushAll(queue, channel);
+        queue.collectWritten(new ArrayList<>());
+        queue.allowDirect();
+        assertEquals(NioOutboundQueue.WRITE_NOW,
+                queue.enqueue(ByteBuffer.allocate(1), new CompletableFuture<>(), true));
     }
 }
