@@ -59,6 +59,7 @@ public final class ChatNode implements Peer {
     private final SecureRandom random = new SecureRandom();
     private final ScheduledThreadPoolExecutor timer;
     private final AtomicInteger handshakes = new AtomicInteger();
+    private final RefusalLog refusedHandshakes;
     private volatile PeerAddress listenAddress;
     private volatile byte[] helloPayload;
     private volatile boolean closed;
@@ -89,6 +90,8 @@ public final class ChatNode implements Peer {
         this.session = session;
         this.timer = new ScheduledThreadPoolExecutor(1, SerialCallbacks.daemonThreads(name + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
+        this.refusedHandshakes = new RefusalLog(LOG, name + ": closed connections beyond "
+                + session.maxHandshakes() + " handshakes in progress (p2pchat.maxHandshakes)");
     }
 
     /**
@@ -178,9 +181,7 @@ public final class ChatNode implements Peer {
         LinkHandler handler = LinkHandler.acceptor(this, connection);
         if (handshakes.incrementAndGet() > session.maxHandshakes()) {
             handshakes.decrementAndGet();
-            LOG.warn("{}: closing connection {} from {}: {} handshakes already in progress"
-                    + " (p2pchat.maxHandshakes)", name, connection.id(), connection.remoteAddress(),
-                    session.maxHandshakes());
+            refusedHandshakes.refused(connection.remoteAddress());
             connection.abort(new ConnectionClosedException(ConnectionClosedException.Reason
                     .CONNECTION_LIMIT, "too many handshakes in progress"));
             return handler;
@@ -192,7 +193,7 @@ public final class ChatNode implements Peer {
 
     private void expireLater(LinkHandler handler, Connection connection) {
         try {
-            timer.schedule(() -> handler.expire(connection),
+            handler.expiry = timer.schedule(() -> handler.expire(connection),
                     session.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             connection.abort(new ConnectionClosedException(ConnectionClosedException.Reason
@@ -202,6 +203,10 @@ public final class ChatNode implements Peer {
 
     /** Called on the event loop when a handler leaves its handshake, either way. */
     void handshakeEnded(LinkHandler handler) {
+        java.util.concurrent.Future<?> expiry = handler.expiry;
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
         if (handler.countedAsHandshake) {
             handler.countedAsHandshake = false;
             handshakes.decrementAndGet();

@@ -37,6 +37,8 @@ final class LinkHandler implements ConnectionHandler {
 
     private enum Step { AWAIT_HANDSHAKE_1, AWAIT_HANDSHAKE_2, AWAIT_HANDSHAKE_3, AWAIT_ACCEPT, OPEN, CLOSED }
 
+    private static final int HANDSHAKE_1_BYTES = 32;
+
     private final ChatNode node;
     private final CompletableFuture<SecureChannel> established;
     private volatile Step step;
@@ -86,12 +88,19 @@ final class LinkHandler implements ConnectionHandler {
 
     /** Whether this handler counts against the cap on handshakes in progress; loop thread. */
     boolean countedAsHandshake;
+    /** The handshake timeout, cancelled once the handshake ends either way. */
+    volatile java.util.concurrent.Future<?> expiry;
 
     @Override
     public void onFrame(Connection connection, ByteBuffer frame) {
         try {
             switch (step) {
                 case AWAIT_HANDSHAKE_1 -> {
+                    if (frame.remaining() != HANDSHAKE_1_BYTES) {
+                        // Only an ephemeral key, no payload: nothing unauthenticated is processed.
+                        throw new ProtocolException("handshake message 1 of " + frame.remaining()
+                                + " bytes; expected " + HANDSHAKE_1_BYTES);
+                    }
                     channel.readHandshake(frame);
                     channel.writeHandshake(node.helloPayload());
                     step = Step.AWAIT_HANDSHAKE_3;

@@ -20,15 +20,19 @@ public final class CipherState {
     /** The reserved nonce, used only to rekey (section 4.2). */
     private static final long MAX_NONCE = -1L;
 
-    private final Cipher cipher;
+    private Cipher cipher;
     private final byte[] nonceBytes = new byte[12];
     private SecretKeySpec key;
     private long nonce;
 
     /** Creates a cipher state without a key: messages pass through unencrypted. */
     public CipherState() {
+        cipher = newCipher();
+    }
+
+    private static Cipher newCipher() {
         try {
-            cipher = Cipher.getInstance("ChaCha20-Poly1305");
+            return Cipher.getInstance("ChaCha20-Poly1305");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JDK lacks ChaCha20-Poly1305", e);
         }
@@ -123,6 +127,9 @@ public final class CipherState {
     /**
      * Decrypts {@code in} (ciphertext and tag, position to limit) into {@code out}. Requires a
      * key. On failure nothing is written and the nonce stays, so the connection must close.
+     * (The next message may still be tried at the same nonce, as Noise section 5.1 allows: JDK 17
+     * refuses to re-initialise a {@code Cipher} with the key and nonce of its last init even to
+     * decrypt, so a failure replaces the {@code Cipher}.)
      *
      * @param ad associated data, or null for none
      * @param in ciphertext and tag; consumed
@@ -141,9 +148,11 @@ public final class CipherState {
             }
             cipher.doFinal(in, out);
         } catch (AEADBadTagException e) {
+            cipher = newCipher();
             throw new NoiseException("message failed authentication (tampered, replayed or out"
                     + " of order)", e);
         } catch (GeneralSecurityException e) {
+            cipher = newCipher();
             throw new NoiseException("decryption failed: " + e.getMessage(), e);
         }
         nonce++;
