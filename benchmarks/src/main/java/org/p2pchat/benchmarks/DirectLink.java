@@ -9,6 +9,8 @@ interface DirectLink extends AutoCloseable {
 
     /** The name of the baseline: plain SocketChannels, no library. */
     String RAW = "raw";
+    /** The encrypted baseline: the same, each frame sealed with ChaCha20-Poly1305 by javax.crypto. */
+    String RAW_SEALED = "rawSealed";
 
     /**
      * Sends messages from A to B and returns once B has received all of them. Respects
@@ -34,14 +36,18 @@ interface DirectLink extends AutoCloseable {
      * Opens a link, connected and warmed by one message, so the first measured call does not
      * pay for the connection.
      *
-     * @param transport {@value #RAW}, or a p2pchat transport provider name ({@code nio},
-     *     {@code local})
+     * @param transport {@value #RAW}, {@value #RAW_SEALED}, or a p2pchat transport provider name
+     *     ({@code nio}, {@code local})
      * @param payloadBytes the size of each message's text, in bytes of ASCII
      * @param echo true for round trips (B echoes), false for one-way sends (B counts)
      * @return the open link; close it
      */
     static DirectLink open(String transport, int payloadBytes, boolean echo) {
         String text = Payloads.asciiText(payloadBytes);
-        return RAW.equals(transport) ? RawLink.open(text, echo) : PeerLink.open(transport, text, echo);
+        return switch (transport) {
+            case RAW -> RawLink.open(text, echo, false);
+            case RAW_SEALED -> RawLink.open(text, echo, true);
+            default -> PeerLink.open(transport, text, echo);
+        };
     }
 }

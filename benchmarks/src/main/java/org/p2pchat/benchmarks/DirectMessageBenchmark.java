@@ -44,9 +44,12 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <li>{@link #roundTrip}: one message A to B, B echoes it, A waits for the echo.
  * </ul>
  * Transports: {@code raw} is the baseline, two plain SocketChannels with the same 4-byte length
- * framing and no library (the machine's limit); {@code nio} and {@code local} are p2pchat peers
- * over the NIO and the in-JVM transport. Always read p2pchat figures as ratios to {@code raw}
- * from the same run. With {@code -prof gc}, {@code gc.alloc.rate.norm} counts the allocation of
+ * framing and no library (the machine's limit); {@code rawSealed} is the same with every frame
+ * sealed by ChaCha20-Poly1305 straight from {@code javax.crypto}, a fresh cipher init and nonce
+ * per frame (the machine's limit for encrypted framing); {@code nio} and {@code local} are p2pchat
+ * peers over the NIO and the in-JVM transport, every connection a Noise XX session with sealed
+ * frames. Always read p2pchat figures as ratios to {@code raw} (the cost of everything) and to
+ * {@code rawSealed} (the cost beyond the encryption itself) from the same run. With {@code -prof gc}, {@code gc.alloc.rate.norm} counts the allocation of
  * every thread in the fork (both peers), per message for {@code oneWay} and per round trip (two
  * messages) for {@code roundTrip}.
  */
@@ -58,8 +61,11 @@ public class DirectMessageBenchmark {
     /** Messages sent per {@link #oneWay} call. */
     public static final int BATCH = 65_536;
 
-    /** {@code raw} (the baseline), or the p2pchat transport provider name. */
-    @Param({"raw", "nio", "local"})
+    /**
+     * {@code raw} (the baseline), {@code rawSealed} (the encrypted baseline), or the p2pchat
+     * transport provider name.
+     */
+    @Param({"raw", "rawSealed", "nio", "local"})
     public String transport;
 
     /** The size of each message's text, in bytes. */

@@ -22,8 +22,11 @@ final class PeerLink implements DirectLink {
     static final long WRITE_QUEUE_LIMIT_BYTES = 8L * 1024 * 1024;
     /** The most messages A lets be outstanding (sent and not yet seen by B's listener). */
     static final int MAX_WINDOW = 16 * 1024;
-    /** The bytes a frame adds to the text: the transport's length prefix and the type byte. */
-    private static final int FRAME_OVERHEAD_BYTES = Integer.BYTES + 1;
+    /**
+     * The bytes a frame adds to the text: the transport's length prefix, the type byte and the
+     * ChaCha20-Poly1305 tag of the sealed frame.
+     */
+    private static final int FRAME_OVERHEAD_BYTES = Integer.BYTES + 1 + FrameCipher.TAG_BYTES;
 
     private final String transport;
     private final String text;
