@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.core.internal.local.LocalTransportProvider;
@@ -14,9 +15,22 @@ import org.p2pchat.spi.Transport;
 import org.p2pchat.spi.TransportOptions;
 import org.p2pchat.spi.TransportProvider;
 
-/** A local transport that keeps a copy of every frame written, as an eavesdropper would. */
+/**
+ * A local transport that keeps a copy of every frame written, as an eavesdropper would, and can
+ * flip one bit of one frame on the way, as an attacker on the path would.
+ */
 final class WireTap implements TransportProvider {
     final List<byte[]> frames = new CopyOnWriteArrayList<>();
+    private final AtomicInteger written = new AtomicInteger();
+    private volatile int tamperFrame = -1;
+    private volatile int tamperBit;
+
+    /** Flips one bit of the n-th frame written (0-based, across all connections). */
+    WireTap flipBit(int frame, int bit) {
+        this.tamperFrame = frame;
+        this.tamperBit = bit;
+        return this;
+    }
     private final TransportProvider local = new LocalTransportProvider();
 
     @Override
@@ -74,14 +88,12 @@ final class WireTap implements TransportProvider {
 
             @Override
             public void write(ByteBuffer frame) {
-                record(frame);
-                c.write(frame);
+                c.write(record(frame));
             }
 
             @Override
             public CompletionStage<Void> send(ByteBuffer frame) {
-                record(frame);
-                return c.send(frame);
+                return c.send(record(frame));
             }
 
             @Override
@@ -96,9 +108,17 @@ final class WireTap implements TransportProvider {
         };
     }
 
-    private void record(ByteBuffer frame) {
+    private ByteBuffer record(ByteBuffer frame) {
         byte[] copy = new byte[frame.remaining()];
-        frame.duplicate().get(copy);
-        frames.add(copy);
+        frame.get(copy);
+        frames.add(copy.clone());
+        if (written.getAndIncrement() == tamperFrame && tamperBit / 8 < copy.length) {
+            copy[tamperBit / 8] ^= (byte) (1 << (tamperBit % 8));
+        }
+        return ByteBuffer.wrap(copy);
+    }
+
+    int framesWritten() {
+        return written.get();
     }
 }
