@@ -22,12 +22,13 @@ public record PeerAddress(String host, int port) {
      */
     public PeerAddress {
         Objects.requireNonNull(host, "host");
-        if (host.isBlank() || host.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/')) {
+        if (host.length() >= 2 && host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.isBlank() || host.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/'
+                || c == '[' || c == ']')) {
             throw new IllegalArgumentException(
                     "expected a host name or IP literal without spaces or '/', got '" + host + "'");
-        }
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
         }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("expected a port from 0 to 65535, got " + port);

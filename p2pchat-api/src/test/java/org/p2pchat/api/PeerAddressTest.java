@@ -21,7 +21,7 @@ class PeerAddressTest {
     @Test
     void refusesWhatIsNotAnAddressSayingWhatWasExpected() {
         for (String bad : List.of("", "host", "host:", ":7001", "host:port", "::1:7001",
-                "host:70000", "host:-1", "a b:1")) {
+                "host:70000", "host:-1", "a b:1", "[]:5", "[[::1]]:5")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> PeerAddress.parse(bad), bad);
             assertTrue(e.getMessage().startsWith("expected"), e.getMessage());

@@ -1,6 +1,7 @@
 package org.p2pchat.core.internal;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerEntry;
@@ -140,8 +141,13 @@ public final class WireCodec {
             throw new ProtocolException("HELLO " + what + " of " + length + " bytes, but only "
                     + frame.remaining() + " remain");
         }
-        byte[] bytes = new byte[length];
-        frame.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        ByteBuffer field = frame.slice(frame.position(), length);
+        frame.position(frame.position() + length);
+        try {
+            // Strict: a name must not change on the way in (no U+FFFD substitutions).
+            return StandardCharsets.UTF_8.newDecoder().decode(field).toString();
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException("HELLO " + what + " is not valid UTF-8", e);
+        }
     }
 }
