@@ -76,6 +76,22 @@ public interface Connection {
     CompletionStage<Void> send(ByteBuffer frame);
 
     /**
+     * Sets the largest frame this connection accepts from now on, at most
+     * {@link TransportOptions#maxFrameBytes()} (larger values are capped); a frame announced beyond
+     * it closes the connection with
+     * {@link org.p2pchat.api.ConnectionClosedException.Reason#FRAME_TOO_LARGE} before anything is
+     * allocated for it, as the transport-wide maximum does. The layer above uses it to keep
+     * unauthenticated peers to small frames, for instance during a handshake.
+     *
+     * <p>Thread-safe; takes effect for frames whose length prefix has not been read yet (called
+     * from the handler's {@code onFrame}, it applies from the next frame on).
+     *
+     * @param bytes the new limit, not negative
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    void maxInboundFrameBytes(int bytes);
+
+    /**
      * Closes the connection. Frames already queued are written first, for up to the transport's
      * close timeout; the handler then sees
      * {@link org.p2pchat.api.ConnectionClosedException.Reason#LOCAL_CLOSE}. Idempotent.

@@ -243,6 +243,44 @@ public abstract class TransportContractTest {
     }
 
     @Test
+    void aConnectionsInboundLimitCanBeLoweredAndRaisedUpToTheMaximum() {
+        Transport serverTransport = transport(b -> b.maxFrameBytes(1024));
+        BlockingQueue<RecordingHandler> accepted = new LinkedBlockingQueue<>();
+        PeerAddress address = Await.result(serverTransport.listen(PeerAddress.loopback(0), c -> {
+            c.maxInboundFrameBytes(100);
+            RecordingHandler h = RecordingHandler.recording();
+            h.connection.complete(c);
+            accepted.add(h);
+            return h;
+        }));
+        Transport client = transport(b -> b.maxFrameBytes(4096));
+
+        Connection lowered = Await.result(client.connect(address, RecordingHandler.recording()));
+        RecordingHandler loweredServerSide = Await.next(accepted);
+        lowered.write(ByteBuffer.allocate(100));
+        lowered.write(ByteBuffer.allocate(101));
+        assertEquals(100, Await.next(loweredServerSide.frames).length);
+        assertEquals(Reason.FRAME_TOO_LARGE, loweredServerSide.awaitClose());
+        assertEquals(0, loweredServerSide.frames.size(), "nothing of the oversized frame is delivered");
+
+        RecordingHandler raisedClient = RecordingHandler.recording();
+        Connection raised = Await.result(client.connect(address, raisedClient));
+        RecordingHandler raisedServerSide = Await.next(accepted);
+        // Above the transport's maximum: capped at 1024.
+        Await.result(raisedServerSide.connection).maxInboundFrameBytes(Integer.MAX_VALUE);
+        raised.write(ByteBuffer.allocate(500));
+        raised.write(ByteBuffer.allocate(1024));
+        assertEquals(500, Await.next(raisedServerSide.frames).length);
+        assertEquals(1024, Await.next(raisedServerSide.frames).length);
+        assertTrue(raised.isOpen());
+        raised.write(ByteBuffer.allocate(1025));
+        assertEquals(Reason.FRAME_TOO_LARGE, raisedServerSide.awaitClose());
+        assertTrue(raisedClient.awaitClose() != null);
+        assertThrows(IllegalArgumentException.class,
+                () -> Await.result(raisedServerSide.connection).maxInboundFrameBytes(-1));
+    }
+
+    @Test
     void aFrameLargerThanTheWholeWriteQueueLimitIsRefused() {
         Server server = listen(transport(), false);
         Connection c = Await.result(transport(b -> b.writeQueueLimitBytes(1000))

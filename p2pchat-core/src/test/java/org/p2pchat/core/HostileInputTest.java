@@ -47,6 +47,8 @@ import org.p2pchat.testkit.Await;
 class HostileInputTest {
     /** bob's largest frame, set explicitly (it is also the default). */
     private static final int MAX_FRAME = 1 << 20;
+    /** The largest frame bob accepts from a connection before its handshake is done. */
+    private static final int HANDSHAKE_MAX_FRAME = 1024;
     private static final Duration LONG_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SHORT_HANDSHAKE_TIMEOUT = Duration.ofMillis(300);
     /** How long a bad connection may stay open when it should be closed at once. */
@@ -226,13 +228,49 @@ class HostileInputTest {
     // ---- length prefixes ----------------------------------------------------------------------
 
     @ParameterizedTest(name = "length prefix {0}")
-    @ValueSource(ints = {0, MAX_FRAME + 1, 0x80000000, 0xFFFFFFFF, Integer.MAX_VALUE})
+    @ValueSource(ints = {0, HANDSHAKE_MAX_FRAME + 1, MAX_FRAME + 1, 0x80000000, 0xFFFFFFFF,
+        Integer.MAX_VALUE})
     void aBadLengthPrefixClosesTheConnection(int length) throws IOException {
         startPair(LONG_HANDSHAKE_TIMEOUT);
         // 0 is an empty frame, too short for handshake message 1; the others are over the
-        // maximum or negative, refused before anything is allocated for them.
+        // handshake's maximum or negative, refused before anything is allocated for them.
         byte[] bytes = ByteBuffer.allocate(Integer.BYTES + 64).putInt(length).array();
         sendAndExpectPromptClose(bytes);
+        goodPeersKeepTalking(20);
+    }
+
+    /**
+     * Before its handshake a stranger may announce no more than {@link #HANDSHAKE_MAX_FRAME}
+     * bytes, though bob's maximum is {@link #MAX_FRAME}: a 100,000-byte prefix alone, its payload
+     * never sent, is closed at once (long before the handshake timeout), so nothing of that size
+     * is allocated for it. Friends then still exchange 100 KB messages, starting right after the
+     * handshake of a new connection.
+     */
+    @Test
+    void aLargeFrameBeforeTheHandshakeClosesAtOnceButFriendsStillSendLargeMessages()
+            throws IOException {
+        startPair(LONG_HANDSHAKE_TIMEOUT);
+        Socket s = rawClient();
+        long start = System.nanoTime();
+        write(s, prefix(100_000));
+        assertClosedByPeer(s, start, PROMPTLY);
+        goodPeersKeepTalking(20);
+
+        String big = "x".repeat(100_000);
+        Await.result(alice.send("bob", big + "a"));
+        assertEquals(big + "a", bobInbox.next().text());
+        Await.result(bob.send("alice", big + "b"));
+        assertEquals(big + "b", aliceInbox.next().text());
+
+        // A new connection whose very first sealed frames are large, both ways.
+        Inbox carolInbox = new Inbox();
+        Peer carol = peer("carol", carolInbox, c -> c);
+        Await.result(carol.send("bob", big + "c"));
+        var m = bobInbox.next();
+        assertEquals("carol", m.from());
+        assertEquals(big + "c", m.text());
+        Await.result(bob.send("carol", big + "d"));
+        assertEquals(big + "d", carolInbox.next().text());
         goodPeersKeepTalking(20);
     }
 
@@ -318,13 +356,13 @@ class HostileInputTest {
     }
 
     @Test
-    void aClientThatAnnouncesAFrameOfTheMaximumAndTricklesIsClosedAtTheHandshakeTimeout()
+    void aClientThatAnnouncesAFrameOfTheHandshakeMaximumAndTricklesIsClosedAtTheHandshakeTimeout()
             throws IOException {
         startPair(SHORT_HANDSHAKE_TIMEOUT);
         long start = System.nanoTime();
         Socket s = rawClient();
-        // Exactly the maximum passes the framing check; only the timer ends it.
-        write(s, ByteBuffer.allocate(Integer.BYTES + 10).putInt(MAX_FRAME).array());
+        // Exactly the handshake's maximum passes the framing check; only the timer ends it.
+        write(s, ByteBuffer.allocate(Integer.BYTES + 10).putInt(HANDSHAKE_MAX_FRAME).array());
         long after = assertClosedByPeer(s, start, PROMPTLY);
         assertTrue(after >= SHORT_HANDSHAKE_TIMEOUT.toNanos() - TimeUnit.MILLISECONDS.toNanos(50),
                 "closed after " + after / 1_000_000 + " ms, before the handshake timeout");

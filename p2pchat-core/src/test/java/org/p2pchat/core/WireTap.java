@@ -97,6 +97,11 @@ final class WireTap implements TransportProvider {
             }
 
             @Override
+            public void maxInboundFrameBytes(int bytes) {
+                c.maxInboundFrameBytes(bytes);
+            }
+
+            @Override
             public void close() {
                 c.close();
             }

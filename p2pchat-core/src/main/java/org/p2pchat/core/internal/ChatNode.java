@@ -169,6 +169,8 @@ public final class ChatNode implements Peer {
             if (error != null) {
                 established.completeExceptionally(error);
             } else {
+                // Until the acceptor has proved its key, it may send only small frames.
+                connection.maxInboundFrameBytes(LinkHandler.HANDSHAKE_FRAME_BYTES);
                 expireLater(handler, connection);
                 handler.start(connection);
             }
@@ -178,6 +180,8 @@ public final class ChatNode implements Peer {
 
     /** Called on the event loop for each accepted connection. */
     private ConnectionHandler accept(Connection connection) {
+        // A stranger may announce only small frames until its key is trusted.
+        connection.maxInboundFrameBytes(LinkHandler.HANDSHAKE_FRAME_BYTES);
         LinkHandler handler = LinkHandler.acceptor(this, connection);
         if (handshakes.incrementAndGet() > session.maxHandshakes()) {
             handshakes.decrementAndGet();
@@ -224,6 +228,11 @@ public final class ChatNode implements Peer {
             throw new org.p2pchat.api.ProtocolException(name + " is still starting");
         }
         return hello;
+    }
+
+    /** The largest frame a connection accepts once its handshake has authenticated the peer. */
+    int maxFrameBytes() {
+        return maxFrameBytes;
     }
 
     Duration handshakeTimeout() {

@@ -38,6 +38,13 @@ final class LinkHandler implements ConnectionHandler {
     private enum Step { AWAIT_HANDSHAKE_1, AWAIT_HANDSHAKE_2, AWAIT_HANDSHAKE_3, AWAIT_ACCEPT, OPEN, CLOSED }
 
     private static final int HANDSHAKE_1_BYTES = 32;
+    /**
+     * The largest frame a connection accepts until the other side's key is trusted: handshake
+     * messages are at most 32, 80 + HELLO + 16 and 48 + HELLO + 16 bytes, a HELLO at most 514
+     * (with a 255-byte name and address), so a stranger cannot make this peer hold a buffer of
+     * {@code p2pchat.maxFrameBytes} for each handshake in progress.
+     */
+    static final int HANDSHAKE_FRAME_BYTES = 1024;
 
     private final ChatNode node;
     private final CompletableFuture<SecureChannel> established;
@@ -112,6 +119,9 @@ final class LinkHandler implements ConnectionHandler {
                                 + connection.remoteAddress() + " but '" + hello.name() + "' answered");
                     }
                     node.trust(hello.name(), channel.remoteKey());
+                    // The acceptor has proved its trusted key: its ACCEPT and the sealed frames
+                    // right behind it may be full size.
+                    connection.maxInboundFrameBytes(node.maxFrameBytes());
                     channel.writeHandshake(node.helloPayload());
                     step = Step.AWAIT_ACCEPT;
                 }
@@ -143,6 +153,8 @@ final class LinkHandler implements ConnectionHandler {
             connection.close();
             return;
         }
+        // The opener has proved its trusted key: raise the limit before ACCEPT lets it send.
+        connection.maxInboundFrameBytes(node.maxFrameBytes());
         channel.write(WireCodec.accept());
         step = Step.OPEN;
         node.handshakeEnded(this);

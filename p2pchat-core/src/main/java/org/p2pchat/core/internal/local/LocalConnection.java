@@ -50,6 +50,7 @@ final class LocalConnection implements Connection {
     private volatile LocalConnection peer;
     private volatile long lastActivity;
     private volatile ConnectionClosedException closeReason;
+    private volatile int maxInboundFrameBytes;
 
     LocalConnection(LocalTransport transport, PeerAddress local, PeerAddress remote,
             ConnectionHandler handler) {
@@ -58,6 +59,7 @@ final class LocalConnection implements Connection {
         this.remote = remote;
         this.handler = handler;
         this.lastActivity = transport.options().ticker().nanoTime();
+        this.maxInboundFrameBytes = transport.options().maxFrameBytes();
     }
 
     static void pair(LocalConnection a, LocalConnection b) {
@@ -139,7 +141,7 @@ final class LocalConnection implements Connection {
         if (state.get() == CLOSED) {
             return;
         }
-        int max = transport.options().maxFrameBytes();
+        int max = maxInboundFrameBytes;
         if (frame.length > max) {
             LOG.warn("{}: closing connection {} from {}: frame of {} bytes exceeds the maximum of {}",
                     transport.options().name(), id, remote, frame.length, max);
@@ -155,6 +157,14 @@ final class LocalConnection implements Connection {
                     id, e);
             closeNow(new ConnectionClosedException(Reason.PROTOCOL_ERROR, "handler failed: " + e, e));
         }
+    }
+
+    @Override
+    public void maxInboundFrameBytes(int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative frame limit: " + bytes);
+        }
+        maxInboundFrameBytes = Math.min(bytes, transport.options().maxFrameBytes());
     }
 
     @Override

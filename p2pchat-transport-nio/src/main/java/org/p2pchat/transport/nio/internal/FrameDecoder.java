@@ -8,8 +8,8 @@ import java.nio.channels.ReadableByteChannel;
  * Cuts one connection's inbound byte stream into frames: a 4-byte big-endian length, then that
  * many bytes of payload.
  *
- * <p>The announced length is checked against the maximum (and for being negative) before anything
- * is allocated for the frame. Frames that fit in a read buffer are handed out in place, as a
+ * <p>The announced length is checked against the limit in force (at most the transport's maximum,
+ * see {@link #limit(int)}) and for being negative before anything is allocated for the frame. Frames that fit in a read buffer are handed out in place, as a
  * read-only view of that buffer; a frame longer than a read buffer is read straight into a buffer
  * of exactly its (already checked) length. Bytes of an incomplete frame stay in the connection's
  * read buffer until the rest arrives.
@@ -40,14 +40,40 @@ final class FrameDecoder {
     }
 
     private final int maxFrameBytes;
+    /** The limit in force, at most {@link #maxFrameBytes}; written by any thread. */
+    private volatile int limit;
     private final ReadBufferPool pool;
     private ReadBufferPool.Buffer carry;
     private ByteBuffer assembly;
     private int announced;
+    private int announcedLimit;
 
     FrameDecoder(int maxFrameBytes, ReadBufferPool pool) {
         this.maxFrameBytes = maxFrameBytes;
+        this.limit = maxFrameBytes;
         this.pool = pool;
+    }
+
+    /**
+     * Sets the largest frame accepted from now on, capped at the maximum. Any thread; applies to
+     * the length prefixes read after it.
+     *
+     * @param bytes the new limit, not negative
+     */
+    void limit(int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative frame limit: " + bytes);
+        }
+        limit = Math.min(bytes, maxFrameBytes);
+    }
+
+    /**
+     * Returns the limit in force.
+     *
+     * @return the largest frame accepted now
+     */
+    int limit() {
+        return limit;
     }
 
     /**
@@ -108,8 +134,10 @@ final class FrameDecoder {
         while (data.remaining() >= PREFIX) {
             int pos = data.position();
             int length = data.getInt(pos);
-            if (length < 0 || length > maxFrameBytes) {
+            int max = limit;
+            if (length < 0 || length > max) {
                 announced = length;
+                announcedLimit = max;
                 return FRAME_TOO_LARGE;
             }
             int available = data.remaining() - PREFIX;
@@ -143,6 +171,15 @@ final class FrameDecoder {
      */
     int announcedLength() {
         return announced;
+    }
+
+    /**
+     * Returns the limit in force when {@link #FRAME_TOO_LARGE} was returned.
+     *
+     * @return the limit the announced length exceeded
+     */
+    int announcedLimit() {
+        return announcedLimit;
     }
 
     /** Gives back the buffers; the decoder must not be used afterwards. */

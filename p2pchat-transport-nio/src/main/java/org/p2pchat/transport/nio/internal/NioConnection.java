@@ -115,6 +115,11 @@ final class NioConnection implements Connection, NioSelectable {
     }
 
     @Override
+    public void maxInboundFrameBytes(int bytes) {
+        in.maxFrameBytes(bytes);
+    }
+
+    @Override
     public void close() {
         ConnectionClosedException reason = new ConnectionClosedException(Reason.LOCAL_CLOSE,
                 name + " was closed by this side");

@@ -71,7 +71,7 @@ final class NioInbound implements FrameDecoder.Sink {
                 return new ConnectionClosedException(Reason.REMOTE_CLOSE,
                         connection + " was closed by the remote side");
             case FrameDecoder.FRAME_TOO_LARGE:
-                return tooLarge(decoder.announcedLength());
+                return tooLarge(decoder.announcedLength(), decoder.announcedLimit());
             case FrameDecoder.STOPPED:
                 if (handlerFailure != null) {
                     return new ConnectionClosedException(Reason.PROTOCOL_ERROR, "the handler of "
@@ -83,14 +83,21 @@ final class NioInbound implements FrameDecoder.Sink {
         }
     }
 
-    private ConnectionClosedException tooLarge(int length) {
+    /** Any thread: see {@link FrameDecoder#limit(int)}. */
+    void maxFrameBytes(int bytes) {
+        decoder.limit(bytes);
+    }
+
+    private ConnectionClosedException tooLarge(int length, int limit) {
         String announced = length >= 0 ? Integer.toString(length)
                 : length + " (0x" + Integer.toHexString(length) + ")";
-        LOG.warn("{}: {} announced a frame of {} bytes, over the maximum of {}; closing it",
-                connection.transportName(), connection, announced, maxFrameBytes);
+        LOG.warn("{}: {} announced a frame of {} bytes, over the maximum of {}{}; closing it",
+                connection.transportName(), connection, announced, limit,
+                limit == maxFrameBytes ? "" : " set for this connection");
         return new ConnectionClosedException(Reason.FRAME_TOO_LARGE, connection
-                + " announced a frame of " + announced + " bytes, over the maximum of "
-                + maxFrameBytes + " (p2pchat.maxFrameBytes)");
+                + " announced a frame of " + announced + " bytes, over the maximum of " + limit
+                + (limit == maxFrameBytes ? " (p2pchat.maxFrameBytes)"
+                        : " set for this connection (p2pchat.maxFrameBytes is " + maxFrameBytes + ")"));
     }
 
     @Override

@@ -122,4 +122,25 @@ class FrameDecoderTest {
         assertEquals(FrameDecoder.STOPPED, status);
         assertEquals(List.of((byte) 1), seen);
     }
+
+    @Test
+    void aLimitChangedByTheSinkAppliesToTheNextFrameInTheSameRead() throws IOException {
+        // Three frames in one read: the sink raises the limit after the first, lowers it after
+        // the second; the third, within the maximum, is refused by the lowered limit.
+        byte[] stream = framed(List.of(new byte[10], new byte[500], new byte[200]));
+        FrameDecoder decoder = new FrameDecoder(1000, new ReadBufferPool());
+        decoder.limit(100);
+        List<Integer> seen = new ArrayList<>();
+        int status = decoder.readFrom(new ScriptedChannel(stream, 0, stream.length), frame -> {
+            seen.add(frame.remaining());
+            decoder.limit(seen.size() == 1 ? Integer.MAX_VALUE : 199);
+            return true;
+        });
+        assertEquals(List.of(10, 500), seen);
+        assertEquals(FrameDecoder.FRAME_TOO_LARGE, status);
+        assertEquals(200, decoder.announcedLength());
+        assertEquals(199, decoder.announcedLimit());
+        decoder.limit(5000);
+        assertEquals(1000, decoder.limit(), "capped at the maximum");
+    }
 }
