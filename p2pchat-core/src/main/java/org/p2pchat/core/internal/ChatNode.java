@@ -5,11 +5,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.p2pchat.api.ConnectionClosedException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -57,9 +52,7 @@ public final class ChatNode implements Peer {
     private final ConcurrentHashMap<String, FriendLink> links = new ConcurrentHashMap<>();
     private final SessionOptions session;
     private final SecureRandom random = new SecureRandom();
-    private final ScheduledThreadPoolExecutor timer;
-    private final AtomicInteger handshakes = new AtomicInteger();
-    private final RefusalLog refusedHandshakes;
+    private final HandshakeGate gate;
     private volatile PeerAddress listenAddress;
     private volatile byte[] helloPayload;
     private volatile boolean closed;
@@ -88,10 +81,7 @@ public final class ChatNode implements Peer {
         this.transport = transport;
         this.maxFrameBytes = options.maxFrameBytes();
         this.session = session;
-        this.timer = new ScheduledThreadPoolExecutor(1, SerialCallbacks.daemonThreads(name + "-timer"));
-        timer.setRemoveOnCancelPolicy(true);
-        this.refusedHandshakes = new RefusalLog(LOG, name + ": closed connections beyond "
-                + session.maxHandshakes() + " handshakes in progress (p2pchat.maxHandshakes)");
+        this.gate = new HandshakeGate(name, session.handshakeTimeout(), session.maxHandshakes(), LOG);
     }
 
     /**
@@ -169,9 +159,7 @@ public final class ChatNode implements Peer {
             if (error != null) {
                 established.completeExceptionally(error);
             } else {
-                // Until the acceptor has proved its key, it may send only small frames.
-                connection.maxInboundFrameBytes(LinkHandler.HANDSHAKE_FRAME_BYTES);
-                expireLater(handler, connection);
+                gate.opened(handler, connection);
                 handler.start(connection);
             }
         });
@@ -180,41 +168,14 @@ public final class ChatNode implements Peer {
 
     /** Called on the event loop for each accepted connection. */
     private ConnectionHandler accept(Connection connection) {
-        // A stranger may announce only small frames until its key is trusted.
-        connection.maxInboundFrameBytes(LinkHandler.HANDSHAKE_FRAME_BYTES);
         LinkHandler handler = LinkHandler.acceptor(this, connection);
-        if (handshakes.incrementAndGet() > session.maxHandshakes()) {
-            handshakes.decrementAndGet();
-            refusedHandshakes.refused(connection.remoteAddress());
-            connection.abort(new ConnectionClosedException(ConnectionClosedException.Reason
-                    .CONNECTION_LIMIT, "too many handshakes in progress"));
-            return handler;
-        }
-        handler.countedAsHandshake = true;
-        expireLater(handler, connection);
+        gate.admit(handler, connection);
         return handler;
-    }
-
-    private void expireLater(LinkHandler handler, Connection connection) {
-        try {
-            handler.expiry = timer.schedule(() -> handler.expire(connection),
-                    session.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            connection.abort(new ConnectionClosedException(ConnectionClosedException.Reason
-                    .TRANSPORT_CLOSED, name + " is closed"));
-        }
     }
 
     /** Called on the event loop when a handler leaves its handshake, either way. */
     void handshakeEnded(LinkHandler handler) {
-        java.util.concurrent.Future<?> expiry = handler.expiry;
-        if (expiry != null) {
-            expiry.cancel(false);
-        }
-        if (handler.countedAsHandshake) {
-            handler.countedAsHandshake = false;
-            handshakes.decrementAndGet();
-        }
+        gate.ended(handler);
     }
 
     SecureChannel newChannel(Connection connection, boolean initiator) {
@@ -236,7 +197,7 @@ public final class ChatNode implements Peer {
     }
 
     Duration handshakeTimeout() {
-        return session.handshakeTimeout();
+        return gate.timeout();
     }
 
     /**
@@ -301,7 +262,7 @@ public final class ChatNode implements Peer {
             return;
         }
         closed = true;
-        timer.shutdownNow();
+        gate.close();
         transport.close();
         PeerClosedException reason = new PeerClosedException(name + " closed");
         links.values().forEach(l -> l.failPending(reason));
