@@ -51,7 +51,6 @@ final class LinkHandler implements ConnectionHandler {
     private volatile Step step;
     private FriendLink link;
     private SecureChannel channel;
-    private byte[] scratch = new byte[256];
 
     private LinkHandler(ChatNode node, FriendLink link, Step first,
             CompletableFuture<SecureChannel> established) {
@@ -185,19 +184,12 @@ final class LinkHandler implements ConnectionHandler {
         node.deliver(link.friend(), text(plain));
     }
 
-    private String text(ByteBuffer plain) {
-        int n = plain.remaining();
-        if (plain.hasArray()) {
-            String s = new String(plain.array(), plain.arrayOffset() + plain.position(), n,
-                    StandardCharsets.UTF_8);
-            plain.position(plain.limit());
-            return s;
-        }
-        if (scratch.length < n) {
-            scratch = new byte[Math.max(n, scratch.length * 2)];
-        }
-        plain.get(scratch, 0, n);
-        return new String(scratch, 0, n, StandardCharsets.UTF_8);
+    /** Reads the rest of an opened frame as UTF-8; {@link SecureChannel#open} gives heap buffers. */
+    private static String text(ByteBuffer plain) {
+        String s = new String(plain.array(), plain.arrayOffset() + plain.position(),
+                plain.remaining(), StandardCharsets.UTF_8);
+        plain.position(plain.limit());
+        return s;
     }
 
     private void fail(Connection connection, P2pChatException cause, Reason reason) {

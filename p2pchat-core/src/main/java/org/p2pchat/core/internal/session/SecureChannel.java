@@ -125,7 +125,7 @@ public final class SecureChannel {
      * Decrypts a transport frame into a buffer reused by the next call.
      *
      * @param frame the sealed frame
-     * @return the plaintext, valid until the next call
+     * @return the plaintext in a heap buffer (array-backed), valid until the next call
      * @throws NoiseException if it fails authentication (tampered, replayed, reordered)
      */
     public ByteBuffer open(ByteBuffer frame) {
