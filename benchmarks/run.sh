@@ -5,11 +5,17 @@
 #
 # Usage: benchmarks/run.sh [quick] [gc] [stack] [pin] [JMH arguments...]
 #   quick   short sanity run (1 x 1 s warm-up, 2 x 1 s measurement); results still written
-#   gc      adds -prof gc (allocation per operation: per message for oneWay); or GC=1
+#   gc      adds -prof gc (allocation per operation: per message for oneWay and oneWayAcked,
+#           per round trip for roundTrip and ackRoundTrip); or GC=1
 #   stack   adds -prof stack (hottest thread stacks); or STACK=1
 #   pin     runs the JVM and its forks on CPU 0 only (taskset -c 0); or PIN=1.
 #           Writes to target/jmh-result-pinned.json unless RESULT is set.
 #   anything else goes to JMH, e.g.: benchmarks/run.sh gc 'DirectMessageBenchmark.oneWay' -p transport=nio
+#
+# The acknowledged figures (AcknowledgedBenchmark: p2pchat only, Peer.send's stage completes on
+# the friend's acknowledgement) are read against DirectMessageBenchmark's raw baselines, so run the
+# two together when selecting: benchmarks/run.sh quick 'DirectMessageBenchmark|AcknowledgedBenchmark'.
+# A quick run of those two takes about 2 minutes; the full suite (all classes) about 10.
 # Environment: RESULT=path (JSON output), JAVA=path to java, JAVA_OPTS for the host JVM.
 #
 # Keep the machine quiet while it runs (2 cores here), and never run it inside mvn verify.

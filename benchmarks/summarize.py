@@ -8,10 +8,20 @@ Every p2pchat figure is shown next to its ratio to the `raw` baseline of the sam
 mode and payload from the same file: throughput as p2pchat / raw (1 is the machine's limit,
 higher is better), latency as p2pchat / raw (lower is better); and next to its ratio to
 `rawSealed`, the same raw sockets with every frame sealed by javax.crypto's ChaCha20-Poly1305 (the
-machine's limit for encrypted framing; p2pchat encrypts every frame). The allocation column is
-JMH's gc.alloc.rate.norm (present when run with -prof gc): per message for oneWay, per round
-trip (two messages) for roundTrip. It sums every thread of the fork, so it covers sender and
-receiver (both peers, their event loops and callback threads).
+machine's limit for encrypted framing one message per frame; p2pchat encrypts every frame, but
+packs queued messages several to a frame, so for small messages it can beat rawSealed).
+
+The acknowledged figures of AcknowledgedBenchmark (p2pchat only; `Peer.send`'s stage completes
+when the friend has acknowledged the message) sit beside the unacknowledged ones of
+DirectMessageBenchmark, one row per payload and transport: oneWayAcked beside oneWay, ackRoundTrip
+beside roundTrip. The raw baselines have no acknowledgements, so the acknowledged figures are
+ratios to the raw baselines of their unacknowledged counterpart from the same file (raw oneWay,
+raw roundTrip), and "acked / unacked" divides one by the other. Round trips compare medians; the
+mean (JMH's score) is shown too.
+
+The allocation columns are JMH's gc.alloc.rate.norm (shown when run with -prof gc): per message
+for the one-way benchmarks, per round trip for the round trips. It sums every thread of the fork,
+so it covers sender and receiver (both peers, their event loops and callback threads).
 
 HandshakeBenchmark gets a table of its own: the in-memory Noise XX handshake beside one JDK
 X25519 agreement (XX needs about eight: two key generations, six agreements), and a new
@@ -25,6 +35,12 @@ BASELINE = "raw"
 SEALED_BASELINE = "rawSealed"
 TRANSPORT_ORDER = {"raw": 0, "rawSealed": 1, "nio": 2, "local": 3}
 HANDSHAKE = "HandshakeBenchmark"
+# (unacknowledged, acknowledged) benchmark pairs, by method name: each pair is one table, the
+# acknowledged figures beside the unacknowledged ones, both as ratios to the unacknowledged raw.
+PAIRS = (("oneWay", "oneWayAcked"), ("roundTrip", "ackRoundTrip"))
+# Column labels of each pair's two groups.
+LABELS = {"oneWay": ("unacked", "acked"), "roundTrip": ("echo", "ack")}
+PAIRED = {name for pair in PAIRS for name in pair}
 
 
 def si(value):
@@ -108,6 +124,80 @@ def latency_table(results, baselines):
     return rows
 
 
+def has_alloc(results):
+    return any(r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm") for r in results)
+
+
+def headline(result):
+    """The figure ratios are taken of: the median for sampled latency, else JMH's score."""
+    if result["mode"] == "sample":
+        return percentile(result, "50.0")
+    return result["primaryMetric"]["score"]
+
+
+def throughput_cells(r, base, sealed, with_alloc):
+    m = r["primaryMetric"]
+    cells = [si(m["score"]), si(m["scoreError"]), ratio(m["score"], base), ratio(m["score"], sealed)]
+    return cells + ([alloc(r)] if with_alloc else [])
+
+
+def latency_cells(r, base, sealed, with_alloc):
+    median = headline(r)
+    cells = [fmt(median), ratio(median, base), ratio(median, sealed),
+             fmt(percentile(r, "90.0")), fmt(percentile(r, "99.0")),
+             f"{r['primaryMetric']['score']:.1f}"]
+    return cells + ([alloc(r)] if with_alloc else [])
+
+
+def find(results, payload, transport):
+    return next((r for r in results if r["params"].get("payload") == payload
+                 and r["params"].get("transport") == transport), None)
+
+
+def paired_table(pair, labels, by_name, baselines):
+    """One row per payload and transport: the unacknowledged figures, then the acknowledged.
+
+    Only the groups with results get columns; a baseline row shows n/a in the acknowledged group.
+    """
+    groups = [(name, label) for name, label in zip(pair, labels) if by_name.get(name)]
+    results = [r for name, _ in groups for r in by_name[name]]
+    with_alloc = has_alloc(results)
+    if all(r["mode"] == "thrpt" for r in results):
+        columns = ["msgs/s", "±", "/ raw", "/ rawSealed"]
+        cells, per = throughput_cells, "alloc per msg"
+    else:
+        columns = ["median µs", "/ raw", "/ rawSealed", "p90 µs", "p99 µs", "mean µs"]
+        cells, per = latency_cells, "alloc per round trip"
+    columns = columns + ([per] if with_alloc else [])
+    header = ["payload", "transport"] + [f"{label} {c}" for _, label in groups for c in columns]
+    if len(groups) == 2:
+        header.append(f"{labels[1]} / {labels[0]}")
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    keys = sorted({(r["params"].get("payload", ""), r["params"].get("transport", ""))
+                   for r in results},
+                  key=lambda k: (int(k[0]) if k[0].isdigit() else 0, k[0],
+                                 TRANSPORT_ORDER.get(k[1], 9), k[1]))
+    for payload, transport in keys:
+        # The acknowledged figures are read against the unacknowledged benchmark's baselines.
+        base = baselines.get((BASELINE, pair[0], payload))
+        sealed = baselines.get((SEALED_BASELINE, pair[0], payload))
+        row = [f"{payload} B", transport]
+        found = []
+        for name, _ in groups:
+            r = find(by_name[name], payload, transport)
+            found.append(r)
+            if r is not None:
+                row += cells(r, base, sealed, with_alloc)
+            else:
+                missing = "n/a" if transport in (BASELINE, SEALED_BASELINE) else "–"
+                row += [missing] * len(columns)
+        if len(groups) == 2:
+            u, a = found
+            row.append(ratio(headline(a), headline(u)) if a and u else "–")
+        rows.append("| " + " | ".join(row) + " |")
+    return rows
+
+
 def handshake_table(results):
     """One row per HandshakeBenchmark result; the ratio is to its benchmark's baseline."""
     unit = next((r["primaryMetric"]["score"] for r in results
@@ -142,21 +232,37 @@ def summarize(path):
         everything = sorted(json.load(f), key=key)
     handshakes = [r for r in everything if HANDSHAKE in r["benchmark"]]
     results = [r for r in everything if HANDSHAKE not in r["benchmark"]]
-    throughput = [r for r in results if r["mode"] == "thrpt"]
-    latency = [r for r in results if r["mode"] in ("sample", "avgt", "ss")]
+    by_name = {}
+    for r in results:
+        if short_name(r["benchmark"]) in PAIRED:
+            by_name.setdefault(short_name(r["benchmark"]), []).append(r)
+    others = [r for r in results if short_name(r["benchmark"]) not in PAIRED]
+    throughput = [r for r in others if r["mode"] == "thrpt"]
+    latency = [r for r in others if r["mode"] in ("sample", "avgt", "ss")]
     baselines = {}
     for r in results:
         params = r.get("params", {})
         if params.get("transport") in (BASELINE, SEALED_BASELINE):
-            m = r["primaryMetric"]
-            value = percentile(r, "50.0") if r["mode"] == "sample" else m["score"]
-            baselines[(params["transport"], r["benchmark"], r["mode"], params.get("payload"))] = value
+            baselines[(params["transport"], r["benchmark"], r["mode"], params.get("payload"))] = \
+                headline(r)
+            baselines[(params["transport"], short_name(r["benchmark"]), params.get("payload"))] = \
+                headline(r)
     print(f"### {path}\n")
+    titles = {"oneWay": "One way (messages/s, higher is better): unacked = oneWay (B's listener"
+                        " has them all), acked = oneWayAcked (every send stage completed)",
+              "roundTrip": "Round trip (µs, lower is better; ratios of medians): echo = roundTrip"
+                           " (B's listener echoes, A waits for the echo), ack = ackRoundTrip (A"
+                           " waits for its send stage to complete)"}
+    for unacked, acked in PAIRS:
+        if by_name.get(unacked) or by_name.get(acked):
+            print(titles.get(unacked, f"{unacked} and {acked}") + "\n")
+            labels = LABELS.get(unacked, (unacked, acked))
+            print("\n".join(paired_table((unacked, acked), labels, by_name, baselines)) + "\n")
     if throughput:
-        print("One way (messages/s, higher is better)\n")
+        print("Other throughput (operations/s, higher is better)\n")
         print("\n".join(throughput_table(throughput, baselines)) + "\n")
     if latency:
-        print("Round trip (µs, lower is better; ratio of medians)\n")
+        print("Other latency (µs, lower is better; ratio of medians)\n")
         print("\n".join(latency_table(latency, baselines)) + "\n")
     if handshakes:
         print("Opening a secure session (µs, lower is better)\n")

@@ -37,21 +37,42 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <p>What is measured, for each {@code payload} (ASCII text of that many bytes) and
  * {@code transport}:
  * <ul>
- * <li>{@link #oneWay}: messages per second from A to B. Each call sends {@value #BATCH} messages
- *     and returns when B has received them all; p2pchat senders keep at most
- *     {@value PeerLink#MAX_WINDOW} messages outstanding (fewer for large payloads) and back off
- *     on {@code WriteQueueFullException}, as an application would.
- * <li>{@link #roundTrip}: one message A to B, B echoes it, A waits for the echo.
+ * <li>{@link #oneWay}: messages per second from A to B, <i>unacknowledged</i>. Each call sends
+ *     {@value #BATCH} messages and returns when B's listener has seen them all, whether or not
+ *     B's acknowledgements have reached A yet. p2pchat senders keep at most
+ *     {@value PeerLink#MAX_WINDOW} messages outstanding (sent, not yet seen by B; fewer for large
+ *     payloads, at most half of the {@value PeerLink#OUTBOX_LIMIT_BYTES}-byte outbox) and, when a
+ *     send is refused with {@code OutboxFullException}, wait until half of their unacknowledged
+ *     sends have completed and send that message again, as an application would.
+ * <li>{@link #roundTrip}: one message A to B, B's listener echoes it, A waits for the echo.
  * </ul>
- * Transports: {@code raw} is the baseline, two plain SocketChannels with the same 4-byte length
+ * The acknowledged figures, which the raw baselines cannot have, are {@link AcknowledgedBenchmark}:
+ * run both together and {@code summarize.py} puts them side by side.
+ *
+ * <p>Transports: {@code raw} is the baseline, two plain SocketChannels with the same 4-byte length
  * framing and no library (the machine's limit); {@code rawSealed} is the same with every frame
  * sealed by ChaCha20-Poly1305 straight from {@code javax.crypto}, a fresh cipher init and nonce
  * per frame (the machine's limit for encrypted framing); {@code nio} and {@code local} are p2pchat
  * peers over the NIO and the in-JVM transport, every connection a Noise XX session with sealed
- * frames. Always read p2pchat figures as ratios to {@code raw} (the cost of everything) and to
- * {@code rawSealed} (the cost beyond the encryption itself) from the same run. With {@code -prof gc}, {@code gc.alloc.rate.norm} counts the allocation of
- * every thread in the fork (both peers), per message for {@code oneWay} and per round trip (two
- * messages) for {@code roundTrip}.
+ * frames, messages that queue up packed several to a frame. Always read p2pchat figures as ratios
+ * to {@code raw} (the cost of everything) and to {@code rawSealed} (the cost beyond the encryption
+ * itself) from the same run. {@code rawSealed} seals every message on its own, so where p2pchat
+ * packs many small messages into one frame it seals fewer frames and can beat it (a ratio above 1).
+ *
+ * <p>Threads. The JMH thread is A's application thread: it calls {@code send}, often seals and
+ * writes the frame itself (when no other thread is flushing A's outbox and the socket takes it at
+ * once), and parks while it waits. For p2pchat, each peer also has its transport's event loop and
+ * a callback thread. A's loop finishes writes, reads B's acknowledgements, completes A's send
+ * stages, and seals the next frame once a write finishes or an acknowledgement opens the window;
+ * B's loop reads and opens frames, hands the messages to B's callback thread and writes one
+ * acknowledgement per read; B's callback thread runs the listener, which counts (waking the JMH
+ * thread once its target is reached) or echoes with {@code b.send}. For {@code raw} and
+ * {@code rawSealed}, B is one thread that reads, opens, and counts or echoes. Everything shares two
+ * cores, so every hand-over between threads is part of what is measured.
+ *
+ * <p>With {@code -prof gc}, {@code gc.alloc.rate.norm} counts the allocation of every thread in
+ * the fork (both peers), per message for {@code oneWay} and per round trip (two messages, and
+ * their acknowledgements) for {@code roundTrip}.
  */
 @State(Scope.Benchmark)
 @Fork(1)

@@ -45,6 +45,7 @@ import org.p2pchat.core.internal.noise.CipherState;
 import org.p2pchat.core.internal.noise.HandshakeXX;
 import org.p2pchat.core.internal.noise.X25519;
 import org.p2pchat.core.internal.session.SecureChannel;
+import org.p2pchat.spi.TransportOptions;
 
 /**
  * The cost of opening a secure session (127.0.0.1 only). Run and tabulate it like
@@ -87,8 +88,11 @@ public class HandshakeBenchmark {
         public void setUp() throws GeneralSecurityException {
             initiatorStatic = X25519.generate(random);
             responderStatic = X25519.generate(random);
-            initiatorHello = toArray(WireCodec.hello("a", PeerAddress.loopback(40001)));
-            responderHello = toArray(WireCodec.hello("b", PeerAddress.loopback(40002)));
+            // As ChatNode builds them: a random start epoch and the default frame limit.
+            initiatorHello = toArray(WireCodec.hello("a", PeerAddress.loopback(40001),
+                    random.nextLong(), TransportOptions.DEFAULT_MAX_FRAME_BYTES));
+            responderHello = toArray(WireCodec.hello("b", PeerAddress.loopback(40002),
+                    random.nextLong(), TransportOptions.DEFAULT_MAX_FRAME_BYTES));
             KeyPairGenerator g = KeyPairGenerator.getInstance("XDH");
             g.initialize(NamedParameterSpec.X25519, random);
             KeyPair mine = g.generateKeyPair();

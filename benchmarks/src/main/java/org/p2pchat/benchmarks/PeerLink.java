@@ -4,29 +4,42 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.p2pchat.api.ChatMessage;
+import org.p2pchat.api.OutboxFullException;
 import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerDirectory;
 import org.p2pchat.api.PeerEntry;
 import org.p2pchat.api.WriteQueueFullException;
 import org.p2pchat.core.P2pChat;
+import org.p2pchat.core.PeerBuilder;
 
 /**
  * Two p2pchat peers, "a" and "b", on 127.0.0.1 over one transport, used the way an application
  * would: A calls {@link Peer#send}, B's {@link org.p2pchat.api.MessageListener} counts each
  * message or echoes it with {@code b.send("a", text)}. B starts first with an empty directory and
  * answers on the connection A opens. A's methods run on the benchmark thread.
+ *
+ * <p>{@link Peer#send} completes its stage when B has acknowledged the message. A keeps the stages
+ * in a {@link PendingSends} and observes them by polling, so measuring acknowledgements adds no
+ * work to the network threads. When a send is refused with {@link OutboxFullException} (too much
+ * unacknowledged), A waits until half of its outstanding sends have completed and sends that
+ * message again: a message is never dropped, and every wait is bounded.
  */
 final class PeerLink implements DirectLink {
-    /** Each connection's write queue limit: the library's default, stated to size the window. */
-    static final long WRITE_QUEUE_LIMIT_BYTES = 8L * 1024 * 1024;
-    /** The most messages A lets be outstanding (sent and not yet seen by B's listener). */
+    /** Each friend's outbox limit: the library's default, stated to size the windows. */
+    static final long OUTBOX_LIMIT_BYTES = 4L * 1024 * 1024;
+    /** B's receive window: the library's default, stated; it is not the limit here. */
+    static final long RECEIVE_WINDOW_BYTES = 4L * 1024 * 1024;
+    /** What the outbox and the receive window count per message beyond its UTF-8 bytes. */
+    static final int MESSAGE_OVERHEAD_BYTES = 32;
+    /** The most messages A lets be outstanding. */
     static final int MAX_WINDOW = 16 * 1024;
     /**
-     * The bytes a frame adds to the text: the transport's length prefix, the type byte and the
-     * ChaCha20-Poly1305 tag of the sealed frame.
+     * Shorter than the library's 30 s, so a message the library gives up on fails with its own
+     * {@code DeliveryTimeoutException} before {@link PendingSends#WAIT_SECONDS} runs out. It
+     * changes nothing while acknowledgements flow.
      */
-    private static final int FRAME_OVERHEAD_BYTES = Integer.BYTES + 1 + FrameCipher.TAG_BYTES;
+    static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(10);
 
     private final String transport;
     private final String text;
@@ -34,22 +47,27 @@ final class PeerLink implements DirectLink {
     private final int window;
     private final Arrivals atB = new Arrivals("messages seen by b's listener");
     private final Arrivals echoesAtA = new Arrivals("echoes seen by a's listener");
+    private final PendingSends pending;
     private volatile Peer a;
     private volatile Peer b;
-    private long sent;
-    private long queueFullRetries;
+    private long outboxFullRetries;
+    private long fullRecordWaits;
 
     private PeerLink(String transport, String text, boolean echo) {
         this.transport = transport;
         this.text = text;
         this.echo = echo;
-        long frameBytes = text.length() + FRAME_OVERHEAD_BYTES;
-        // Outstanding messages never fill more than half of A's write queue.
-        this.window = (int) Math.max(1, Math.min(MAX_WINDOW, WRITE_QUEUE_LIMIT_BYTES / 2 / frameBytes));
+        // ASCII text: as many UTF-8 bytes as chars.
+        long units = text.length() + MESSAGE_OVERHEAD_BYTES;
+        // Outstanding messages never fill more than half of A's outbox.
+        this.window = (int) Math.max(1, Math.min(MAX_WINDOW, OUTBOX_LIMIT_BYTES / 2 / units));
+        // Room for every message the outbox can hold, so the outbox limit is the one that bites.
+        this.pending = new PendingSends(transport + " sends from a to b",
+                (int) (OUTBOX_LIMIT_BYTES / units) + 1);
     }
 
     /**
-     * Starts both peers and warms the connection with one message.
+     * Starts both peers and warms the connection with one message (and its acknowledgement).
      *
      * @param transport the p2pchat transport provider name
      * @param text the message text
@@ -68,26 +86,30 @@ final class PeerLink implements DirectLink {
     }
 
     private void start() {
-        b = P2pChat.builder("b")
-                .transport(transport)
-                .listenOn(PeerAddress.loopback(0))
-                .writeQueueLimitBytes(WRITE_QUEUE_LIMIT_BYTES)
-                .idleTimeout(Duration.ZERO)
+        b = builder("b")
                 .listener(echo ? this::echoAtB : this::countAtB)
                 .start();
-        a = P2pChat.builder("a")
-                .transport(transport)
-                .listenOn(PeerAddress.loopback(0))
+        a = builder("a")
                 .directory(PeerDirectory.of(new PeerEntry("b", b.listenAddress())))
-                .writeQueueLimitBytes(WRITE_QUEUE_LIMIT_BYTES)
-                .idleTimeout(Duration.ZERO)
                 .listener(this::countAtA)
                 .start();
         if (echo) {
             roundTrip();
         } else {
-            sendAll(1);
+            sendAllAcknowledged(1);
+            atB.awaitAtLeast(pending.added());
         }
+    }
+
+    /** A peer on 127.0.0.1 with the settings both sides share; connections never idle out. */
+    private PeerBuilder builder(String name) {
+        return P2pChat.builder(name)
+                .transport(transport)
+                .listenOn(PeerAddress.loopback(0))
+                .outboxLimitBytes(OUTBOX_LIMIT_BYTES)
+                .receiveWindowBytes(RECEIVE_WINDOW_BYTES)
+                .deliveryTimeout(DELIVERY_TIMEOUT)
+                .idleTimeout(Duration.ZERO);
     }
 
     private void countAtB(ChatMessage message) {
@@ -102,38 +124,98 @@ final class PeerLink implements DirectLink {
         echoesAtA.add(1);
     }
 
+    /**
+     * Sends messages from A to B and returns once B's listener has seen them all, whether or not
+     * their acknowledgements have reached A yet: the unacknowledged figure. At most the window is
+     * outstanding, counted as sent and not yet seen by B.
+     */
     @Override
     public void sendAll(int messages) {
-        if (echo) {
-            throw new IllegalStateException("this link echoes; open one for one-way sends");
-        }
-        Peer sender = a;
-        long s = sent;
-        long end = s + messages;
-        while (s < end) {
-            if (s - atB.get() > window) {
-                atB.awaitAtLeast(s - window / 2);
-            }
-            CompletableFuture<Void> written = sender.send("b", text).toCompletableFuture();
-            if (written.isCompletedExceptionally()) {
-                backOff(written, s);
-                continue;
-            }
-            s++;
-        }
-        sent = s;
-        atB.awaitAtLeast(s);
+        requireCounting();
+        send(messages, false);
+        atB.awaitAtLeast(pending.added());
     }
 
-    /** A send was refused at once: wait for B to drain half of what is outstanding, or fail. */
-    private void backOff(CompletableFuture<Void> refused, long sentSoFar) {
+    /**
+     * Sends messages from A to B and returns once every one of their send stages has completed,
+     * that is once B has acknowledged them all. At most the window is outstanding, counted as sent
+     * and not yet seen completed by A.
+     *
+     * @param messages how many to send
+     * @throws IllegalStateException if the link echoes, a send fails, or an acknowledgement never
+     *     comes
+     */
+    void sendAllAcknowledged(int messages) {
+        requireCounting();
+        send(messages, true);
+        pending.awaitSettled(pending.added());
+    }
+
+    /**
+     * Sends one message from A to B and returns once its send stage has completed: B has read it
+     * and its acknowledgement has reached A.
+     *
+     * @throws IllegalStateException if the link echoes, the send fails, or is not acknowledged
+     */
+    void ackRoundTrip() {
+        requireCounting();
+        CompletableFuture<Void> sent = a.send("b", text).toCompletableFuture();
+        if (sent.isCompletedExceptionally()) {
+            throw new IllegalStateException(transport + " send failed", causeOf(sent));
+        }
+        pending.add(sent);
+        pending.awaitSettled(pending.added());
+    }
+
+    /** The sending loop of both one-way patterns; {@code acknowledged} picks what bounds it. */
+    private void send(int messages, boolean acknowledged) {
+        Peer sender = a;
+        long s = pending.added();
+        long end = s + messages;
+        while (s < end) {
+            if (acknowledged) {
+                if (pending.outstanding() > window) {
+                    pending.awaitSettled(s - window / 2);
+                }
+            } else {
+                if (s - atB.get() > window) {
+                    atB.awaitAtLeast(s - window / 2);
+                }
+                if (pending.outstanding() > window) {
+                    pending.poll(); // no wait: only forgets the stages already completed
+                }
+            }
+            if (pending.isFull()) {
+                pending.poll();
+                if (pending.isFull()) {
+                    // An outbox's worth unacknowledged: acknowledgements lag far behind B's listener.
+                    fullRecordWaits++;
+                    pending.awaitHalf();
+                }
+            }
+            CompletableFuture<Void> sent = sender.send("b", text).toCompletableFuture();
+            if (sent.isCompletedExceptionally()) {
+                backOff(sent);
+                continue; // the same message again
+            }
+            pending.add(sent);
+            s++;
+        }
+    }
+
+    /** A send was refused at once: wait for half of what is outstanding to complete, or fail. */
+    private void backOff(CompletableFuture<Void> refused) {
         Throwable cause = causeOf(refused);
-        if (!(cause instanceof WriteQueueFullException)) {
+        if (cause instanceof WriteQueueFullException) {
+            throw new IllegalStateException(transport + ": WriteQueueFullException reached"
+                    + " Peer.send; with reliable delivery a full connection should hold messages"
+                    + " in the outbox instead", cause);
+        }
+        if (!(cause instanceof OutboxFullException)) {
             throw new IllegalStateException(transport + " send failed", cause);
         }
-        queueFullRetries++;
-        long received = atB.get();
-        atB.awaitAtLeast(received + Math.max(1, (sentSoFar - received) / 2));
+        outboxFullRetries++;
+        pending.awaitHalf();
     }
 
     @Override
@@ -142,11 +224,17 @@ final class PeerLink implements DirectLink {
             throw new IllegalStateException("this link counts; open one for round trips");
         }
         long expected = echoesAtA.get() + 1;
-        CompletableFuture<Void> written = a.send("b", text).toCompletableFuture();
-        if (written.isCompletedExceptionally()) {
-            throw new IllegalStateException(transport + " send failed", causeOf(written));
+        CompletableFuture<Void> sent = a.send("b", text).toCompletableFuture();
+        if (sent.isCompletedExceptionally()) {
+            throw new IllegalStateException(transport + " send failed", causeOf(sent));
         }
         echoesAtA.awaitAtLeast(expected);
+    }
+
+    private void requireCounting() {
+        if (echo) {
+            throw new IllegalStateException("this link echoes; open one for one-way sends");
+        }
     }
 
     private static Throwable causeOf(CompletableFuture<Void> failed) {
@@ -160,9 +248,10 @@ final class PeerLink implements DirectLink {
 
     @Override
     public void close() {
-        if (queueFullRetries > 0) {
-            System.out.println("[" + transport + "] sends refused with WriteQueueFullException and"
-                    + " retried: " + queueFullRetries);
+        if (outboxFullRetries > 0 || fullRecordWaits > 0) {
+            System.out.println("[" + transport + "] sends refused with OutboxFullException and"
+                    + " retried: " + outboxFullRetries + "; waits for acknowledgements with the"
+                    + " outbox's worth outstanding: " + fullRecordWaits);
         }
         Peer sender = a;
         Peer receiver = b;

@@ -27,7 +27,17 @@ public class ConnectionClosedException extends P2pChatException {
         /** The layer above found a protocol violation in what the remote side sent. */
         PROTOCOL_ERROR,
         /** The operating system reported an I/O error (for example a reset). */
-        IO_ERROR
+        IO_ERROR,
+        /**
+         * Messages awaited an acknowledgement and nothing arrived from the remote side for three
+         * heartbeat intervals ({@code p2pchat.heartbeatInterval}).
+         */
+        HEARTBEAT_TIMEOUT,
+        /**
+         * A message written to the connection went unacknowledged for the write deadline
+         * ({@code p2pchat.writeDeadline}): the remote side stopped reading.
+         */
+        WRITE_TIMEOUT
     }
 
     private final Reason reason;

@@ -55,19 +55,22 @@ public interface Peer extends AutoCloseable {
     /**
      * Sends a text message to a friend, opening a connection first if there is none.
      *
-     * <p>Messages sent to one friend go out in the order of the calls. The stage completes when
-     * the message has been written to the connection, and fails with
-     * {@link UnknownPeerException} if the friend is not in the directory,
-     * {@link PeerUnreachableException} if no connection could be opened or it broke first,
+     * <p>The message is numbered and kept in the friend's outbox until the friend acknowledges
+     * it: if the friend is offline or the connection breaks, it is sent again on the next
+     * connection, and the friend's listener gets it exactly once, in the order of this peer's
+     * calls. The stage completes when the friend has acknowledged it, and fails with
+     * {@link UnknownPeerException} if the friend is not in the directory (nor connected),
+     * {@link DeliveryTimeoutException} if no acknowledgement came within the delivery timeout,
+     * {@link OutboxFullException} at once if the friend's outbox is at its limit,
      * {@link PeerIdentityException} if the friend's key does not match the trusted one (or the
      * friend refused this peer's key),
-     * {@link MessageTooLargeException} if the text does not fit in a frame,
-     * {@link WriteQueueFullException} if the friend reads too slowly, or
-     * {@link PeerClosedException} if this peer is closed.
+     * {@link MessageTooLargeException} if the text does not fit in a frame (this peer's, or the
+     * friend's if smaller), or
+     * {@link PeerClosedException} if this peer is closed first.
      *
      * @param friend the friend's name, as in the directory
      * @param text the message text (may be empty)
-     * @return a stage completed when the message has been written
+     * @return a stage completed when the friend has acknowledged the message
      */
     CompletionStage<Void> send(String friend, String text);
 

@@ -26,6 +26,18 @@ public interface ConnectionHandler {
     void onFrame(Connection connection, ByteBuffer frame);
 
     /**
+     * Called after a run of {@link #onFrame} calls that arrived together (one read from the
+     * network), before the transport waits for more. A handler that answers frames can answer
+     * the whole run at once here, as Netty's {@code channelReadComplete} allows: under load one
+     * reply then covers many frames. Transports call it at least once after every frame, possibly
+     * after each one. The default does nothing.
+     *
+     * @param connection the connection the frames arrived on
+     */
+    default void onReadComplete(Connection connection) {
+    }
+
+    /**
      * Called exactly once when the connection closes, for whatever reason, after its last frame.
      *
      * @param connection the connection

@@ -17,6 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.p2pchat.api.PeerAddress;
 
 /**
@@ -34,6 +36,12 @@ import org.p2pchat.api.PeerAddress;
  * would when a path drops or a host crashes; bytes the proxy has not yet handed to the kernel are
  * lost, and no FIN is sent. An orderly end of stream from either side is passed on as a half
  * close ({@code shutdownOutput}), and the pair is closed normally once both directions ended.
+ *
+ * <p><b>A pause is a stalled reader.</b> While {@link #pause() paused}, the proxy stops reading
+ * from its clients, so a client's bytes pile up in the kernel's buffers until its writes block
+ * (or, non-blocking, write nothing), as if the server had stopped reading; nothing more reaches
+ * the server until {@link #resume()}, and then everything arrives intact. Server-to-client
+ * bytes keep flowing.
  *
  * <p>{@link #close()} stops listening, resets every open pair and waits (bounded) for every
  * thread the proxy started to end. Thread-safe.
@@ -54,6 +62,10 @@ public final class FaultyProxy implements AutoCloseable {
     /** Bytes client-to-server still allowed before a cut; {@link #DISARMED} for no limit. */
     private final AtomicLong budget = new AtomicLong(DISARMED);
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Guards {@link #paused}; client-to-server pumps wait on {@link #unpaused} while it holds. */
+    private final ReentrantLock pauseLock = new ReentrantLock();
+    private final Condition unpaused = pauseLock.newCondition();
+    private boolean paused;
 
     private FaultyProxy(InetSocketAddress target, ServerSocket server) {
         this.target = target;
@@ -156,6 +168,36 @@ public final class FaultyProxy implements AutoCloseable {
         budget.set(n);
     }
 
+    /**
+     * Stalls client-to-server traffic on every open pair and every pair opened later, until
+     * {@link #resume()}: the proxy reads nothing more from its clients, so their send buffers
+     * fill. A chunk the proxy had read before this call may still be forwarded; whatever it
+     * reads later, an end of stream included, is held until {@code resume()}. Cuts, armed or
+     * called, and {@link #close()} still work while paused. Idempotent; any thread.
+     */
+    public void pause() {
+        pauseLock.lock();
+        try {
+            paused = true;
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
+    /**
+     * Undoes {@link #pause()}: what the proxy held and what the clients' buffers hold is
+     * forwarded, in order. Idempotent; any thread.
+     */
+    public void resume() {
+        pauseLock.lock();
+        try {
+            paused = false;
+            unpaused.signalAll();
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
     /** Stops listening, resets every open pair and waits for the proxy's threads to end. */
     @Override
     public void close() {
@@ -238,20 +280,28 @@ public final class FaultyProxy implements AutoCloseable {
             }
         }
 
-        private void pump(Socket from, Socket to, boolean counted) {
+        private void pump(Socket from, Socket to, boolean fromClient) {
             byte[] buf = new byte[8192];
             try {
                 InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
                 while (true) {
+                    // Not reading is what fills the client's send buffer, like a stalled server.
+                    if (fromClient && !awaitUnpaused()) {
+                        return;
+                    }
                     int n = in.read(buf);
+                    // A read that was blocked when pause() ran must not slip its bytes through.
+                    if (fromClient && !awaitUnpaused()) {
+                        return;
+                    }
                     if (n < 0) {
                         to.shutdownOutput(); // pass the FIN on
                         break;
                     }
                     int forward = n;
                     boolean cutNow = false;
-                    if (counted) {
+                    if (fromClient) {
                         long[] allowed = new long[1];
                         long before = budget.getAndUpdate(b -> {
                             if (b == DISARMED) {
@@ -285,12 +335,43 @@ public final class FaultyProxy implements AutoCloseable {
             }
         }
 
+        /**
+         * Waits while the proxy is paused; a cut (close() cuts every pair) ends the wait.
+         *
+         * @return false if the pair was cut, so the pump must stop
+         */
+        private boolean awaitUnpaused() {
+            pauseLock.lock();
+            try {
+                while (paused && !cut.get()) {
+                    unpaused.await();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cut();
+            } finally {
+                pauseLock.unlock();
+            }
+            return !cut.get();
+        }
+
         void cut() {
             if (cut.compareAndSet(false, true)) {
                 reset(client);
                 reset(upstream);
                 pairs.remove(this);
+                wakePausedPumps();
             }
+        }
+    }
+
+    /** Lets a pump waiting out a pause see that its pair was cut. */
+    private void wakePausedPumps() {
+        pauseLock.lock();
+        try {
+            unpaused.signalAll();
+        } finally {
+            pauseLock.unlock();
         }
     }
 

@@ -3,16 +3,21 @@ package org.p2pchat.testkit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +27,9 @@ import org.junit.jupiter.api.Test;
 /** The fault-injecting proxy, driven with plain sockets. */
 class FaultyProxyTest {
     private static final int TIMEOUT_MILLIS = (int) Await.DEFAULT.toMillis();
+    /** Far beyond what loopback socket buffers hold: a paused proxy must block the client first. */
+    private static final long MAX_FILL_BYTES = 256L << 20;
+    private static final int FILL_CHUNK_BYTES = 64 * 1024;
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private ServerSocket target;
@@ -56,6 +64,74 @@ class FaultyProxyTest {
         toClose.add(server);
         server.setSoTimeout(TIMEOUT_MILLIS);
         return new Ends(client, server);
+    }
+
+    /**
+     * Like {@link Ends}, with the client on a non-blocking channel, so a full send buffer shows
+     * as a write of 0 bytes instead of a write that never returns.
+     */
+    private record ChannelEnds(SocketChannel client, Socket server) {
+    }
+
+    private ChannelEnds connectChannel() throws IOException {
+        SocketChannel client = SocketChannel.open();
+        toClose.add(client);
+        client.socket().connect(proxy.address().toSocketAddress(), TIMEOUT_MILLIS);
+        client.configureBlocking(false);
+        Socket server = target.accept();
+        toClose.add(server);
+        server.setSoTimeout(TIMEOUT_MILLIS);
+        return new ChannelEnds(client, server);
+    }
+
+    /** The byte at a given offset of the stream {@link #fillUntilBlocked} writes. */
+    private static byte patternAt(long offset) {
+        return (byte) (offset % 251); // a prime period, so a lost or repeated chunk shows
+    }
+
+    /**
+     * Writes a known byte pattern until the channel accepts nothing more.
+     *
+     * @return how many bytes it accepted
+     */
+    private static int fillUntilBlocked(SocketChannel client) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(FILL_CHUNK_BYTES);
+        long total = 0;
+        while (total < MAX_FILL_BYTES) {
+            chunk.clear();
+            for (int i = 0; i < FILL_CHUNK_BYTES; i++) {
+                chunk.put(patternAt(total + i));
+            }
+            chunk.flip();
+            int n = client.write(chunk);
+            if (n == 0) {
+                return Math.toIntExact(total);
+            }
+            total += n;
+        }
+        throw new AssertionError("the client could still write after " + total + " bytes");
+    }
+
+    private static void assertPattern(byte[] received) {
+        for (int i = 0; i < received.length; i++) {
+            if (received[i] != patternAt(i)) {
+                throw new AssertionError("byte " + i + " of " + received.length + " is "
+                        + received[i] + ", expected " + patternAt(i));
+            }
+        }
+    }
+
+    /** Writes all of a small buffer, which a non-blocking channel with room does at once. */
+    private static void writeAll(SocketChannel client, byte[] data) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(data);
+        Await.until("the client to write " + data.length + " bytes", () -> {
+            try {
+                client.write(b);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return !b.hasRemaining();
+        });
     }
 
     private static byte[] readExactly(Socket s, int n) throws IOException {
@@ -152,6 +228,64 @@ class FaultyProxyTest {
         ends.client().getOutputStream().write(bytes("lost"));
         assertEquals(0, drainUntilEnd(ends.server()).length);
         assertEquals(0, drainUntilEnd(ends.client()).length);
+    }
+
+    @Test
+    void pauseFillsTheClientsSendBufferWithoutForwardingAndResumeDeliversEverythingIntact()
+            throws IOException {
+        ChannelEnds ends = connectChannel();
+        writeAll(ends.client(), bytes("before"));
+        assertArrayEquals(bytes("before"), readExactly(ends.server(), 6));
+
+        proxy.pause();
+        int written = fillUntilBlocked(ends.client());
+
+        assertEquals(0, ends.server().getInputStream().available(),
+                "nothing of the " + written + " bytes reached the server while paused");
+        proxy.resume();
+        assertPattern(readExactly(ends.server(), written));
+        writeAll(ends.client(), bytes("after"));
+        assertArrayEquals(bytes("after"), readExactly(ends.server(), 5));
+    }
+
+    @Test
+    void pauseAppliesToConnectionsOpenedLaterAndServerToClientBytesStillFlow() throws IOException {
+        proxy.pause();
+        ChannelEnds ends = connectChannel();
+
+        ends.server().getOutputStream().write(bytes("pong"));
+        ByteBuffer back = ByteBuffer.allocate(4);
+        Await.until("the server's bytes to reach the paused client", () -> {
+            try {
+                ends.client().read(back);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return !back.hasRemaining();
+        });
+        assertArrayEquals(bytes("pong"), back.array());
+        int written = fillUntilBlocked(ends.client());
+        assertEquals(0, ends.server().getInputStream().available(),
+                "nothing of the " + written + " bytes reached the server while paused");
+
+        proxy.resume();
+        assertPattern(readExactly(ends.server(), written));
+    }
+
+    @Test
+    void closeWhilePausedReturnsPromptlyAndEndsTheConnection() throws IOException {
+        ChannelEnds ends = connectChannel();
+        proxy.pause();
+        fillUntilBlocked(ends.client());
+        int port = proxy.port();
+
+        // Well under the proxy's own 5 s join limit: a pump left waiting would blow it.
+        assertTimeoutPreemptively(Duration.ofSeconds(2), proxy::close);
+
+        assertEquals(0, drainUntilEnd(ends.server()).length);
+        assertFalse(Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.getName().startsWith("faulty-proxy-" + port)),
+                "every proxy thread has ended");
     }
 
     @Test

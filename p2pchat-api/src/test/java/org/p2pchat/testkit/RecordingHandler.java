@@ -10,7 +10,11 @@ import org.p2pchat.spi.ConnectionHandler;
 
 /**
  * A {@link ConnectionHandler} that records copies of received frames and the close reason, and
- * can echo frames back.
+ * can echo frames back. It also checks how {@link #onReadComplete} is placed among the other
+ * callbacks.
+ *
+ * <p>Called on the transport's event-loop thread; the test thread reads what it recorded, which
+ * is safe at any time (each count has one writer, the loop).
  */
 public final class RecordingHandler implements ConnectionHandler {
     /** Received frames, copied. */
@@ -21,6 +25,12 @@ public final class RecordingHandler implements ConnectionHandler {
     public final CompletableFuture<Connection> connection = new CompletableFuture<>();
     private final boolean echo;
     private volatile int callbacksWhileClosed;
+    private volatile int readCompletes;
+    private volatile int framesAwaitingReadComplete;
+    private volatile int misplacedReadCompletes;
+    /** Where the last frame arrived; loop thread only. */
+    private Thread frameThread;
+    private Connection frameConnection;
 
     private RecordingHandler(boolean echo) {
         this.echo = echo;
@@ -50,12 +60,29 @@ public final class RecordingHandler implements ConnectionHandler {
             callbacksWhileClosed++;
         }
         connection.complete(c);
+        framesAwaitingReadComplete++;
+        frameThread = Thread.currentThread();
+        frameConnection = c;
         byte[] copy = new byte[frame.remaining()];
         frame.get(copy);
         frames.add(copy);
         if (echo) {
             c.write(ByteBuffer.wrap(copy));
         }
+    }
+
+    @Override
+    public void onReadComplete(Connection c) {
+        if (closed.isDone()) {
+            callbacksWhileClosed++;
+        }
+        readCompletes++;
+        // It ends a run of frames, so it must follow at least one, on their thread and connection.
+        if (framesAwaitingReadComplete == 0 || frameThread != Thread.currentThread()
+                || frameConnection != c) {
+            misplacedReadCompletes++;
+        }
+        framesAwaitingReadComplete = 0;
     }
 
     @Override
@@ -67,7 +94,36 @@ public final class RecordingHandler implements ConnectionHandler {
     }
 
     /**
-     * Counts callbacks that broke the contract: frames after close, or a second close.
+     * Counts {@link #onReadComplete} calls.
+     *
+     * @return the count
+     */
+    public int readCompletes() {
+        return readCompletes;
+    }
+
+    /**
+     * Counts frames received since the last {@link #onReadComplete}.
+     *
+     * @return the count, 0 once every frame's run has been completed
+     */
+    public int framesAwaitingReadComplete() {
+        return framesAwaitingReadComplete;
+    }
+
+    /**
+     * Counts {@link #onReadComplete} calls that did not end a run of frames: with no frame since
+     * the previous one, or on another thread or connection than the last frame's.
+     *
+     * @return the count, 0 when the transport behaved
+     */
+    public int misplacedReadCompletes() {
+        return misplacedReadCompletes;
+    }
+
+    /**
+     * Counts callbacks that broke the contract: frames or read completions after close, or a
+     * second close.
      *
      * @return the count, 0 when the transport behaved
      */

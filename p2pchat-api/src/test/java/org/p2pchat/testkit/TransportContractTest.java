@@ -33,6 +33,7 @@ import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.TransportClosedException;
 import org.p2pchat.api.WriteQueueFullException;
 import org.p2pchat.spi.Connection;
+import org.p2pchat.spi.ConnectionHandler;
 import org.p2pchat.spi.Transport;
 import org.p2pchat.spi.TransportOptions;
 import org.p2pchat.spi.TransportProvider;
@@ -451,6 +452,105 @@ public abstract class TransportContractTest {
         victim.awaitClose();
         good.write(frame("unharmed"));
         assertEquals("unharmed", text(Await.next(bystander.frames)));
+    }
+
+    @Test
+    void everyFrameIsFollowedByAReadCompleteOnTheFramesThreadAndConnection() {
+        Server server = listen(transport(), true);
+        RecordingHandler client = RecordingHandler.recording();
+        Connection c = Await.result(transport().connect(server.address, client));
+        int n = 2_000;
+        for (int i = 0; i < n; i++) {
+            c.write(frame("f" + i));
+        }
+        RecordingHandler serverSide = Await.next(server.accepted);
+        for (RecordingHandler h : List.of(serverSide, client)) {
+            // onFrame counts a frame before queueing it: all n queued and a count of 0 means
+            // the last frame's run has ended.
+            Await.until("all " + n + " frames and the read completion after the last",
+                    () -> h.frames.size() == n && h.framesAwaitingReadComplete() == 0);
+            assertTrue(h.readCompletes() >= 1, "at least one read completion");
+            assertEquals(0, h.misplacedReadCompletes(),
+                    "read completions with no frame before them, or on another thread or"
+                            + " connection");
+        }
+    }
+
+    @Test
+    void aHandlerCanAnswerAWholeRunOfFramesAtOnceFromOnReadComplete() {
+        Transport serverTransport = transport();
+        PeerAddress address = Await.result(serverTransport.listen(PeerAddress.loopback(0),
+                conn -> new ConnectionHandler() {
+                    private int unanswered;
+
+                    @Override
+                    public void onFrame(Connection c, ByteBuffer f) {
+                        unanswered++;
+                    }
+
+                    @Override
+                    public void onReadComplete(Connection c) {
+                        c.write(ByteBuffer.allocate(4).putInt(0, unanswered));
+                        unanswered = 0;
+                    }
+
+                    @Override
+                    public void onClosed(Connection c, ConnectionClosedException reason) {
+                    }
+                }));
+        RecordingHandler client = RecordingHandler.recording();
+        Connection c = Await.result(transport().connect(address, client));
+        int n = 5_000;
+        for (int i = 0; i < n; i++) {
+            c.write(frame("request " + i));
+        }
+        int answered = 0;
+        while (answered < n) { // each answer covers at least one frame, so at most n rounds
+            int covered = ByteBuffer.wrap(Await.next(client.frames)).getInt();
+            assertTrue(covered > 0, "an answer that covered no frame");
+            answered += covered;
+        }
+        assertEquals(n, answered);
+    }
+
+    @Test
+    void aHandlerThatThrowsInOnReadCompleteClosesOnlyItsOwnConnection() {
+        Transport serverTransport = transport();
+        PeerAddress address = Await.result(serverTransport.listen(PeerAddress.loopback(0), conn -> {
+            RecordingHandler h = RecordingHandler.echoing();
+            return new ConnectionHandler() {
+                private boolean boom;
+
+                @Override
+                public void onFrame(Connection c, ByteBuffer f) {
+                    boom |= f.remaining() == 4;
+                    h.onFrame(c, f);
+                }
+
+                @Override
+                public void onReadComplete(Connection c) {
+                    if (boom) {
+                        throw new IllegalStateException("boom: a handler bug");
+                    }
+                }
+
+                @Override
+                public void onClosed(Connection c, ConnectionClosedException reason) {
+                    h.onClosed(c, reason);
+                }
+            };
+        }));
+        Transport client = transport();
+        RecordingHandler victim = RecordingHandler.recording();
+        Connection bad = Await.result(client.connect(address, victim));
+        RecordingHandler bystander = RecordingHandler.recording();
+        Connection good = Await.result(client.connect(address, bystander));
+        bad.write(frame("boom"));
+        victim.awaitClose();
+        assertFalse(bad.isOpen());
+        good.write(frame("unharmed"));
+        assertEquals("unharmed", text(Await.next(bystander.frames)));
+        assertTrue(good.isOpen());
     }
 
     @Test

@@ -17,6 +17,8 @@ import org.p2pchat.api.PeerDirectory;
 import org.p2pchat.api.PeerEntry;
 import org.p2pchat.api.TransportNotFoundException;
 import org.p2pchat.core.internal.ChatNode;
+import org.p2pchat.core.internal.DeliveryOptions;
+import org.p2pchat.core.internal.WireCodec;
 import org.p2pchat.core.internal.SerialCallbacks;
 import org.p2pchat.core.internal.SessionOptions;
 import org.p2pchat.core.internal.Settings;
@@ -52,6 +54,15 @@ import org.p2pchat.spi.TransportProvider;
  * <tr><td>{@link #maxHandshakes}</td><td>{@code p2pchat.maxHandshakes}</td><td>32</td></tr>
  * <tr><td>{@link #stateDirectory}</td><td>{@code p2pchat.stateDirectory}</td><td>none
  *     (ephemeral identity)</td></tr>
+ * <tr><td>{@link #deliveryTimeout}</td><td>{@code p2pchat.deliveryTimeout}</td><td>30s</td></tr>
+ * <tr><td>{@link #outboxLimitBytes}</td><td>{@code p2pchat.outboxLimitBytes}</td>
+ *     <td>4194304</td></tr>
+ * <tr><td>{@link #receiveWindowBytes}</td><td>{@code p2pchat.receiveWindowBytes}</td>
+ *     <td>4194304</td></tr>
+ * <tr><td>{@link #heartbeatInterval}</td><td>{@code p2pchat.heartbeatInterval}</td><td>5s</td></tr>
+ * <tr><td>{@link #writeDeadline}</td><td>{@code p2pchat.writeDeadline}</td><td>30s</td></tr>
+ * <tr><td>{@link #reconnectDelay}</td><td>{@code p2pchat.reconnectDelay}</td><td>100ms</td></tr>
+ * <tr><td>{@link #maxReconnectDelay}</td><td>{@code p2pchat.maxReconnectDelay}</td><td>10s</td></tr>
  * </table>
  *
  * <p>Not thread-safe: build on one thread. The peer it starts is thread-safe.
@@ -69,6 +80,13 @@ public final class PeerBuilder {
     private Duration handshakeTimeout;
     private int maxHandshakes;
     private long rekeyInterval = SecureChannel.DEFAULT_REKEY_INTERVAL;
+    private Duration deliveryTimeout;
+    private long outboxLimitBytes;
+    private long receiveWindowBytes;
+    private Duration heartbeatInterval;
+    private Duration writeDeadline;
+    private Duration reconnectDelay;
+    private Duration maxReconnectDelay;
 
     PeerBuilder(String name, Properties properties) {
         this.name = PeerEntry.validateName(name);
@@ -80,6 +98,124 @@ public final class PeerBuilder {
                 Settings.DEFAULT_HANDSHAKE_TIMEOUT);
         this.maxHandshakes = Settings.integer(properties, Settings.MAX_HANDSHAKES,
                 Settings.DEFAULT_MAX_HANDSHAKES);
+        deliveryTimeout(Settings.duration(properties, Settings.DELIVERY_TIMEOUT,
+                Settings.DEFAULT_DELIVERY_TIMEOUT));
+        outboxLimitBytes(Settings.longValue(properties, Settings.OUTBOX_LIMIT_BYTES,
+                Settings.DEFAULT_OUTBOX_LIMIT_BYTES));
+        receiveWindowBytes(Settings.longValue(properties, Settings.RECEIVE_WINDOW_BYTES,
+                Settings.DEFAULT_RECEIVE_WINDOW_BYTES));
+        heartbeatInterval(Settings.duration(properties, Settings.HEARTBEAT_INTERVAL,
+                Settings.DEFAULT_HEARTBEAT_INTERVAL));
+        writeDeadline(Settings.duration(properties, Settings.WRITE_DEADLINE,
+                Settings.DEFAULT_WRITE_DEADLINE));
+        reconnectDelay(Settings.duration(properties, Settings.RECONNECT_DELAY,
+                Settings.DEFAULT_RECONNECT_DELAY));
+        maxReconnectDelay(Settings.duration(properties, Settings.MAX_RECONNECT_DELAY,
+                Settings.DEFAULT_MAX_RECONNECT_DELAY));
+    }
+
+    private static Duration positive(String setting, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("expected " + setting + " > 0, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Sets how long a message may wait for the friend's acknowledgement, through offline periods
+     * and reconnections, before its send fails with
+     * {@link org.p2pchat.api.DeliveryTimeoutException}.
+     *
+     * @param timeout positive
+     * @return this builder
+     */
+    public PeerBuilder deliveryTimeout(Duration timeout) {
+        this.deliveryTimeout = positive("deliveryTimeout", timeout);
+        return this;
+    }
+
+    /**
+     * Sets the most bytes of unacknowledged messages held for one friend (each message counts its
+     * UTF-8 bytes plus 32); a send beyond it fails at once with
+     * {@link org.p2pchat.api.OutboxFullException}.
+     *
+     * @param bytes at least 1
+     * @return this builder
+     */
+    public PeerBuilder outboxLimitBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("expected outboxLimitBytes >= 1, got " + bytes);
+        }
+        this.outboxLimitBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Sets the most bytes of messages from one friend that the listener may have been handed and
+     * not returned from (each counts its UTF-8 bytes plus 32). The friend is told how much room is
+     * left with every acknowledgement and holds further messages back, so a slow listener slows
+     * the friend down instead of filling this peer's memory. At least twice the largest frame.
+     *
+     * @param bytes at least {@code 2 * maxFrameBytes}
+     * @return this builder
+     */
+    public PeerBuilder receiveWindowBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("expected receiveWindowBytes >= 1, got " + bytes);
+        }
+        this.receiveWindowBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Sets how long a connection may stay silent while messages await the friend's
+     * acknowledgement before this peer sends a PING; after three intervals without a frame the
+     * connection is closed and the messages go out again on a new one. Nothing is sent while no
+     * message waits, so idle connections still close.
+     *
+     * @param interval positive
+     * @return this builder
+     */
+    public PeerBuilder heartbeatInterval(Duration interval) {
+        this.heartbeatInterval = positive("heartbeatInterval", interval);
+        return this;
+    }
+
+    /**
+     * Sets how long a message written to a connection may go unacknowledged before the friend is
+     * taken to have stopped reading and the connection is closed; the messages go out again on a
+     * new connection. Friends acknowledge on receipt, so a slow listener does not trip it.
+     *
+     * @param deadline positive
+     * @return this builder
+     */
+    public PeerBuilder writeDeadline(Duration deadline) {
+        this.writeDeadline = positive("writeDeadline", deadline);
+        return this;
+    }
+
+    /**
+     * Sets the delay after the first failed reconnection attempt; it doubles after each further
+     * failure, up to {@link #maxReconnectDelay}, each drawn at random from the upper half of its
+     * step. The first attempt after a connection is lost is immediate.
+     *
+     * @param delay positive
+     * @return this builder
+     */
+    public PeerBuilder reconnectDelay(Duration delay) {
+        this.reconnectDelay = positive("reconnectDelay", delay);
+        return this;
+    }
+
+    /**
+     * Sets the longest delay between reconnection attempts.
+     *
+     * @param delay positive
+     * @return this builder
+     */
+    public PeerBuilder maxReconnectDelay(Duration delay) {
+        this.maxReconnectDelay = positive("maxReconnectDelay", delay);
+        return this;
     }
 
     /**
@@ -290,6 +426,7 @@ public final class PeerBuilder {
         TransportProvider chosen = provider != null ? provider
                 : TransportSelector.discover(transportName);
         TransportOptions transportOptions = options.build();
+        DeliveryOptions delivery = deliveryOptions(transportOptions.maxFrameBytes());
         PeerAddress address = listenAddress != null ? listenAddress
                 : directory.lookup(name).map(PeerEntry::address).orElse(PeerAddress.loopback(0));
         ExecutorService owned = callbackExecutor == null
@@ -304,6 +441,19 @@ public final class PeerBuilder {
                 handshakeTimeout, maxHandshakes, rekeyInterval);
         Transport transport = chosen.create(transportOptions);
         return new ChatNode(name, directory, listener, callbacks, owned, transport,
-                transportOptions, session).start(address);
+                transportOptions, session, delivery).start(address);
+    }
+
+    private DeliveryOptions deliveryOptions(int maxFrameBytes) {
+        if (maxFrameBytes < WireCodec.MIN_FRAME_BYTES) {
+            throw new IllegalArgumentException("maxFrameBytes must be at least "
+                    + WireCodec.MIN_FRAME_BYTES + ", got " + maxFrameBytes);
+        }
+        if (receiveWindowBytes < 2L * maxFrameBytes) {
+            throw new IllegalArgumentException("receiveWindowBytes (" + receiveWindowBytes
+                    + ") must be at least twice maxFrameBytes (" + maxFrameBytes + ")");
+        }
+        return new DeliveryOptions(deliveryTimeout, outboxLimitBytes, receiveWindowBytes,
+                heartbeatInterval, writeDeadline, reconnectDelay, maxReconnectDelay, maxFrameBytes);
     }
 }

@@ -1,6 +1,7 @@
 package org.p2pchat.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,7 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.p2pchat.api.ChatMessage;
 import org.p2pchat.api.ConnectionClosedException.Reason;
 import org.p2pchat.api.ConnectionState;
+import org.p2pchat.api.DeliveryTimeoutException;
 import org.p2pchat.api.MessageListener;
+import org.p2pchat.api.P2pChatException;
 import org.p2pchat.api.MessageTooLargeException;
 import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerAddress;
@@ -28,6 +32,7 @@ import org.p2pchat.api.PeerClosedException;
 import org.p2pchat.api.PeerUnreachableException;
 import org.p2pchat.api.UnknownPeerException;
 import org.p2pchat.core.internal.ChatNode;
+import org.p2pchat.core.internal.Settings;
 import org.p2pchat.spi.Connection;
 import org.p2pchat.spi.Transport;
 import org.p2pchat.spi.TransportOptions;
@@ -188,30 +193,64 @@ abstract class DirectMessagesContract {
         assertEquals("mallory", ((UnknownPeerException) e).peerName());
     }
 
+    private static UnaryOperator<PeerBuilder> quickRetries() {
+        return b -> b.reconnectDelay(Duration.ofMillis(5)).maxReconnectDelay(Duration.ofMillis(20));
+    }
+
     @Test
-    void sendingToAnOfflineFriendFailsWithPeerUnreachable() throws Exception {
-        Peer alice = peer("alice", m -> { });
+    void aMessageToAnOfflineFriendIsRetriedUntilTheDeliveryTimeoutThenFailsUntransmitted()
+            throws Exception {
+        Peer alice = peer("alice", m -> { }, quickRetries());
         directory.put("bob", deadAddress());
-        Throwable e = Await.failure(alice.send("bob", "are you there?"));
-        assertInstanceOf(PeerUnreachableException.class, e);
-        assertTrue(e.getMessage().startsWith("cannot reach bob at "), e.getMessage());
-        assertEquals(ConnectionState.DISCONNECTED, alice.connectionState("bob"));
-        Throwable again = Await.failure(alice.send("bob", "still?"));
-        assertInstanceOf(PeerUnreachableException.class, again, "each send retries the connect");
+        CompletableFuture<Void> sent = alice.send("bob", "are you there?").toCompletableFuture();
+        assertFalse(sent.isDone(), "waits for bob instead of failing at once");
+        ticker.advance(Settings.DEFAULT_DELIVERY_TIMEOUT);
+        Throwable e = Await.failure(sent);
+        DeliveryTimeoutException timeout = assertInstanceOf(DeliveryTimeoutException.class, e);
+        assertInstanceOf(PeerUnreachableException.class, e, "a kind of unreachable peer");
+        assertFalse(timeout.transmitted(), "it never left alice");
+        assertTrue(e.getMessage().startsWith("no acknowledgement from bob within PT30S"
+                + " (p2pchat.deliveryTimeout); last failure: "), e.getMessage());
+        assertInstanceOf(P2pChatException.class, e.getCause(), "the last connect failure");
+    }
+
+    @Test
+    void messagesSentWhileAFriendIsOfflineAreDeliveredOnceItComesOnline() throws Exception {
+        Peer alice = peer("alice", m -> { }, quickRetries());
+        PeerAddress bobsAddress = deadAddress();
+        directory.put("bob", bobsAddress);
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            sent.add(alice.send("bob", "queued " + i).toCompletableFuture());
+        }
+        assertEquals(ConnectionState.CONNECTING, alice.connectionState("bob"), "still trying");
+        Inbox bobInbox = new Inbox();
+        Peer bob = P2pChat.builder("bob").transport(transportName()).listenOn(bobsAddress)
+                .directory(directory).listener(bobInbox).ticker(ticker).start();
+        toClose.add(bob);
+        for (int i = 0; i < 3; i++) {
+            Await.result(sent.get(i));
+            assertEquals("queued " + i, bobInbox.next().text());
+        }
+        assertEquals(0, ((ChatNode) alice).outboxBytes("bob"));
     }
 
     @Test
     void aMessageTooLargeForAFrameIsRefusedBeforeSending() {
-        // A 200-byte frame holds the type byte, 183 bytes of text and the 16-byte tag.
+        // A 200-byte frame holds the 16-byte tag, at most 19 bytes of DATA header, at most 5 of
+        // length prefix, and 160 bytes of text.
+        assertEquals(160, ChatNode.maxTextBytes(200));
         Inbox bobInbox = new Inbox();
         Peer alice = peer("alice", m -> { }, b -> b.maxFrameBytes(200));
         peer("bob", bobInbox);
         assertInstanceOf(MessageTooLargeException.class,
-                Await.failure(alice.send("bob", "x".repeat(184))));
+                Await.failure(alice.send("bob", "x".repeat(161))));
         assertInstanceOf(MessageTooLargeException.class,
-                Await.failure(alice.send("bob", "é".repeat(92))));
-        await(alice.send("bob", "x".repeat(183)));
-        assertEquals(183, bobInbox.next().text().length());
+                Await.failure(alice.send("bob", "é".repeat(81))));
+        await(alice.send("bob", "x".repeat(160)));
+        assertEquals(160, bobInbox.next().text().length());
+        await(alice.send("bob", "é".repeat(80)));
+        assertEquals(80, bobInbox.next().text().length());
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.p2pchat.spi.TransportProvider;
 final class WireTap implements TransportProvider {
     final List<byte[]> frames = new CopyOnWriteArrayList<>();
     private final AtomicInteger written = new AtomicInteger();
+    private final AtomicInteger connects = new AtomicInteger();
     private volatile int tamperFrame = -1;
     private volatile int tamperBit;
 
@@ -54,6 +55,7 @@ final class WireTap implements TransportProvider {
 
             @Override
             public CompletionStage<Connection> connect(PeerAddress remote, ConnectionHandler handler) {
+                connects.incrementAndGet();
                 return inner.connect(remote, handler).thenApply(WireTap.this::tap);
             }
 
@@ -121,6 +123,11 @@ final class WireTap implements TransportProvider {
             copy[tamperBit / 8] ^= (byte) (1 << (tamperBit % 8));
         }
         return ByteBuffer.wrap(copy);
+    }
+
+    /** How many connections were opened through this transport. */
+    int connections() {
+        return connects.get();
     }
 
     int framesWritten() {

@@ -13,6 +13,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.p2pchat.api.ChatMessage;
+import org.p2pchat.api.ConnectionState;
 import org.p2pchat.api.MessageListener;
 import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerAddress;
@@ -26,24 +27,36 @@ import org.p2pchat.examples.console.Printable;
  * {@link Peer}, and reports what went wrong, one line each.
  *
  * <p>Input never waits for the network: a send's outcome is reported when its stage completes,
- * by which time the user may have typed more. On leaving, sends still in flight get a few seconds
- * to finish, so that {@code printf 'bob/hi\n' | p2pchat-chat alice} delivers its message.
+ * by which time the user may have typed more. A send completes when the friend acknowledges the
+ * message; to a friend who is away it waits (and is retried) until the delivery timeout, and only
+ * then fails with the offline line. So that the user does not wait that long in silence, a message
+ * still unacknowledged after {@link #WAIT_NOTICE_DELAY} prints one notice for its friend, such as
+ * {@code * bob is not reachable yet; messages to bob wait and are retried until the delivery
+ * timeout}; the next notice for that friend comes only after one of its sends has completed. On
+ * leaving, sends still in flight get a few seconds to finish, so that
+ * {@code printf 'bob/hi\n' | p2pchat-chat alice} delivers its message.
  *
  * <p><b>Threading:</b> {@link #run()} is called once, on the thread that owns the console's input,
  * and returns when the user leaves; send failures are reported on the {@code reports} executor
- * (normally the peer's callback executor, so all asynchronous output comes from one thread).
+ * (normally the peer's callback executor, so all asynchronous output comes from one thread), and
+ * so are the wait notices, after their delay.
  * {@link #printingTo} makes the peer's listener, which only prints. The caller closes the peer
  * after {@link #run()} returns.
  */
 public final class ChatSession {
     /** How long leaving waits for sends still in flight. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a send waits for its acknowledgement before the user is told that it waits. */
+    static final Duration WAIT_NOTICE_DELAY = Duration.ofSeconds(3);
 
     private final Peer peer;
     private final ChatConsole console;
     private final Executor reports;
     private final CommandInterpreter interpreter = new CommandInterpreter();
     private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+    private final Executor waitNotices;
+    /** Friends whose wait has been announced and none of whose sends has completed since. */
+    private final Set<String> waitAnnounced = ConcurrentHashMap.newKeySet();
 
     /**
      * Creates a session.
@@ -53,9 +66,16 @@ public final class ChatSession {
      * @param reports runs the reporting of send outcomes
      */
     public ChatSession(Peer peer, ChatConsole console, Executor reports) {
+        this(peer, console, reports, WAIT_NOTICE_DELAY);
+    }
+
+    /** As the public constructor, with another delay before a wait notice (for tests). */
+    ChatSession(Peer peer, ChatConsole console, Executor reports, Duration waitNoticeDelay) {
         this.peer = Objects.requireNonNull(peer, "peer");
         this.console = Objects.requireNonNull(console, "console");
         this.reports = Objects.requireNonNull(reports, "reports");
+        this.waitNotices = CompletableFuture.delayedExecutor(waitNoticeDelay.toNanos(),
+                TimeUnit.NANOSECONDS, reports);
     }
 
     /**
@@ -156,15 +176,45 @@ public final class ChatSession {
             return;
         }
         PeerAddress address = entry.address();
-        CompletableFuture<Void> reported = peer.send(friend, text).toCompletableFuture()
-                .handleAsync((ok, failure) -> {
-                    if (failure != null && !SendFailures.isClosing(failure)) {
-                        console.println(SendFailures.describe(friend, address, failure));
-                    }
-                    return null;
-                }, reports);
+        CompletableFuture<Void> sent = peer.send(friend, text).toCompletableFuture();
+        CompletableFuture<Void> reported = sent.handleAsync((ok, failure) -> {
+            waitAnnounced.remove(friend);
+            if (failure != null && !SendFailures.isClosing(failure)) {
+                console.println(SendFailures.describe(friend, address, failure));
+            }
+            return null;
+        }, reports);
         inFlight.add(reported);
         reported.whenComplete((ok, failure) -> inFlight.remove(reported));
+        if (!sent.isDone()) {
+            // After the session has ended the reports executor refuses the task; it is dropped.
+            waitNotices.execute(() -> announceWait(friend, sent));
+        }
+    }
+
+    /** Runs on the reports executor once a send has waited the notice delay. */
+    private void announceWait(String friend, CompletableFuture<Void> sent) {
+        if (sent.isDone() || !waitAnnounced.add(friend)) {
+            return;
+        }
+        console.println(waitingLine(friend,
+                peer.connectionState(friend) == ConnectionState.CONNECTED));
+    }
+
+    /**
+     * Formats the notice that messages to a friend are waiting for its acknowledgement.
+     *
+     * @param friend the friend
+     * @param connected whether a connection to the friend is open (then it is not reading, or
+     *     its acknowledgements are slow)
+     * @return the line to print
+     */
+    static String waitingLine(String friend, boolean connected) {
+        return connected
+                ? "* " + friend + " has not confirmed your message yet; it waits until the delivery"
+                        + " timeout"
+                : "* " + friend + " is not reachable yet; messages to " + friend + " wait and are"
+                        + " retried until the delivery timeout";
     }
 
     private void listPeers() {
@@ -231,7 +281,7 @@ public final class ChatSession {
         try {
             CompletableFuture.allOf(pending).get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            console.println("! leaving with " + inFlight.size() + " message(s) not yet sent");
+            console.println("! leaving with " + inFlight.size() + " message(s) not yet delivered");
         } catch (ExecutionException e) {
             // Each failure has been reported by its own stage.
         } catch (InterruptedException e) {

@@ -73,4 +73,27 @@ final class CliConverters {
                     + " or 0 for never, got '" + value + "'");
         }
     }
+
+    /**
+     * A duration as {@link Time} reads it, but more than zero: for a limit that cannot be switched
+     * off, such as how long a message is retried.
+     */
+    static final class PositiveTime implements ITypeConverter<Duration> {
+        private final Time time = new Time();
+
+        @Override
+        public Duration convert(String value) {
+            Duration d;
+            try {
+                d = time.convert(value);
+            } catch (TypeConversionException e) {
+                d = Duration.ZERO;
+            }
+            if (d.isZero()) {
+                throw new TypeConversionException("expected a duration above 0 such as 30s, 2m or"
+                        + " 500ms, got '" + value + "'");
+            }
+            return d;
+        }
+    }
 }

@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
 /**
  * The console chat of the seed design, as a command line program:
  * {@code java -jar p2pchat-chat.jar alice [--user-info FILE] [--listen host:port]
- * [--state-dir DIR] [--idle-timeout 5m]}.
+ * [--state-dir DIR] [--idle-timeout 5m] [--delivery-timeout 30s]}.
  *
  * <p>Its job is the process around a {@link ChatSession}: parse the arguments, load the user_info
  * table, start the {@link Peer} with its identity kept in the state directory, choose a terminal or plain console, and turn start-up failures
@@ -80,6 +80,13 @@ public final class ConsoleChat implements Callable<Integer> {
             description = "Close a connection unused for this long, e.g. 30s or 5m; 0 = never."
                     + " Default: 5m.")
     private Duration idleTimeout;
+
+    @Option(names = "--delivery-timeout", paramLabel = "DURATION",
+            converter = CliConverters.PositiveTime.class,
+            description = "Keep retrying a message to a friend who is away for this long, e.g."
+                    + " 10s or 2m, then report it undelivered. Default: 30s (or"
+                    + " -Dp2pchat.deliveryTimeout).")
+    private Duration deliveryTimeout;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
@@ -145,7 +152,8 @@ public final class ConsoleChat implements Callable<Integer> {
                     w.println("error: " + e.getMessage());
                     w.println("usage: " + e.getCommandLine().getCommandSpec().qualifiedName()
                             + " NAME [--user-info FILE] [--listen HOST:PORT] [--state-dir DIR]"
-                            + " [--idle-timeout DURATION]; --help for more");
+                            + " [--idle-timeout DURATION] [--delivery-timeout DURATION];"
+                            + " --help for more");
                     return EXIT_BAD_START;
                 });
         return cli.execute(args);
@@ -196,6 +204,9 @@ public final class ConsoleChat implements Callable<Integer> {
             }
             if (idleTimeout != null) {
                 builder.idleTimeout(idleTimeout);
+            }
+            if (deliveryTimeout != null) {
+                builder.deliveryTimeout(deliveryTimeout);
             }
             Peer peer;
             try {

@@ -9,13 +9,14 @@ import java.util.concurrent.ExecutionException;
 import org.p2pchat.api.ConnectFailedException;
 import org.p2pchat.api.ConnectTimeoutException;
 import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.DeliveryTimeoutException;
 import org.p2pchat.api.MessageTooLargeException;
+import org.p2pchat.api.OutboxFullException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerClosedException;
 import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.PeerUnreachableException;
 import org.p2pchat.api.UnknownPeerException;
-import org.p2pchat.api.WriteQueueFullException;
 import org.p2pchat.examples.console.Printable;
 
 /**
@@ -24,6 +25,15 @@ import org.p2pchat.examples.console.Printable;
  * the user's terms, not a stack trace. A friend whose key does not match the pinned or remembered
  * one (or who refused ours) gives {@code ! refused: <why>}, the library's explanation, which names
  * both fingerprints and what to do. Stateless; any thread.
+ *
+ * <p>A message to a friend who is away is kept and sent again until the delivery timeout, so the
+ * offline line comes when that timeout ends ({@link DeliveryTimeoutException}); its reason is the
+ * last connection failure. If the message had been written to a connection before, the line adds
+ * {@code ; bob may have received it}: the friend may have it although no acknowledgement came
+ * back. Without any connection failure (connected, but the friend did not acknowledge in time) it
+ * is {@code ! bob is not answering (no acknowledgement within the delivery timeout)}. A full outbox
+ * refuses the message at once: {@code ! message to bob not sent: too many messages are waiting
+ * for bob; try again shortly}.
  */
 public final class SendFailures {
     /** Cause chains are short; the bound only guards against a cycle. */
@@ -49,12 +59,15 @@ public final class SendFailures {
         if (refused != null) {
             return "! refused: " + oneLine(String.valueOf(refused.getMessage()));
         }
+        if (e instanceof DeliveryTimeoutException timedOut) {
+            return timedOut(friend, address, timedOut);
+        }
         if (e instanceof PeerUnreachableException || e instanceof ConnectFailedException) {
             return "! " + friend + " is offline (" + offlineReason(e, address) + ")";
         }
         String notSent = "! message to " + friend + " not sent: ";
-        if (e instanceof WriteQueueFullException) {
-            return notSent + friend + " is not reading fast enough; try again shortly";
+        if (e instanceof OutboxFullException) {
+            return notSent + "too many messages are waiting for " + friend + "; try again shortly";
         }
         if (e instanceof PeerClosedException) {
             return notSent + "the chat is closing";
@@ -94,6 +107,21 @@ public final class SendFailures {
             }
         }
         return null;
+    }
+
+    /**
+     * The line for a message given up after the delivery timeout. The reason comes from the
+     * cause (the last connection failure) and not from the exception's own message, which repeats
+     * the cause's text.
+     */
+    private static String timedOut(String friend, PeerAddress address,
+            DeliveryTimeoutException e) {
+        String line = e.getCause() != null
+                ? "! " + friend + " is offline (" + offlineReason(e.getCause(), address) + ")"
+                : "! " + friend + " is not answering (no acknowledgement within the delivery"
+                        + " timeout)";
+        // Written at least once but not acknowledged: it may be the acknowledgement that got lost.
+        return e.transmitted() ? line + "; " + friend + " may have received it" : line;
     }
 
     private static String offlineReason(Throwable e, PeerAddress address) {

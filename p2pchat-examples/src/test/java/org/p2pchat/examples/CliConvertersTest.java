@@ -31,6 +31,19 @@ class CliConvertersTest {
     }
 
     @Test
+    void positiveDurationRefusesZero() {
+        CliConverters.PositiveTime positive = new CliConverters.PositiveTime();
+        assertEquals(Duration.ofSeconds(1), positive.convert("1s"));
+        assertEquals(Duration.ofMinutes(2), positive.convert("PT2M"));
+        TypeConversionException zero = assertThrows(TypeConversionException.class,
+                () -> positive.convert("0"));
+        assertEquals("expected a duration above 0 such as 30s, 2m or 500ms, got '0'",
+                zero.getMessage());
+        assertThrows(TypeConversionException.class, () -> positive.convert("0s"));
+        assertThrows(TypeConversionException.class, () -> positive.convert("soon"));
+    }
+
+    @Test
     void addressIsHostColonPort() {
         assertEquals(PeerAddress.loopback(7001), new CliConverters.Address().convert("127.0.0.1:7001"));
         assertThrows(TypeConversionException.class, () -> new CliConverters.Address().convert("7001"));

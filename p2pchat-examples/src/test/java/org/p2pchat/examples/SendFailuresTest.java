@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.p2pchat.api.ConnectFailedException;
 import org.p2pchat.api.ConnectTimeoutException;
 import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.DeliveryTimeoutException;
 import org.p2pchat.api.MessageTooLargeException;
+import org.p2pchat.api.OutboxFullException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerClosedException;
 import org.p2pchat.api.PeerIdentityException;
@@ -40,6 +42,52 @@ class SendFailuresTest {
                 ConnectionClosedException.Reason.REMOTE_CLOSE, "closed by peer"));
         assertEquals("! bob is offline (connection to 127.0.0.1:7002 closed: remote close)",
                 SendFailures.describe("bob", BOB, failure));
+    }
+
+    @Test
+    void timeoutAfterRefusedConnectionsSaysTheFriendIsOfflineAndWhere() {
+        Throwable failure = new CompletionException(new DeliveryTimeoutException("no"
+                + " acknowledgement from bob within PT30S; last failure: cannot connect",
+                false, new ConnectFailedException("cannot connect to 127.0.0.1:7002",
+                        new ConnectException("Connection refused"))));
+        assertEquals("! bob is offline (connection refused at 127.0.0.1:7002)",
+                SendFailures.describe("bob", BOB, failure));
+    }
+
+    @Test
+    void timeoutOfAMessageWrittenBeforeTheConnectionWasLostSaysItMayHaveArrived() {
+        Throwable failure = new DeliveryTimeoutException("no acknowledgement from bob", true,
+                new ConnectionClosedException(ConnectionClosedException.Reason.REMOTE_CLOSE,
+                        "closed by peer"));
+        assertEquals("! bob is offline (connection to 127.0.0.1:7002 closed: remote close); bob"
+                + " may have received it", SendFailures.describe("bob", BOB, failure));
+    }
+
+    @Test
+    void timeoutReasonComesFromTheCauseNotFromTheWrappersMessage() {
+        // The library's message repeats the last failure's text; only the cause is classified.
+        Throwable failure = new DeliveryTimeoutException("no acknowledgement from bob; last"
+                + " failure: connection refused", false, new ConnectTimeoutException("slow"));
+        assertEquals("! bob is offline (no answer from 127.0.0.1:7002 within the connect timeout)",
+                SendFailures.describe("bob", BOB, failure));
+    }
+
+    @Test
+    void timeoutWithoutAConnectionFailureSaysTheFriendIsNotAnswering() {
+        assertEquals("! bob is not answering (no acknowledgement within the delivery timeout)",
+                SendFailures.describe("bob", BOB, new CompletionException(
+                        new DeliveryTimeoutException("no acknowledgement", false, null))));
+        assertEquals("! bob is not answering (no acknowledgement within the delivery timeout);"
+                + " bob may have received it", SendFailures.describe("bob", BOB,
+                        new DeliveryTimeoutException("no acknowledgement", true, null)));
+    }
+
+    @Test
+    void fullOutboxAsksToTryAgainLater() {
+        Throwable failure = new CompletionException(new OutboxFullException("the outbox to bob"
+                + " holds 4194300 bytes of unacknowledged messages and the limit is 4194304"));
+        assertEquals("! message to bob not sent: too many messages are waiting for bob; try again"
+                + " shortly", SendFailures.describe("bob", BOB, failure));
     }
 
     @Test

@@ -81,6 +81,16 @@ class StartupErrorsTest {
     }
 
     @Test
+    void zeroDeliveryTimeoutIsAUsageError() {
+        ChatApp app = ChatApp.start("alice", "--delivery-timeout", "0");
+        assertEquals(2, app.awaitExit());
+        List<String> err = app.stderr.lines();
+        assertEquals("error: Invalid value for option '--delivery-timeout': expected a duration"
+                + " above 0 such as 30s, 2m or 500ms, got '0'", err.get(0));
+        assertTrue(err.get(1).startsWith("usage: p2pchat-chat NAME"), err.toString());
+    }
+
+    @Test
     void invalidOwnNameIsRejected() {
         assertTrue(failedStart("al#ice").startsWith("error: expected a name without white space"));
     }
@@ -90,6 +100,8 @@ class StartupErrorsTest {
         ChatApp app = ChatApp.start("--help");
         assertEquals(0, app.awaitExit());
         assertTrue(app.stdout.lines().get(0).startsWith("Usage: p2pchat-chat"), app.stdout.toString());
+        assertTrue(app.stdout.lines().stream().anyMatch(l -> l.contains("--delivery-timeout")),
+                app.stdout.toString());
     }
 
     /** Starts a chat that must fail, and returns its single stderr line. */

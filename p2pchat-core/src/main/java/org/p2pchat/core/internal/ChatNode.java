@@ -1,6 +1,7 @@
 package org.p2pchat.core.internal;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,8 +12,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.p2pchat.api.ChatMessage;
+import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.ConnectionState;
+import org.p2pchat.api.MessageTooLargeException;
 import org.p2pchat.api.MessageListener;
 import org.p2pchat.api.P2pChatException;
 import org.p2pchat.api.Peer;
@@ -27,20 +31,28 @@ import org.p2pchat.core.internal.session.TrustStore;
 import org.p2pchat.spi.Connection;
 import org.p2pchat.spi.ConnectionHandler;
 import org.p2pchat.spi.Transport;
+import org.p2pchat.spi.Ticker;
 import org.p2pchat.spi.TransportOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running {@link Peer}: one transport, one {@link FriendLink} per friend it talks to, and the
- * listener's executor. Connections are opened lazily on the first message to a friend and reused
- * until they close (idle, or from the other side); the next message opens a new one.
+ * A running {@link Peer}: one transport, one {@link FriendLink} per friend it talks to, the
+ * listener's executor, and one timer thread for handshake deadlines, heartbeats, delivery timeouts
+ * and reconnections. Connections are opened lazily on the first message to a friend and reused
+ * until they close (idle, or from the other side); messages not yet acknowledged then go out again
+ * on the next one.
  *
  * <p>Thread-safe. Application threads call {@link #send}; the transport's event loop calls the
  * package-private methods through {@link LinkHandler}.
  */
 public final class ChatNode implements Peer {
     private static final Logger LOG = LoggerFactory.getLogger(ChatNode.class);
+    /**
+     * How many friends outside the directory whose message numbers are remembered after their
+     * link is forgotten, so that one calling back does not get a message delivered twice.
+     */
+    private static final int RECENT_INFLOWS = 256;
 
     private final String name;
     private final PeerDirectory directory;
@@ -51,8 +63,13 @@ public final class ChatNode implements Peer {
     private final int maxFrameBytes;
     private final ConcurrentHashMap<String, FriendLink> links = new ConcurrentHashMap<>();
     private final SessionOptions session;
+    private final DeliveryOptions delivery;
     private final SecureRandom random = new SecureRandom();
+    private final long epoch = random.nextLong();
+    private final Ticker ticker;
+    private final ScheduledThreadPoolExecutor timer;
     private final HandshakeGate gate;
+    private final RecentInflows recentInflows = new RecentInflows(RECENT_INFLOWS);
     private volatile PeerAddress listenAddress;
     private volatile byte[] helloPayload;
     private volatile boolean closed;
@@ -69,10 +86,11 @@ public final class ChatNode implements Peer {
      * @param transport the transport, owned by this node from now on
      * @param options the options the transport was created with
      * @param session identity, trust and handshake limits
+     * @param delivery timeouts and limits of reliable delivery
      */
     public ChatNode(String name, PeerDirectory directory, MessageListener listener,
             Executor callbacks, ExecutorService ownedExecutor, Transport transport,
-            TransportOptions options, SessionOptions session) {
+            TransportOptions options, SessionOptions session, DeliveryOptions delivery) {
         this.name = PeerEntry.validateName(name);
         this.directory = Objects.requireNonNull(directory, "directory");
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -81,7 +99,12 @@ public final class ChatNode implements Peer {
         this.transport = transport;
         this.maxFrameBytes = options.maxFrameBytes();
         this.session = session;
-        this.gate = new HandshakeGate(name, session.handshakeTimeout(), session.maxHandshakes(), LOG);
+        this.delivery = delivery;
+        this.ticker = options.ticker();
+        this.timer = new ScheduledThreadPoolExecutor(1, SerialCallbacks.daemonThreads(name + "-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        this.gate = new HandshakeGate(name, session.handshakeTimeout(), session.maxHandshakes(),
+                timer, LOG);
     }
 
     /**
@@ -93,7 +116,7 @@ public final class ChatNode implements Peer {
     public ChatNode start(PeerAddress address) {
         try {
             listenAddress = transport.listen(address, this::accept).toCompletableFuture().join();
-            helloPayload = toArray(WireCodec.hello(name, listenAddress));
+            helloPayload = toArray(WireCodec.hello(name, listenAddress, epoch, maxFrameBytes));
         } catch (java.util.concurrent.CompletionException e) {
             close();
             throw e.getCause() instanceof P2pChatException p ? p
@@ -141,19 +164,38 @@ public final class ChatNode implements Peer {
             if (entry == null) {
                 return CompletableFuture.failedFuture(new UnknownPeerException(friend));
             }
-            link = links.computeIfAbsent(friend, f -> new FriendLink(f, entry.address()));
+            link = links.computeIfAbsent(friend, f -> newLink(f, entry.address()));
         }
-        try {
-            ByteBuffer frame = TextFrameEncoder.encode(text,
-                    maxFrameBytes - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES);
-            return link.send(frame, this::connect);
-        } catch (P2pChatException e) {
-            return CompletableFuture.failedFuture(e);
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > maxTextBytes(maxFrameBytes)) {
+            return CompletableFuture.failedFuture(new MessageTooLargeException("message of "
+                    + utf8.length + " bytes; at most " + maxTextBytes(maxFrameBytes)
+                    + " fit in a frame of p2pchat.maxFrameBytes = " + maxFrameBytes
+                    + " (on both peers)"));
         }
+        return link.send(utf8);
     }
 
-    private CompletionStage<SecureChannel> connect(FriendLink link, PeerAddress address) {
-        CompletableFuture<SecureChannel> established = new CompletableFuture<>();
+    /**
+     * Returns the longest message text, in UTF-8 bytes, that fits in a frame: the frame less its
+     * tag, the largest DATA header and the largest length prefix.
+     *
+     * @param maxFrameBytes the frame limit
+     * @return the limit on a message's bytes
+     */
+    public static int maxTextBytes(int maxFrameBytes) {
+        return maxFrameBytes - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES
+                - MessageFrames.MAX_DATA_HEADER - MessageFrames.MAX_LENGTH_PREFIX;
+    }
+
+    private FriendLink newLink(String friend, PeerAddress address) {
+        Inflow inflow = address == null ? recentInflows.take(friend) : null;
+        return new FriendLink(friend, address, delivery, ticker, timer, this::connect,
+                inflow != null ? inflow : new Inflow(friend, delivery.receiveWindowBytes()), random);
+    }
+
+    private CompletionStage<Void> connect(FriendLink link, PeerAddress address) {
+        CompletableFuture<LinkSession> established = new CompletableFuture<>();
         LinkHandler handler = LinkHandler.opener(this, link, established);
         transport.connect(address, handler).whenComplete((connection, error) -> {
             if (error != null) {
@@ -163,7 +205,7 @@ public final class ChatNode implements Peer {
                 handler.start(connection);
             }
         });
-        return established;
+        return established.thenApply(s -> null);
     }
 
     /** Called on the event loop for each accepted connection. */
@@ -235,25 +277,63 @@ public final class ChatNode implements Peer {
     }
 
     /** Called on the event loop when an accepted connection says who it is. */
-    FriendLink introduced(String friend, SecureChannel connection) {
-        FriendLink link = links.computeIfAbsent(friend, f -> new FriendLink(f,
+    FriendLink introduced(String friend, LinkSession connection) {
+        FriendLink link = links.computeIfAbsent(friend, f -> newLink(f,
                 directory.lookup(f).map(PeerEntry::address).orElse(null)));
         link.attach(connection);
         return link;
     }
 
     /** Called on the event loop when a connection to a friend closes. */
-    void detached(FriendLink link, SecureChannel connection) {
-        link.detach(connection);
-        if (link.isDisposable()) {
-            links.remove(link.friend(), link);
+    void detached(FriendLink link, LinkSession connection, ConnectionClosedException reason) {
+        link.detach(connection, reason);
+        if (link.isDisposable() && links.remove(link.friend(), link)) {
+            recentInflows.keep(link.friend(), link.inflow());
         }
     }
 
-    /** Called on the event loop for each text message. */
-    void deliver(String from, String text) {
+    /**
+     * Called on the event loop for each new message: the listener gets it on its executor, and
+     * its bytes count against the friend's window until the listener returns.
+     */
+    void deliver(String from, String text, long units, Inflow inflow) {
         ChatMessage message = new ChatMessage(from, text, Instant.now());
-        callbacks.execute(() -> listener.onMessage(message));
+        callbacks.execute(() -> {
+            try {
+                listener.onMessage(message);
+            } finally {
+                inflow.consumed(units);
+            }
+        });
+    }
+
+    /** The node's clock, for deadlines. */
+    long now() {
+        return ticker.nanoTime();
+    }
+
+    /**
+     * Returns the bytes of messages from a friend handed to the listener and not yet returned
+     * from; for tests and diagnostics.
+     *
+     * @param friend the friend's name
+     * @return the bytes, counted as {@code p2pchat.receiveWindowBytes} counts them
+     */
+    public long backlogBytes(String friend) {
+        FriendLink link = links.get(friend);
+        return link == null ? 0 : link.inflow().backlog();
+    }
+
+    /**
+     * Returns the bytes of messages to a friend that it has not acknowledged; for tests and
+     * diagnostics.
+     *
+     * @param friend the friend's name
+     * @return the bytes, counted as {@code p2pchat.outboxLimitBytes} counts them
+     */
+    public long outboxBytes(String friend) {
+        FriendLink link = links.get(friend);
+        return link == null ? 0 : link.outboxBytes();
     }
 
     @Override
@@ -262,10 +342,10 @@ public final class ChatNode implements Peer {
             return;
         }
         closed = true;
-        gate.close();
-        transport.close();
         PeerClosedException reason = new PeerClosedException(name + " closed");
-        links.values().forEach(l -> l.failPending(reason));
+        links.values().forEach(l -> l.close(reason));
+        timer.shutdownNow();
+        transport.close();
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();
         }

@@ -1,184 +1,547 @@
 package org.p2pchat.core.internal;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BiFunction;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.ConnectionClosedException.Reason;
 import org.p2pchat.api.ConnectionState;
+import org.p2pchat.api.DeliveryTimeoutException;
+import org.p2pchat.api.MessageTooLargeException;
+import org.p2pchat.api.OutboxFullException;
 import org.p2pchat.api.P2pChatException;
 import org.p2pchat.api.PeerAddress;
-import org.p2pchat.api.PeerUnreachableException;
-import org.p2pchat.api.UnknownPeerException;
 import org.p2pchat.api.PeerIdentityException;
-import org.p2pchat.core.internal.session.SecureChannel;
+import org.p2pchat.api.ProtocolException;
+import org.p2pchat.core.internal.noise.CipherState;
+import org.p2pchat.spi.Ticker;
 
 /**
- * Everything a peer knows about its connections to one friend: the connection messages go out
- * on, other open connections to the same friend (when both sides connected at once), and the
- * messages waiting while a connection is being opened.
+ * Everything a peer knows about one friend: the connections to it, the {@link Outbox} of messages
+ * it has not acknowledged, and the {@link Inflow} of what it sent.
  *
- * <p>Messages to one friend keep their order: while a connection is being opened, new messages
- * queue behind the waiting ones, and once a connection carries messages it stays the one they go
- * out on until it closes. Thread-safe: senders and the event loop synchronize on the link.
+ * <p><b>Delivery.</b> Messages go out on the current connection, packed several to a frame when
+ * they queue up, within the window the friend granted. When the connection is lost the messages
+ * in flight are sent again on the next one, which is opened at once, then after exponentially
+ * longer, jittered delays while attempts fail. A message leaves the outbox when the friend
+ * acknowledges it (its send completes) or when its delivery timeout passes (its send fails).
+ *
+ * <p><b>Liveness.</b> While messages wait for the friend, a timer ticks: it expires messages,
+ * sends a PING after a heartbeat interval of silence, closes the connection after three, and
+ * closes it when a message written to it has gone unacknowledged for the write deadline (the
+ * friend stopped reading; its acknowledgements are sent on receipt, so a slow listener does not
+ * count). With an empty outbox the
+ * timer stops and nothing is sent, so idle connections can close.
+ *
+ * <p><b>Threading.</b> Thread-safe. Application threads send; the event loop attaches, detaches
+ * and acknowledges; the node's timer ticks and retries. State is guarded by this object's lock,
+ * which is never held while a frame is sealed or a future completed: the one thread flushing at a
+ * time (the {@code flushing} flag) seals outside it, and other senders just leave their messages
+ * for it, which is what packs them into one frame.
  */
 final class FriendLink {
-    private final String friend;
-    private final PeerAddress address;
-    private SecureChannel current;
-    private final List<SecureChannel> spares = new ArrayList<>(1);
-    private boolean connecting;
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-
-    private record Pending(ByteBuffer frame, CompletableFuture<Void> done) {
+    /** Opens a connection to the friend; the stage fails if it does not reach the open state. */
+    interface Connector {
+        CompletionStage<Void> connect(FriendLink link, PeerAddress address);
     }
 
-    /**
-     * Creates a link.
-     *
-     * @param friend the friend's name
-     * @param address where the friend listens, or null for a friend known only by an inbound
-     *     connection (not in the directory)
-     */
-    FriendLink(String friend, PeerAddress address) {
+    private static final ThreadLocal<ByteBuffer> SCRATCH =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(4096));
+
+    private final String friend;
+    private final PeerAddress address;
+    private final DeliveryOptions options;
+    private final Ticker ticker;
+    private final ScheduledExecutorService timer;
+    private final Connector connector;
+    private final Outbox outbox;
+    private final Inflow inflow;
+    private final Backoff backoff;
+
+    private LinkSession current;
+    private final List<LinkSession> spares = new ArrayList<>(1);
+    private boolean connecting;
+    private ScheduledFuture<?> retry;
+    private ScheduledFuture<?> tick;
+    private Throwable lastFailure;
+    private P2pChatException closedReason;
+
+    /** The window the friend granted on the current connection; -1 until its first ACK there. */
+    private long credit = -1;
+    private boolean flushing;
+    private boolean frameInTransport;
+    private long awaitingSince;
+    private long lastPing;
+
+    FriendLink(String friend, PeerAddress address, DeliveryOptions options, Ticker ticker,
+            ScheduledExecutorService timer, Connector connector, Inflow inflow,
+            java.util.random.RandomGenerator random) {
         this.friend = friend;
         this.address = address;
+        this.options = options;
+        this.ticker = ticker;
+        this.timer = timer;
+        this.connector = connector;
+        this.outbox = new Outbox(friend, options.outboxLimitBytes());
+        this.inflow = inflow;
+        this.backoff = new Backoff(options.reconnectDelay(), options.maxReconnectDelay(), random);
     }
 
     String friend() {
         return friend;
     }
 
+    Inflow inflow() {
+        return inflow;
+    }
+
     /**
-     * Sends a frame on the current connection, or queues it behind a connection being opened,
-     * opening one if there is none.
+     * Queues a message and sends it as soon as a connection and the friend's window allow.
      *
-     * @param frame the frame; copied before this returns
-     * @param connector opens a connection to this link's friend at an address
-     * @return the send's outcome
+     * @param utf8 the text, owned by the link from now on
+     * @return completes when the friend acknowledges the message
      */
-    synchronized CompletionStage<Void> send(ByteBuffer frame,
-            BiFunction<FriendLink, PeerAddress, CompletionStage<SecureChannel>> connector) {
-        if (!connecting && current != null && !current.connection().isOpen()) {
-            detach(current);
-        }
-        if (!connecting && current != null) {
-            return current.send(frame);
-        }
-        if (!connecting && address == null) {
-            return CompletableFuture.failedFuture(new UnknownPeerException(friend));
-        }
-        ByteBuffer copy = ByteBuffer.allocate(frame.remaining()).put(frame).flip();
+    CompletionStage<Void> send(byte[] utf8) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        pending.add(new Pending(copy, done));
-        if (!connecting) {
-            // Queued first: a connector that fails synchronously calls connected() right here.
-            connecting = true;
-            connector.apply(this, address).whenComplete(this::connected);
+        synchronized (this) {
+            if (closedReason != null) {
+                return CompletableFuture.failedFuture(closedReason);
+            }
+            long now = ticker.nanoTime();
+            try {
+                if (outbox.isEmpty()) {
+                    awaitingSince = now;
+                }
+                outbox.add(utf8, done, now + options.deliveryTimeout().toNanos());
+            } catch (OutboxFullException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            ensureConnection();
+            ensureTick();
         }
+        flush();
         return done;
     }
 
-    private synchronized void connected(SecureChannel connection, Throwable failure) {
-        connecting = false;
-        Throwable error = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (connection != null) {
-            if (current != null && current != connection) {
-                spares.add(current);
-            }
-            current = connection;
-        }
-        if (current == null || !current.connection().isOpen()) {
-            if (error instanceof PeerIdentityException refused) {
-                failPending(refused);
-                return;
-            }
-            Throwable cause = error instanceof P2pChatException ? error : error == null
-                    ? new PeerUnreachableException("connection to " + friend + " closed at once")
-                    : error;
-            failPending(new PeerUnreachableException("cannot reach " + friend + " at " + address
-                    + ": " + cause.getMessage(), cause));
+    // ---- connections ----
+
+    /** Opens a connection if messages wait and none is open or coming; lock held. */
+    private void ensureConnection() {
+        if (closedReason != null || outbox.isEmpty() || connecting || retry != null
+                || address == null || (current != null && current.isOpen())) {
             return;
         }
-        while (!pending.isEmpty()) {
-            Pending p = pending.poll();
-            current.send(p.frame).whenComplete((v, e) -> {
-                if (e == null) {
-                    p.done.complete(null);
-                } else {
-                    p.done.completeExceptionally(e);
-                }
-            });
+        long delay = backoff.nextDelayNanos();
+        if (delay == 0) {
+            startConnect();
+            return;
+        }
+        try {
+            retry = timer.schedule(this::retry, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // The node is closing.
         }
     }
 
-    /**
-     * Adds a connection to this friend (an accepted one, once it has introduced itself). It
-     * carries messages only when there is no other open connection.
-     *
-     * @param connection the connection
-     */
-    synchronized void attach(SecureChannel connection) {
-        if (current == null || !current.connection().isOpen()) {
-            current = connection;
-        } else if (current != connection) {
-            spares.add(connection);
-        }
-    }
-
-    /**
-     * Forgets a closed connection; an open spare, if any, takes its place.
-     *
-     * @param connection the connection that closed
-     */
-    synchronized void detach(SecureChannel connection) {
-        spares.remove(connection);
-        if (current == connection) {
-            current = null;
-            while (!spares.isEmpty() && current == null) {
-                SecureChannel spare = spares.remove(0);
-                current = spare.connection().isOpen() ? spare : null;
+    private synchronized void retry() {
+        retry = null;
+        if (!connecting && (current == null || !current.isOpen())) {
+            if (closedReason == null && !outbox.isEmpty()) {
+                startConnect();
             }
         }
     }
 
+    private void startConnect() {
+        connecting = true;
+        connector.connect(this, address).whenComplete((v, e) -> connectDone(e));
+    }
+
+    private void connectDone(Throwable failure) {
+        List<Outbox.Entry> refused = new ArrayList<>();
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        synchronized (this) {
+            connecting = false;
+            if (cause == null) {
+                return;
+            }
+            lastFailure = cause;
+            if (cause instanceof PeerIdentityException) {
+                // A key mismatch will not mend by retrying: fail every message now.
+                outbox.clear(refused);
+            } else {
+                ensureConnection();
+            }
+        }
+        fail(refused, cause);
+    }
+
     /**
-     * Fails every queued message, for example when the peer closes.
+     * Adds an authenticated connection to this friend. It carries messages when there is no
+     * other open one. A connection from a restarted friend closes those of its old process.
+     * Event loop.
+     *
+     * @param session the connection
+     */
+    void attach(LinkSession session) {
+        List<LinkSession> stale = new ArrayList<>();
+        synchronized (this) {
+            if (inflow.epoch(session.remoteEpoch())) {
+                if (current != null && current.remoteEpoch() != session.remoteEpoch()) {
+                    stale.add(current);
+                }
+                for (LinkSession s : spares) {
+                    if (s.remoteEpoch() != session.remoteEpoch()) {
+                        stale.add(s);
+                    }
+                }
+            }
+            if (current == null || !current.isOpen() || stale.contains(current)) {
+                makeCurrent(session);
+            } else if (current != session) {
+                spares.add(session);
+            }
+        }
+        for (LinkSession s : stale) {
+            s.connection().abort(new ConnectionClosedException(Reason.LOCAL_CLOSE,
+                    friend + " restarted; closing the connection to its old process"));
+        }
+    }
+
+    /** Lock held: messages now go out on {@code session}, from the first unacknowledged one. */
+    private void makeCurrent(LinkSession session) {
+        spares.remove(session);
+        current = session;
+        outbox.rewind();
+        credit = -1;
+        frameInTransport = false;
+        awaitingSince = ticker.nanoTime();
+    }
+
+    /**
+     * Forgets a closed connection; an open spare, if any, takes its place, else a new one is
+     * opened if messages wait. Event loop.
+     *
+     * @param session the connection that closed
+     * @param reason why
+     */
+    void detach(LinkSession session, ConnectionClosedException reason) {
+        LinkSession probe = null;
+        synchronized (this) {
+            spares.remove(session);
+            if (current != session) {
+                return;
+            }
+            current = null;
+            outbox.rewind();
+            credit = -1;
+            frameInTransport = false;
+            lastFailure = reason;
+            while (!spares.isEmpty() && current == null) {
+                LinkSession spare = spares.remove(0);
+                if (spare.isOpen()) {
+                    makeCurrent(spare);
+                    probe = spare;
+                }
+            }
+            ensureConnection();
+        }
+        if (probe != null) {
+            // Its window was granted long ago: ask for a fresh one.
+            ping(probe);
+        }
+    }
+
+    // ---- acknowledgements ----
+
+    /**
+     * The friend acknowledged every message up to {@code acked} and granted {@code window} more
+     * bytes on {@code session}. Event loop.
+     *
+     * @throws ProtocolException if it acknowledges a message never sent
+     */
+    void acknowledged(LinkSession session, long acked, long window) {
+        List<Outbox.Entry> done = new ArrayList<>();
+        synchronized (this) {
+            if (acked > outbox.highestTransmitted()) {
+                throw new ProtocolException(friend + " acknowledged message " + acked + " but only "
+                        + outbox.highestTransmitted() + " were sent");
+            }
+            outbox.acknowledge(acked, done);
+            if (session == current) {
+                credit = window;
+            }
+            backoff.reset();
+            if (!done.isEmpty()) {
+                awaitingSince = ticker.nanoTime();
+            }
+        }
+        for (Outbox.Entry e : done) {
+            e.done.complete(null);
+        }
+        flush();
+    }
+
+    // ---- sending ----
+
+    /** Sends what the window allows; one thread at a time does it, any thread may call. */
+    private void flush() {
+        synchronized (this) {
+            if (flushing) {
+                return;
+            }
+            flushing = true;
+        }
+        List<Outbox.Entry> tooLarge = new ArrayList<>();
+        try {
+            while (true) {
+                Batch batch;
+                synchronized (this) {
+                    batch = nextBatch(tooLarge);
+                    if (batch == null) {
+                        flushing = false;
+                        break;
+                    }
+                }
+                write(batch);
+            }
+        } catch (RuntimeException | Error e) {
+            synchronized (this) {
+                flushing = false;
+            }
+            throw e;
+        }
+        for (Outbox.Entry e : tooLarge) {
+            e.done.completeExceptionally(new MessageTooLargeException("message of "
+                    + e.utf8.length + " bytes does not fit in the frames " + friend
+                    + " accepts (its p2pchat.maxFrameBytes is smaller than this peer's)"));
+        }
+    }
+
+    private record Batch(LinkSession session, long firstSeq, long floor, List<Outbox.Entry> entries,
+            int bytes) {
+    }
+
+    /** Lock held: takes the next messages to send, or returns null if none can go now. */
+    private Batch nextBatch(List<Outbox.Entry> tooLarge) {
+        LinkSession s = current;
+        if (s == null || credit < 0 || frameInTransport || !outbox.hasWaiting() || !s.isOpen()) {
+            return null;
+        }
+        int maxPlain = Math.min(options.maxFrameBytes(), s.remoteMaxFrameBytes())
+                - CipherState.TAG_BYTES;
+        int budget = Math.min(maxPlain, DeliveryOptions.BATCH_BYTES);
+        List<Outbox.Entry> entries = new ArrayList<>();
+        long floor = outbox.floor();
+        long first = 0;
+        int bytes = 0;
+        long now = ticker.nanoTime();
+        while (outbox.hasWaiting()) {
+            Outbox.Entry e = outbox.peekWaiting();
+            int header = entries.isEmpty() ? 1 + MessageFrames.varintBytes(e.seq)
+                    + MessageFrames.varintBytes(e.seq - floor) : 0;
+            int size = header + MessageFrames.messageBytes(e.utf8.length);
+            if (bytes + size > maxPlain) {
+                if (entries.isEmpty() && !outbox.hasInFlight()) {
+                    // It is at the front and can never be sent: abandon it, the floor moves on.
+                    tooLarge.add(outbox.removeFront());
+                    floor = outbox.floor();
+                    continue;
+                }
+                break;
+            }
+            if (!entries.isEmpty() && bytes + size > budget
+                    || outbox.inFlightUnits() + e.units() > credit) {
+                break;
+            }
+            if (entries.isEmpty()) {
+                first = e.seq;
+            }
+            entries.add(outbox.transmitNext(now));
+            bytes += size;
+        }
+        if (entries.isEmpty()) {
+            return null;
+        }
+        frameInTransport = true;
+        return new Batch(s, first, floor, entries, bytes);
+    }
+
+    /** Seals and sends one DATA frame; no lock held. */
+    private void write(Batch batch) {
+        ByteBuffer frame = SCRATCH.get();
+        if (frame.capacity() < batch.bytes) {
+            frame = ByteBuffer.allocate(batch.bytes);
+            if (batch.bytes <= DeliveryOptions.BATCH_BYTES) {
+                SCRATCH.set(frame);
+            }
+        }
+        frame.clear();
+        MessageFrames.putDataHeader(frame, batch.firstSeq, batch.floor);
+        for (Outbox.Entry e : batch.entries) {
+            MessageFrames.putMessage(frame, e.utf8);
+        }
+        LinkSession s = batch.session;
+        s.channel().send(frame.flip()).whenComplete((v, e) -> written(s));
+    }
+
+    private void written(LinkSession session) {
+        synchronized (this) {
+            if (session != current) {
+                return;
+            }
+            frameInTransport = false;
+        }
+        flush();
+    }
+
+    private void ping(LinkSession session) {
+        try {
+            session.channel().write(ByteBuffer.wrap(new byte[] {MessageFrames.PING}));
+        } catch (P2pChatException e) {
+            // The connection is closing: detach follows.
+        }
+    }
+
+    // ---- the timer ----
+
+    /** Lock held: starts the timer if it is not running. */
+    private void ensureTick() {
+        if (tick != null || closedReason != null) {
+            return;
+        }
+        long period = options.tickNanos();
+        try {
+            tick = timer.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // The node is closing.
+        }
+    }
+
+    private void tick() {
+        List<Outbox.Entry> expired = new ArrayList<>();
+        LinkSession abort = null;
+        ConnectionClosedException abortReason = null;
+        LinkSession ping = null;
+        Throwable cause;
+        synchronized (this) {
+            long now = ticker.nanoTime();
+            for (Outbox.Entry e = outbox.expireFront(now); e != null; e = outbox.expireFront(now)) {
+                expired.add(e);
+            }
+            cause = lastFailure;
+            LinkSession s = current;
+            if (s != null && s.isOpen() && !outbox.isEmpty()) {
+                long heartbeat = options.heartbeatInterval().toNanos();
+                long silence = now - Math.max(s.lastHeard(), awaitingSince);
+                Outbox.Entry oldest = outbox.oldestInFlight();
+                if (oldest != null && now - oldest.transmittedAt > options.writeDeadline().toNanos()) {
+                    // Kernel buffers swallow megabytes from a friend that stopped reading; only
+                    // the missing acknowledgement shows it.
+                    abort = s;
+                    abortReason = new ConnectionClosedException(Reason.WRITE_TIMEOUT, friend
+                            + " has not acknowledged a message written " + options.writeDeadline()
+                            + " ago (p2pchat.writeDeadline): it stopped reading");
+                } else if (silence > 3 * heartbeat) {
+                    abort = s;
+                    abortReason = new ConnectionClosedException(Reason.HEARTBEAT_TIMEOUT, friend
+                            + " sent nothing for three heartbeat intervals of "
+                            + options.heartbeatInterval() + " (p2pchat.heartbeatInterval)");
+                } else if (silence > heartbeat && now - lastPing > heartbeat) {
+                    lastPing = now;
+                    ping = s;
+                }
+            }
+            if (outbox.isEmpty() && tick != null) {
+                tick.cancel(false);
+                tick = null;
+            }
+            ensureConnection();
+        }
+        fail(expired, cause);
+        if (abort != null) {
+            abort.connection().abort(abortReason);
+        }
+        if (ping != null) {
+            ping(ping);
+        }
+    }
+
+    private void fail(List<Outbox.Entry> entries, Throwable cause) {
+        for (Outbox.Entry e : entries) {
+            if (cause instanceof PeerIdentityException refused) {
+                e.done.completeExceptionally(refused);
+                continue;
+            }
+            String why = cause == null ? "" : "; last failure: " + cause.getMessage();
+            e.done.completeExceptionally(new DeliveryTimeoutException("no acknowledgement from "
+                    + friend + " within " + options.deliveryTimeout() + " (p2pchat.deliveryTimeout)"
+                    + why, e.transmitted, cause));
+        }
+    }
+
+    /**
+     * Fails every message waiting and stops the timers; the node is closing.
      *
      * @param reason the exception to fail them with
      */
-    synchronized void failPending(P2pChatException reason) {
-        for (Pending p = pending.poll(); p != null; p = pending.poll()) {
-            p.done.completeExceptionally(reason);
+    void close(P2pChatException reason) {
+        List<Outbox.Entry> left = new ArrayList<>();
+        synchronized (this) {
+            closedReason = reason;
+            outbox.clear(left);
+            if (tick != null) {
+                tick.cancel(false);
+                tick = null;
+            }
+            if (retry != null) {
+                retry.cancel(false);
+                retry = null;
+            }
+        }
+        for (Outbox.Entry e : left) {
+            e.done.completeExceptionally(reason);
         }
     }
 
+    // ---- state ----
+
     synchronized ConnectionState state() {
-        if (current != null && current.connection().isOpen()) {
+        if (current != null && current.isOpen()) {
             return ConnectionState.CONNECTED;
         }
-        return connecting ? ConnectionState.CONNECTING : ConnectionState.DISCONNECTED;
+        return connecting || retry != null ? ConnectionState.CONNECTING : ConnectionState.DISCONNECTED;
     }
 
     /**
-     * Tells whether this link can be forgotten: a friend not in the directory with no connection.
+     * Tells whether this link can be forgotten: a friend not in the directory, with no
+     * connection and nothing to send.
      *
      * @return true if nothing refers to it any more
      */
     synchronized boolean isDisposable() {
         return address == null && current == null && spares.isEmpty() && !connecting
-                && pending.isEmpty();
+                && outbox.isEmpty();
     }
 
     synchronized int openConnections() {
-        int n = current != null && current.connection().isOpen() ? 1 : 0;
-        for (SecureChannel c : spares) {
-            n += c.connection().isOpen() ? 1 : 0;
+        int n = current != null && current.isOpen() ? 1 : 0;
+        for (LinkSession c : spares) {
+            n += c.isOpen() ? 1 : 0;
         }
         return n;
+    }
+
+    /** For tests and diagnostics: bytes of unacknowledged messages, as the limit counts them. */
+    synchronized long outboxBytes() {
+        return outbox.units();
     }
 }

@@ -3,7 +3,7 @@ package org.p2pchat.core.internal;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.p2pchat.api.ConnectionClosedException;
@@ -15,22 +15,22 @@ import org.slf4j.Logger;
  * What a connection goes through before its peer is trusted: small frames only, a deadline, and,
  * for accepted connections, a cap on how many may be at that stage at once. A stranger can make a
  * peer hold at most {@code maxHandshakes} connections of 1 KiB frames for the handshake timeout.
- * Thread-safe; owns one timer thread, stopped by {@link #close()}.
+ * Thread-safe; its deadlines run on the node's timer.
  */
-final class HandshakeGate implements AutoCloseable {
+final class HandshakeGate {
     private final String peerName;
     private final Duration timeout;
     private final int maxHandshakes;
-    private final ScheduledThreadPoolExecutor timer;
+    private final ScheduledExecutorService timer;
     private final AtomicInteger inProgress = new AtomicInteger();
     private final RefusalLog refusals;
 
-    HandshakeGate(String peerName, Duration timeout, int maxHandshakes, Logger log) {
+    HandshakeGate(String peerName, Duration timeout, int maxHandshakes,
+            ScheduledExecutorService timer, Logger log) {
         this.peerName = peerName;
         this.timeout = timeout;
         this.maxHandshakes = maxHandshakes;
-        this.timer = new ScheduledThreadPoolExecutor(1, SerialCallbacks.daemonThreads(peerName + "-timer"));
-        timer.setRemoveOnCancelPolicy(true);
+        this.timer = timer;
         this.refusals = new RefusalLog(log, peerName + ": closed connections beyond " + maxHandshakes
                 + " handshakes in progress (p2pchat.maxHandshakes)");
     }
@@ -87,10 +87,5 @@ final class HandshakeGate implements AutoCloseable {
             handler.countedAsHandshake = false;
             inProgress.decrementAndGet();
         }
-    }
-
-    @Override
-    public void close() {
-        timer.shutdownNow();
     }
 }

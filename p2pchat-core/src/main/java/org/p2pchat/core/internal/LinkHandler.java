@@ -24,9 +24,14 @@ import org.slf4j.LoggerFactory;
  *   -- handshake 1: e ------------------&gt;
  *   &lt;- handshake 2: e, ee, s, es, HELLO --
  *   -- handshake 3: s, se, HELLO -------&gt;   checks the opener's key
- *   &lt;- sealed ACCEPT (or REFUSE) ---------
- *   &lt;== sealed TEXT frames, both ways ==&gt;
+ *   &lt;- sealed ACCEPT (or REFUSE), ACK ---
+ *   -- sealed ACK ----------------------&gt;
+ *   &lt;== DATA, ACK and PING, both ways ==&gt;
  * </pre>
+ *
+ * <p>Each side's first sealed frame after ACCEPT is an ACK: it tells the other what already
+ * arrived (so a reconnect does not send it again) and grants the first window. DATA frames are
+ * acknowledged once per read ({@link #onReadComplete}), so one ACK covers every frame of a burst.
  *
  * <p>The opener checks the acceptor's name and key before it reveals its own name; neither side
  * hands a message to the application before the other's key is trusted. Anything unexpected
@@ -47,13 +52,16 @@ final class LinkHandler implements ConnectionHandler {
     static final int HANDSHAKE_FRAME_BYTES = 1024;
 
     private final ChatNode node;
-    private final CompletableFuture<SecureChannel> established;
+    private final CompletableFuture<LinkSession> established;
     private volatile Step step;
     private FriendLink link;
     private SecureChannel channel;
+    private WireCodec.Hello hello;
+    private LinkSession session;
+    private boolean ackOwed;
 
     private LinkHandler(ChatNode node, FriendLink link, Step first,
-            CompletableFuture<SecureChannel> established) {
+            CompletableFuture<LinkSession> established) {
         this.node = node;
         this.link = link;
         this.step = first;
@@ -62,7 +70,7 @@ final class LinkHandler implements ConnectionHandler {
 
     /** A handler for a connection this peer opens to a friend. */
     static LinkHandler opener(ChatNode node, FriendLink link,
-            CompletableFuture<SecureChannel> established) {
+            CompletableFuture<LinkSession> established) {
         return new LinkHandler(node, link, Step.AWAIT_HANDSHAKE_2, established);
     }
 
@@ -112,7 +120,7 @@ final class LinkHandler implements ConnectionHandler {
                     step = Step.AWAIT_HANDSHAKE_3;
                 }
                 case AWAIT_HANDSHAKE_2 -> {
-                    WireCodec.Hello hello = WireCodec.readHelloPayload(channel.readHandshake(frame));
+                    hello = WireCodec.readHelloPayload(channel.readHandshake(frame));
                     if (!hello.name().equals(link.friend())) {
                         throw new PeerIdentityException("called " + link.friend() + " at "
                                 + connection.remoteAddress() + " but '" + hello.name() + "' answered");
@@ -125,7 +133,7 @@ final class LinkHandler implements ConnectionHandler {
                     step = Step.AWAIT_ACCEPT;
                 }
                 case AWAIT_HANDSHAKE_3 -> acceptOpener(connection, frame);
-                case AWAIT_ACCEPT -> awaitAccept(channel.open(frame));
+                case AWAIT_ACCEPT -> awaitAccept(connection, channel.open(frame));
                 case OPEN -> onSealed(channel.open(frame));
                 default -> { }
             }
@@ -141,14 +149,15 @@ final class LinkHandler implements ConnectionHandler {
     }
 
     private void acceptOpener(Connection connection, ByteBuffer frame) {
-        WireCodec.Hello hello = WireCodec.readHelloPayload(channel.readHandshake(frame));
+        hello = WireCodec.readHelloPayload(channel.readHandshake(frame));
         try {
             node.trust(hello.name(), channel.remoteKey());
         } catch (PeerIdentityException e) {
             LOG.warn("{}: refusing {} from {}: {}", node.name(), hello.name(),
                     connection.remoteAddress(), e.getMessage());
             step = Step.CLOSED;
-            channel.write(WireCodec.refuse(e.getMessage()));
+            channel.write(WireCodec.refuse(e.getMessage(),
+                    hello.maxFrameBytes() - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES));
             connection.close();
             return;
         }
@@ -157,13 +166,15 @@ final class LinkHandler implements ConnectionHandler {
         channel.write(WireCodec.accept());
         step = Step.OPEN;
         node.handshakeEnded(this);
-        link = node.introduced(hello.name(), channel);
-        established.complete(channel);
+        session = new LinkSession(channel, hello.epoch(), hello.maxFrameBytes(), node.now());
+        link = node.introduced(hello.name(), session);
+        link.inflow().acknowledge(session);
+        established.complete(session);
         LOG.debug("{}: connection {} from {} is {} ({})", node.name(), connection.id(),
                 connection.remoteAddress(), hello.name(), channel.remoteKey().fingerprint());
     }
 
-    private void awaitAccept(ByteBuffer plain) {
+    private void awaitAccept(Connection connection, ByteBuffer plain) {
         byte type = WireCodec.type(plain);
         if (type == WireCodec.REFUSE) {
             throw new PeerIdentityException(link.friend() + " refused this peer: " + text(plain));
@@ -171,17 +182,45 @@ final class LinkHandler implements ConnectionHandler {
         if (type != WireCodec.ACCEPT) {
             throw new ProtocolException("expected ACCEPT or REFUSE, got a frame of type " + type);
         }
+        MessageFrames.expectEnd(plain, "ACCEPT");
         step = Step.OPEN;
         node.handshakeEnded(this);
-        established.complete(channel);
+        session = new LinkSession(channel, hello.epoch(), hello.maxFrameBytes(), node.now());
+        link.attach(session);
+        link.inflow().acknowledge(session);
+        established.complete(session);
+        LOG.debug("{}: connection {} to {} is open ({})", node.name(), connection.id(),
+                link.friend(), channel.remoteKey().fingerprint());
     }
 
     private void onSealed(ByteBuffer plain) {
+        session.heard(node.now());
         byte type = WireCodec.type(plain);
-        if (type != WireCodec.TEXT) {
-            throw new ProtocolException("unexpected frame of type " + type);
+        switch (type) {
+            case MessageFrames.DATA -> {
+                Inflow inflow = link.inflow();
+                inflow.receive(plain, session,
+                        (text, units) -> node.deliver(link.friend(), text, units, inflow));
+                ackOwed = true;
+            }
+            case MessageFrames.ACK -> {
+                long[] ack = MessageFrames.readAck(plain);
+                link.acknowledged(session, ack[0], ack[1]);
+            }
+            case MessageFrames.PING -> {
+                MessageFrames.expectEnd(plain, "PING");
+                ackOwed = true;
+            }
+            default -> throw new ProtocolException("unexpected frame of type " + type);
         }
-        node.deliver(link.friend(), text(plain));
+    }
+
+    @Override
+    public void onReadComplete(Connection connection) {
+        if (ackOwed) {
+            ackOwed = false;
+            link.inflow().acknowledge(session);
+        }
     }
 
     /** Reads the rest of an opened frame as UTF-8; {@link SecureChannel#open} gives heap buffers. */
@@ -210,8 +249,9 @@ final class LinkHandler implements ConnectionHandler {
         }
         LOG.debug("{}: connection {} ({}) closed in {}: {}", node.name(), connection.id(),
                 link == null ? connection.remoteAddress() : link.friend(), last, reason.getMessage());
-        if (link != null && channel != null && last == Step.OPEN) {
-            node.detached(link, channel);
+        if (link != null && session != null) {
+            // Opened once (fail() may have set CLOSED since): the link must let it go.
+            node.detached(link, session, reason);
         }
     }
 }

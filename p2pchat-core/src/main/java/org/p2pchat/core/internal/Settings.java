@@ -32,6 +32,34 @@ public final class Settings {
     public static final String MAX_HANDSHAKES = "p2pchat.maxHandshakes";
     /** Where the identity key and the known-peers file are kept. */
     public static final String STATE_DIRECTORY = "p2pchat.stateDirectory";
+    /** How long a message may wait for its acknowledgement before its send fails. */
+    public static final String DELIVERY_TIMEOUT = "p2pchat.deliveryTimeout";
+    /** The most unacknowledged message bytes held per friend. */
+    public static final String OUTBOX_LIMIT_BYTES = "p2pchat.outboxLimitBytes";
+    /** The most bytes received from one friend that the listener has not finished with. */
+    public static final String RECEIVE_WINDOW_BYTES = "p2pchat.receiveWindowBytes";
+    /** Silence, while messages await acknowledgement, before a PING; three close the connection. */
+    public static final String HEARTBEAT_INTERVAL = "p2pchat.heartbeatInterval";
+    /** How long a message written to a connection may go unacknowledged before it closes. */
+    public static final String WRITE_DEADLINE = "p2pchat.writeDeadline";
+    /** The first delay between reconnection attempts. */
+    public static final String RECONNECT_DELAY = "p2pchat.reconnectDelay";
+    /** The longest delay between reconnection attempts. */
+    public static final String MAX_RECONNECT_DELAY = "p2pchat.maxReconnectDelay";
+    /** Default {@link #DELIVERY_TIMEOUT}. */
+    public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+    /** Default {@link #OUTBOX_LIMIT_BYTES}: 4 MiB. */
+    public static final long DEFAULT_OUTBOX_LIMIT_BYTES = 4L << 20;
+    /** Default {@link #RECEIVE_WINDOW_BYTES}: 4 MiB. */
+    public static final long DEFAULT_RECEIVE_WINDOW_BYTES = 4L << 20;
+    /** Default {@link #HEARTBEAT_INTERVAL}. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+    /** Default {@link #WRITE_DEADLINE}. */
+    public static final Duration DEFAULT_WRITE_DEADLINE = Duration.ofSeconds(30);
+    /** Default {@link #RECONNECT_DELAY}. */
+    public static final Duration DEFAULT_RECONNECT_DELAY = Duration.ofMillis(100);
+    /** Default {@link #MAX_RECONNECT_DELAY}. */
+    public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(10);
     /** Default {@link #HANDSHAKE_TIMEOUT}. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
     /** Default {@link #MAX_HANDSHAKES}. */
@@ -95,6 +123,19 @@ public final class Settings {
     public static int integer(Properties props, String key, int fallback) {
         String v = props.getProperty(key);
         return v == null ? fallback : (int) number(key, v, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Reads a whole-number setting that may exceed an int.
+     *
+     * @param props the properties
+     * @param key the setting
+     * @param fallback the default
+     * @return the value
+     */
+    public static long longValue(Properties props, String key, long fallback) {
+        String v = props.getProperty(key);
+        return v == null ? fallback : number(key, v, Long.MAX_VALUE);
     }
 
     static long number(String key, String value, long max) {

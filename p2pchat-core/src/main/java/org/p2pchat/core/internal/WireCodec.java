@@ -14,11 +14,9 @@ import org.p2pchat.api.ProtocolException;
  */
 public final class WireCodec {
     /** The protocol version a HELLO announces. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** Names a peer inside a handshake message: version, name, listen address. */
     public static final byte HELLO = 1;
-    /** A direct text message: the rest of the frame is UTF-8 text. */
-    public static final byte TEXT = 2;
     /** The acceptor refuses the opener's key: the rest is a UTF-8 reason. */
     public static final byte REFUSE = 3;
     /** The acceptor trusts the opener's key: the conversation may start. */
@@ -27,12 +25,14 @@ public final class WireCodec {
     private static final int MAX_REASON_BYTES = 1024;
 
     private static final int MAX_FIELD_BYTES = 255;
+    /** The smallest frame limit a peer may announce: a short message with its headers and tag. */
+    public static final int MIN_FRAME_BYTES = 64;
 
     private WireCodec() {
     }
 
     /** What a HELLO frame says. */
-    record Hello(String name, PeerAddress listenAddress) {
+    record Hello(String name, PeerAddress listenAddress, long epoch, int maxFrameBytes) {
     }
 
     /**
@@ -40,17 +40,21 @@ public final class WireCodec {
      *
      * @param name the sender's name
      * @param listenAddress where the sender listens
+     * @param epoch a random number the sender drew when it started, so the receiver can tell a
+     *     restarted sender (whose message numbers start again) from a reconnecting one
+     * @param maxFrameBytes the largest frame the sender accepts
      * @return the frame payload, ready to write
      */
-    public static ByteBuffer hello(String name, PeerAddress listenAddress) {
+    public static ByteBuffer hello(String name, PeerAddress listenAddress, long epoch,
+            int maxFrameBytes) {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         byte[] a = listenAddress.toString().getBytes(StandardCharsets.UTF_8);
         if (n.length > MAX_FIELD_BYTES || a.length > MAX_FIELD_BYTES) {
             throw new IllegalArgumentException("name and address must each fit in 255 bytes");
         }
-        ByteBuffer b = ByteBuffer.allocate(4 + n.length + a.length);
+        ByteBuffer b = ByteBuffer.allocate(4 + n.length + a.length + 8 + 4);
         b.put(HELLO).put((byte) VERSION).put((byte) n.length).put(n).put((byte) a.length).put(a);
-        return b.flip();
+        return b.putLong(epoch).putInt(maxFrameBytes).flip();
     }
 
     /**
@@ -66,11 +70,12 @@ public final class WireCodec {
      * Encodes a REFUSE frame.
      *
      * @param reason why, cut to 1 KiB
+     * @param maxBytes the most the frame may hold, so that the receiver reads it
      * @return the frame
      */
-    public static ByteBuffer refuse(String reason) {
+    public static ByteBuffer refuse(String reason, int maxBytes) {
         byte[] r = reason.getBytes(StandardCharsets.UTF_8);
-        int n = Math.min(r.length, MAX_REASON_BYTES);
+        int n = Math.max(0, Math.min(Math.min(r.length, MAX_REASON_BYTES), maxBytes - 1));
         return ByteBuffer.allocate(1 + n).put(REFUSE).put(r, 0, n).flip();
     }
 
@@ -122,11 +127,21 @@ public final class WireCodec {
         }
         String name = readField(frame, "name");
         String address = readField(frame, "listen address");
+        if (frame.remaining() < 12) {
+            throw new ProtocolException("HELLO ends before its epoch and frame limit");
+        }
+        long epoch = frame.getLong();
+        int maxFrameBytes = frame.getInt();
+        if (maxFrameBytes < MIN_FRAME_BYTES) {
+            throw new ProtocolException("HELLO announces a frame limit of " + maxFrameBytes
+                    + " bytes; at least " + MIN_FRAME_BYTES + " are needed");
+        }
         if (frame.hasRemaining()) {
             throw new ProtocolException("HELLO has " + frame.remaining() + " trailing bytes");
         }
         try {
-            return new Hello(PeerEntry.validateName(name), PeerAddress.parse(address));
+            return new Hello(PeerEntry.validateName(name), PeerAddress.parse(address), epoch,
+                    maxFrameBytes);
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("HELLO with an invalid field: " + e.getMessage(), e);
         }

@@ -152,6 +152,9 @@ final class LocalConnection implements Connection {
         lastActivity = transport.options().ticker().nanoTime();
         try {
             handler.onFrame(this, ByteBuffer.wrap(frame).asReadOnlyBuffer());
+            if (state.get() != CLOSED) {
+                handler.onReadComplete(this);
+            }
         } catch (RuntimeException e) {
             LOG.error("{}: handler of connection {} threw; closing it", transport.options().name(),
                     id, e);

@@ -65,6 +65,9 @@ final class NioInbound implements FrameDecoder.Sink {
         if (delivered) {
             lastReadTick = now;
             connection.frameArrived();
+            if (status != FrameDecoder.STOPPED && !readComplete()) {
+                status = FrameDecoder.STOPPED;
+            }
         }
         switch (status) {
             case FrameDecoder.EOF:
@@ -107,6 +110,19 @@ final class NioInbound implements FrameDecoder.Sink {
             handler.onFrame(connection, frame);
         } catch (RuntimeException | Error e) {
             LOG.warn("{}: the handler of {} threw; closing only this connection",
+                    connection.transportName(), connection, e);
+            handlerFailure = e;
+            return false;
+        }
+        return connection.abortCause() == null;
+    }
+
+    /** Tells the handler that this read's frames are all delivered; false if it threw. */
+    private boolean readComplete() {
+        try {
+            handler.onReadComplete(connection);
+        } catch (RuntimeException | Error e) {
+            LOG.warn("{}: the handler of {} threw in onReadComplete; closing only this connection",
                     connection.transportName(), connection, e);
             handlerFailure = e;
             return false;

@@ -1,0 +1,172 @@
+package org.p2pchat.core.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import org.p2pchat.api.ProtocolException;
+
+/**
+ * What this peer has received from one friend: the next message number it expects from the
+ * friend's current process (so that a message sent again after a reconnect is handed to the
+ * listener once), and the messages handed to the listener that it has not finished with (so that
+ * a friend can never make this peer hold more than {@code p2pchat.receiveWindowBytes} for it).
+ *
+ * <p>Each acknowledgement grants the friend a window: how many more bytes it may send beyond the
+ * messages acknowledged. A friend that sends beyond it breaks the protocol and is disconnected.
+ *
+ * <p>Thread-safe: the event loop receives and acknowledges; the listener's thread reports what it
+ * has finished with, which may reopen the window. Acknowledgements are written under the lock, so
+ * they leave in the order their numbers were taken.
+ */
+final class Inflow {
+
+    /** Receives the messages of a DATA frame that are new. */
+    interface Delivery {
+        /**
+         * Hands one new message on.
+         *
+         * @param text the text
+         * @param units what it counts against the window; pass it back to {@link #consumed}
+         */
+        void deliver(String text, long units);
+    }
+
+    private final String friend;
+    private final long window;
+    private boolean started;
+    private long epoch;
+    /** The next number to deliver; 0 while unknown (nothing received from this process). */
+    private long expected;
+    /** Atomic so that the listener's thread can finish messages without the lock. */
+    private final AtomicLong backlog = new AtomicLong();
+    private volatile long admitted;
+    private volatile long advertisedEnd;
+    private LinkSession lastData;
+
+    Inflow(String friend, long window) {
+        this.friend = friend;
+        this.window = window;
+    }
+
+    /**
+     * A connection from the friend's process with this epoch is open: if the process is new,
+     * numbering starts again.
+     *
+     * @param remoteEpoch the epoch from its HELLO
+     * @return true if the epoch changed (the friend restarted)
+     */
+    synchronized boolean epoch(long remoteEpoch) {
+        if (started && epoch == remoteEpoch) {
+            return false;
+        }
+        boolean restarted = started;
+        started = true;
+        epoch = remoteEpoch;
+        expected = 0;
+        return restarted;
+    }
+
+    /**
+     * Reads a DATA frame and hands each message not delivered before to {@code delivery}, in
+     * order.
+     *
+     * @param frame the frame, after its type byte
+     * @param session the connection it came on, which later window updates go to
+     * @param delivery where new messages go
+     * @throws ProtocolException if the frame is malformed, skips a number, or overruns the window
+     */
+    synchronized void receive(ByteBuffer frame, LinkSession session, Delivery delivery) {
+        MessageFrames.DataHeader header = MessageFrames.readDataHeader(frame);
+        if (expected == 0 || header.floor() > expected) {
+            // Unknown: this peer restarted. Higher: the friend abandoned messages (timed out).
+            expected = header.floor();
+        }
+        if (header.firstSeq() > expected) {
+            throw new ProtocolException(friend + " sent message " + header.firstSeq()
+                    + " when " + expected + " was next");
+        }
+        lastData = session;
+        long seq = header.firstSeq();
+        while (frame.hasRemaining()) {
+            int length = MessageFrames.readMessageLength(frame);
+            if (seq == expected) {
+                long units = (long) length + MessageFrames.MESSAGE_OVERHEAD;
+                if (backlog.get() + units > window) {
+                    throw new ProtocolException(friend + " sent beyond the receive window of "
+                            + window + " bytes");
+                }
+                backlog.addAndGet(units);
+                admitted += units;
+                delivery.deliver(utf8(frame, length), units);
+                expected++;
+            } else {
+                frame.position(frame.position() + length);
+            }
+            seq++;
+        }
+    }
+
+    private static String utf8(ByteBuffer frame, int length) {
+        String s;
+        if (frame.hasArray()) {
+            s = new String(frame.array(), frame.arrayOffset() + frame.position(), length,
+                    StandardCharsets.UTF_8);
+        } else {
+            byte[] b = new byte[length];
+            frame.get(frame.position(), b);
+            s = new String(b, StandardCharsets.UTF_8);
+        }
+        frame.position(frame.position() + length);
+        return s;
+    }
+
+    /**
+     * Writes an ACK on a connection: everything received so far, and the window beyond it.
+     *
+     * @param session the connection
+     */
+    synchronized void acknowledge(LinkSession session) {
+        if (!session.isOpen()) {
+            return;
+        }
+        long grant = Math.max(0, window - backlog.get());
+        advertisedEnd = admitted + grant;
+        ByteBuffer ack = ByteBuffer.allocate(1 + 9 + 9);
+        MessageFrames.putAck(ack, Math.max(0, expected - 1), grant);
+        try {
+            session.channel().write(ack.flip());
+        } catch (org.p2pchat.api.P2pChatException e) {
+            // The connection is closing; the next one starts with an ACK of its own.
+        }
+    }
+
+    /**
+     * The listener is done with a message: its bytes leave the backlog, and if the friend's window
+     * had shrunk below half and has grown by a quarter since, the friend is told. (The loop's ACKs
+     * after each read carry the window too; this covers a listener slower than the network.) With
+     * a window of at least two frames, a friend with a message of any allowed size always gets
+     * room for it once the listener catches up.
+     *
+     * @param units what {@link Delivery#deliver} was given
+     */
+    void consumed(long units) {
+        long now = window - backlog.addAndGet(-units);
+        if (opensWindow(now)) {
+            synchronized (this) {
+                if (lastData != null && opensWindow(window - backlog.get())) {
+                    acknowledge(lastData);
+                }
+            }
+        }
+    }
+
+    private boolean opensWindow(long room) {
+        long remaining = advertisedEnd - admitted;
+        return remaining < window / 2 && room - remaining >= window / 4;
+    }
+
+    /** For tests and diagnostics: bytes handed to the listener and not yet finished with. */
+    long backlog() {
+        return backlog.get();
+    }
+}
