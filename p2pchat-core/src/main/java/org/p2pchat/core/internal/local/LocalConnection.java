@@ -1,8 +1,11 @@
 package org.p2pchat.core.internal.local;
 
 import java.nio.ByteBuffer;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.p2pchat.api.ConnectionClosedException;
@@ -17,10 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One end of an in-JVM connection. A frame written here is copied and handed to the other end's
- * event loop, so frames from one writer thread arrive in order; a close is handed over after the
- * frames written before it, so nothing written before {@link #close()} is lost. The bytes handed
- * over and not yet read count against the write queue limit. Thread-safe.
+ * One end of an in-JVM connection. A frame written here is copied into the other end's inbox,
+ * which that end's event loop drains, so frames from one writer thread arrive in order; a close
+ * travels through the same inbox after the frames written before it, so nothing written before
+ * {@link #close()} is lost. The bytes handed over and not yet read count against the write queue
+ * limit. Thread-safe.
+ *
+ * <p>The loop reads the frames that queued up together as one run and then calls
+ * {@link ConnectionHandler#onReadComplete} once, as a socket read of several frames does: a
+ * handler that acknowledges per read then answers a burst with one frame, not one per frame.
  */
 final class LocalConnection implements Connection {
     private static final Logger LOG = LoggerFactory.getLogger(LocalConnection.class);
@@ -28,6 +36,8 @@ final class LocalConnection implements Connection {
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
+    /** Frames read in one run at most, so one busy connection cannot hold the loop. */
+    private static final int MAX_FRAMES_PER_RUN = 256;
 
     /** A handler for connections whose acceptor failed: they close at once. */
     static final ConnectionHandler IGNORING = new ConnectionHandler() {
@@ -46,6 +56,9 @@ final class LocalConnection implements Connection {
     private final PeerAddress remote;
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicInteger state = new AtomicInteger(OPEN);
+    /** Frames ({@code byte[]}) and at most one close ({@link ConnectionClosedException}). */
+    private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile ConnectionHandler handler;
     private volatile LocalConnection peer;
     private volatile long lastActivity;
@@ -121,8 +134,7 @@ final class LocalConnection implements Connection {
         byte[] copy = new byte[length];
         frame.get(copy);
         lastActivity = transport.options().ticker().nanoTime();
-        LocalConnection to = peer;
-        to.transport.runOnLoop(() -> to.receive(copy, this));
+        peer.hand(copy);
     }
 
     @Override
@@ -135,11 +147,57 @@ final class LocalConnection implements Connection {
         }
     }
 
-    /** Runs on this end's loop. */
-    private void receive(byte[] frame, LocalConnection from) {
-        from.queuedBytes.addAndGet(-frame.length);
+    /** Any thread: puts a frame or a close in this end's inbox and makes sure the loop reads it. */
+    private void hand(Object item) {
+        inbox.add(item);
+        if (drainScheduled.compareAndSet(false, true)) {
+            transport.runOnLoop(this::drain);
+        }
+    }
+
+    /** Runs on this end's loop: reads one run of frames from the inbox. */
+    private void drain() {
+        boolean read = false;
+        try {
+            for (int i = 0; i < MAX_FRAMES_PER_RUN; i++) {
+                Object item = inbox.poll();
+                if (item == null) {
+                    break;
+                }
+                if (item instanceof byte[] frame) {
+                    read |= receive(frame);
+                } else {
+                    // The frames before the close end their run first, as a read before EOF does.
+                    endRun(read);
+                    read = false;
+                    closeNow((ConnectionClosedException) item);
+                }
+            }
+            endRun(read);
+        } catch (RuntimeException e) {
+            LOG.error("{}: handler of connection {} threw; closing it", transport.options().name(),
+                    id, e);
+            closeNow(new ConnectionClosedException(Reason.PROTOCOL_ERROR, "handler failed: " + e, e));
+        } finally {
+            drainScheduled.set(false);
+            // A writer that found the flag still set left its frame for this run: read it now.
+            if (!inbox.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+                transport.runOnLoop(this::drain);
+            }
+        }
+    }
+
+    private void endRun(boolean read) {
+        if (read && state.get() != CLOSED) {
+            handler.onReadComplete(this);
+        }
+    }
+
+    /** Runs on this end's loop; returns whether the handler saw the frame. */
+    private boolean receive(byte[] frame) {
+        peer.queuedBytes.addAndGet(-frame.length);
         if (state.get() == CLOSED) {
-            return;
+            return false;
         }
         int max = maxInboundFrameBytes;
         if (frame.length > max) {
@@ -147,19 +205,11 @@ final class LocalConnection implements Connection {
                     transport.options().name(), id, remote, frame.length, max);
             closeNow(new ConnectionClosedException(Reason.FRAME_TOO_LARGE, "received a frame of "
                     + frame.length + " bytes; the maximum is " + max));
-            return;
+            return false;
         }
         lastActivity = transport.options().ticker().nanoTime();
-        try {
-            handler.onFrame(this, ByteBuffer.wrap(frame).asReadOnlyBuffer());
-            if (state.get() != CLOSED) {
-                handler.onReadComplete(this);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("{}: handler of connection {} threw; closing it", transport.options().name(),
-                    id, e);
-            closeNow(new ConnectionClosedException(Reason.PROTOCOL_ERROR, "handler failed: " + e, e));
-        }
+        handler.onFrame(this, ByteBuffer.wrap(frame).asReadOnlyBuffer());
+        return true;
     }
 
     @Override
@@ -204,8 +254,8 @@ final class LocalConnection implements Connection {
         }
         LocalConnection other = peer;
         if (other != null) {
-            other.transport.runOnLoop(() -> other.closeNow(new ConnectionClosedException(
-                    Reason.REMOTE_CLOSE, "connection " + other.id + " closed by " + local)));
+            other.hand(new ConnectionClosedException(Reason.REMOTE_CLOSE,
+                    "connection " + other.id + " closed by " + local));
         }
     }
 

@@ -1,0 +1,135 @@
+package org.p2pchat.core.internal.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.ConnectionClosedException.Reason;
+import org.p2pchat.api.PeerAddress;
+import org.p2pchat.spi.Connection;
+import org.p2pchat.spi.ConnectionHandler;
+import org.p2pchat.spi.TransportOptions;
+import org.p2pchat.testkit.Await;
+import org.p2pchat.testkit.RecordingHandler;
+
+/** How the in-JVM connection groups frames into reads; the SPI contract is tested elsewhere. */
+class LocalConnectionTest {
+    private final List<LocalTransport> transports = new ArrayList<>();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void closeTransports() {
+        release.countDown();
+        transports.forEach(LocalTransport::close);
+    }
+
+    @Test
+    void framesThatQueueWhileTheLoopIsBusyAreReadAsOneRun() {
+        Runs runs = new Runs();
+        LocalTransport server = transport("server");
+        Connection c = connect(server, runs);
+        holdLoop(server);
+        for (int i = 0; i < 100; i++) {
+            c.write(ByteBuffer.wrap(new byte[] {(byte) i}));
+        }
+        release.countDown();
+        Await.until("100 frames read", () -> runs.total() == 100);
+        assertEquals(List.of(100), runs.sizes());
+    }
+
+    @Test
+    void aLongBurstIsReadInRunsOfAtMost256Frames() {
+        Runs runs = new Runs();
+        LocalTransport server = transport("server");
+        Connection c = connect(server, runs);
+        holdLoop(server);
+        for (int i = 0; i < 600; i++) {
+            c.write(ByteBuffer.wrap(new byte[] {(byte) i}));
+        }
+        release.countDown();
+        Await.until("600 frames read", () -> runs.total() == 600);
+        assertEquals(List.of(256, 256, 88), runs.sizes());
+    }
+
+    @Test
+    void aCloseArrivesAfterEveryFrameWrittenBeforeIt() {
+        Runs runs = new Runs();
+        LocalTransport server = transport("server");
+        Connection c = connect(server, runs);
+        for (int i = 0; i < 1_000; i++) {
+            c.write(ByteBuffer.wrap(new byte[] {(byte) i}));
+        }
+        c.close();
+        assertEquals(Reason.REMOTE_CLOSE, Await.result(runs.closed).reason());
+        assertEquals(1_000, runs.total(), "frames read before the close");
+    }
+
+    private LocalTransport transport(String name) {
+        LocalTransport t = new LocalTransport(TransportOptions.builder().name(name).build(),
+                LocalNetwork.JVM);
+        transports.add(t);
+        return t;
+    }
+
+    /** Connects a new client transport to {@code server}, whose side records runs. */
+    private Connection connect(LocalTransport server, Runs runs) {
+        PeerAddress address = Await.result(server.listen(PeerAddress.loopback(0), conn -> runs));
+        return Await.result(transport("client").connect(address, RecordingHandler.recording()));
+    }
+
+    /** Keeps the loop of {@code t} busy until {@link #release} opens, so frames queue up. */
+    private void holdLoop(LocalTransport t) {
+        CountDownLatch held = new CountDownLatch(1);
+        t.runOnLoop(() -> {
+            held.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Await.until("the loop is held", () -> held.getCount() == 0);
+    }
+
+    /** Records how many frames each read run had; runs on the loop, read from the test thread. */
+    private static final class Runs implements ConnectionHandler {
+        private final List<Integer> sizes = new ArrayList<>();
+        private int current;
+        private int total;
+        final CompletableFuture<ConnectionClosedException> closed = new CompletableFuture<>();
+
+        @Override
+        public synchronized void onFrame(Connection connection, ByteBuffer frame) {
+            current++;
+        }
+
+        @Override
+        public synchronized void onReadComplete(Connection connection) {
+            assertTrue(current > 0, "a read run without frames");
+            sizes.add(current);
+            total += current;
+            current = 0;
+        }
+
+        @Override
+        public void onClosed(Connection connection, ConnectionClosedException reason) {
+            closed.complete(reason);
+        }
+
+        synchronized int total() {
+            return total;
+        }
+
+        synchronized List<Integer> sizes() {
+            return List.copyOf(sizes);
+        }
+    }
+}
