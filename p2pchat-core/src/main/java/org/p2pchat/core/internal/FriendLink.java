@@ -52,9 +52,6 @@ final class FriendLink {
         CompletionStage<Void> connect(FriendLink link, PeerAddress address);
     }
 
-    private static final ThreadLocal<ByteBuffer> SCRATCH =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocate(4096));
-
     private final String friend;
     private final PeerAddress address;
     private final DeliveryOptions options;
@@ -303,7 +300,7 @@ final class FriendLink {
         List<Outbox.Entry> tooLarge = new ArrayList<>();
         try {
             while (true) {
-                Batch batch;
+                DataBatch batch;
                 synchronized (this) {
                     batch = nextBatch(tooLarge);
                     if (batch == null) {
@@ -326,71 +323,23 @@ final class FriendLink {
         }
     }
 
-    private record Batch(LinkSession session, long firstSeq, long floor, List<Outbox.Entry> entries,
-            int bytes) {
-    }
-
     /** Lock held: takes the next messages to send, or returns null if none can go now. */
-    private Batch nextBatch(List<Outbox.Entry> tooLarge) {
+    private DataBatch nextBatch(List<Outbox.Entry> tooLarge) {
         LinkSession s = current;
         if (s == null || credit < 0 || frameInTransport || !outbox.hasWaiting() || !s.isOpen()) {
             return null;
         }
         int maxPlain = Math.min(options.maxFrameBytes(), s.remoteMaxFrameBytes())
                 - CipherState.TAG_BYTES;
-        int budget = Math.min(maxPlain, DeliveryOptions.BATCH_BYTES);
-        List<Outbox.Entry> entries = new ArrayList<>();
-        long floor = outbox.floor();
-        long first = 0;
-        int bytes = 0;
-        long now = ticker.nanoTime();
-        while (outbox.hasWaiting()) {
-            Outbox.Entry e = outbox.peekWaiting();
-            int header = entries.isEmpty() ? 1 + MessageFrames.varintBytes(e.seq)
-                    + MessageFrames.varintBytes(e.seq - floor) : 0;
-            int size = header + MessageFrames.messageBytes(e.utf8.length);
-            if (bytes + size > maxPlain) {
-                if (entries.isEmpty() && !outbox.hasInFlight()) {
-                    // It is at the front and can never be sent: abandon it, the floor moves on.
-                    tooLarge.add(outbox.removeFront());
-                    floor = outbox.floor();
-                    continue;
-                }
-                break;
-            }
-            if (!entries.isEmpty() && bytes + size > budget
-                    || outbox.inFlightUnits() + e.units() > credit) {
-                break;
-            }
-            if (entries.isEmpty()) {
-                first = e.seq;
-            }
-            entries.add(outbox.transmitNext(now));
-            bytes += size;
-        }
-        if (entries.isEmpty()) {
-            return null;
-        }
-        frameInTransport = true;
-        return new Batch(s, first, floor, entries, bytes);
+        DataBatch batch = DataBatch.take(outbox, s, maxPlain, credit, ticker.nanoTime(), tooLarge);
+        frameInTransport = batch != null;
+        return batch;
     }
 
     /** Seals and sends one DATA frame; no lock held. */
-    private void write(Batch batch) {
-        ByteBuffer frame = SCRATCH.get();
-        if (frame.capacity() < batch.bytes) {
-            frame = ByteBuffer.allocate(batch.bytes);
-            if (batch.bytes <= DeliveryOptions.BATCH_BYTES) {
-                SCRATCH.set(frame);
-            }
-        }
-        frame.clear();
-        MessageFrames.putDataHeader(frame, batch.firstSeq, batch.floor);
-        for (Outbox.Entry e : batch.entries) {
-            MessageFrames.putMessage(frame, e.utf8);
-        }
-        LinkSession s = batch.session;
-        s.channel().send(frame.flip()).whenComplete((v, e) -> written(s));
+    private void write(DataBatch batch) {
+        LinkSession s = batch.session();
+        batch.send().whenComplete((v, e) -> written(s));
     }
 
     private void written(LinkSession session) {

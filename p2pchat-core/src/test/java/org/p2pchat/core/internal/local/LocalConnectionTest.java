@@ -33,30 +33,12 @@ class LocalConnectionTest {
 
     @Test
     void framesThatQueueWhileTheLoopIsBusyAreReadAsOneRun() {
-        Runs runs = new Runs();
-        LocalTransport server = transport("server");
-        Connection c = connect(server, runs);
-        holdLoop(server);
-        for (int i = 0; i < 100; i++) {
-            c.write(ByteBuffer.wrap(new byte[] {(byte) i}));
-        }
-        release.countDown();
-        Await.until("100 frames read", () -> runs.total() == 100);
-        assertEquals(List.of(100), runs.sizes());
+        assertEquals(List.of(100), runsOfBurstWrittenWhileTheLoopIsHeld(100));
     }
 
     @Test
     void aLongBurstIsReadInRunsOfAtMost256Frames() {
-        Runs runs = new Runs();
-        LocalTransport server = transport("server");
-        Connection c = connect(server, runs);
-        holdLoop(server);
-        for (int i = 0; i < 600; i++) {
-            c.write(ByteBuffer.wrap(new byte[] {(byte) i}));
-        }
-        release.countDown();
-        Await.until("600 frames read", () -> runs.total() == 600);
-        assertEquals(List.of(256, 256, 88), runs.sizes());
+        assertEquals(List.of(256, 256, 88), runsOfBurstWrittenWhileTheLoopIsHeld(600));
     }
 
     @Test
@@ -70,6 +52,20 @@ class LocalConnectionTest {
         c.close();
         assertEquals(Reason.REMOTE_CLOSE, Await.result(runs.closed).reason());
         assertEquals(1_000, runs.total(), "frames read before the close");
+    }
+
+    /** Writes {@code frames} frames while the server's loop is held; returns the runs read. */
+    private List<Integer> runsOfBurstWrittenWhileTheLoopIsHeld(int frames) {
+        Runs runs = new Runs();
+        LocalTransport server = transport("server");
+        Connection c = connect(server, runs);
+        holdLoop(server);
+        for (int i = 0; i < frames; i++) {
+            c.write(ByteBuffer.wrap(new byte[] {(byte) i}));
+        }
+        release.countDown();
+        Await.until(frames + " frames read", () -> runs.total() == frames);
+        return runs.sizes();
     }
 
     private LocalTransport transport(String name) {
