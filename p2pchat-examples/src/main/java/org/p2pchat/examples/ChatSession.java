@@ -180,7 +180,7 @@ public final class ChatSession {
         CompletableFuture<Void> reported = sent.handleAsync((ok, failure) -> {
             waitAnnounced.remove(friend);
             if (failure != null && !SendFailures.isClosing(failure)) {
-                console.println(SendFailures.describe(friend, address, failure));
+                console.println(SendFailures.describe(friend, address, text, failure));
             }
             return null;
         }, reports);

@@ -28,16 +28,20 @@ import org.p2pchat.examples.console.Printable;
  *
  * <p>A message to a friend who is away is kept and sent again until the delivery timeout, so the
  * offline line comes when that timeout ends ({@link DeliveryTimeoutException}); its reason is the
- * last connection failure. If the message had been written to a connection before, the line adds
- * {@code ; bob may have received it}: the friend may have it although no acknowledgement came
- * back. Without any connection failure (connected, but the friend did not acknowledge in time) it
- * is {@code ! bob is not answering (no acknowledgement within the delivery timeout)}. A full outbox
+ * last connection failure. By then the user may have typed more, so the line ends with the start
+ * of the message: {@code ; not delivered: "are you there?"}. If the message had been written to a
+ * connection before, it ends {@code ; bob may have received it: "are you there?"} instead: the
+ * friend may have it although no acknowledgement came back. Without any connection failure
+ * (connected, but the friend did not acknowledge in time) the line starts
+ * {@code ! bob is not answering (no acknowledgement within the delivery timeout)}. A full outbox
  * refuses the message at once: {@code ! message to bob not sent: too many messages are waiting
  * for bob; try again shortly}.
  */
 public final class SendFailures {
     /** Cause chains are short; the bound only guards against a cycle. */
     private static final int MAX_CAUSES = 16;
+    /** How much of a message a late failure quotes, in code points. */
+    static final int EXCERPT_CODE_POINTS = 40;
 
     private SendFailures() {
     }
@@ -47,10 +51,12 @@ public final class SendFailures {
      *
      * @param friend who it was for
      * @param address where the friend listens, per the directory
+     * @param text the message, quoted when the failure comes late (after the delivery timeout)
      * @param failure what the send's stage failed with (wrapped or not)
      * @return one line starting with {@code "! "}
      */
-    public static String describe(String friend, PeerAddress address, Throwable failure) {
+    public static String describe(String friend, PeerAddress address, String text,
+            Throwable failure) {
         Throwable e = unwrap(failure);
         if (e instanceof UnknownPeerException) {
             return unknownFriend(friend);
@@ -60,7 +66,7 @@ public final class SendFailures {
             return "! refused: " + oneLine(String.valueOf(refused.getMessage()));
         }
         if (e instanceof DeliveryTimeoutException timedOut) {
-            return timedOut(friend, address, timedOut);
+            return timedOut(friend, address, timedOut) + excerpt(text);
         }
         if (e instanceof PeerUnreachableException || e instanceof ConnectFailedException) {
             return "! " + friend + " is offline (" + offlineReason(e, address) + ")";
@@ -121,7 +127,18 @@ public final class SendFailures {
                 : "! " + friend + " is not answering (no acknowledgement within the delivery"
                         + " timeout)";
         // Written at least once but not acknowledged: it may be the acknowledgement that got lost.
-        return e.transmitted() ? line + "; " + friend + " may have received it" : line;
+        return line + (e.transmitted() ? "; " + friend + " may have received it: "
+                : "; not delivered: ");
+    }
+
+    /** The start of a message, quoted on one line. */
+    private static String excerpt(String text) {
+        String t = oneLine(text);
+        if (t.codePointCount(0, t.length()) > EXCERPT_CODE_POINTS) {
+            int end = t.offsetByCodePoints(0, EXCERPT_CODE_POINTS);
+            t = t.substring(0, end).stripTrailing() + "...";
+        }
+        return "\"" + t + "\"";
     }
 
     private static String offlineReason(Throwable e, PeerAddress address) {

@@ -26,14 +26,14 @@ class SendFailuresTest {
         Throwable failure = new CompletionException(new PeerUnreachableException("cannot reach bob",
                 new ConnectFailedException("connect failed", new ConnectException("Connection refused"))));
         assertEquals("! bob is offline (connection refused at 127.0.0.1:7002)",
-                SendFailures.describe("bob", BOB, failure));
+                SendFailures.describe("bob", BOB, "hi", failure));
     }
 
     @Test
     void connectTimeoutSaysNobodyAnswered() {
         Throwable failure = new PeerUnreachableException("x", new ConnectTimeoutException("slow"));
         assertEquals("! bob is offline (no answer from 127.0.0.1:7002 within the connect timeout)",
-                SendFailures.describe("bob", BOB, failure));
+                SendFailures.describe("bob", BOB, "hi", failure));
     }
 
     @Test
@@ -41,7 +41,7 @@ class SendFailuresTest {
         Throwable failure = new PeerUnreachableException("x", new ConnectionClosedException(
                 ConnectionClosedException.Reason.REMOTE_CLOSE, "closed by peer"));
         assertEquals("! bob is offline (connection to 127.0.0.1:7002 closed: remote close)",
-                SendFailures.describe("bob", BOB, failure));
+                SendFailures.describe("bob", BOB, "hi", failure));
     }
 
     @Test
@@ -50,8 +50,8 @@ class SendFailuresTest {
                 + " acknowledgement from bob within PT30S; last failure: cannot connect",
                 false, new ConnectFailedException("cannot connect to 127.0.0.1:7002",
                         new ConnectException("Connection refused"))));
-        assertEquals("! bob is offline (connection refused at 127.0.0.1:7002)",
-                SendFailures.describe("bob", BOB, failure));
+        assertEquals("! bob is offline (connection refused at 127.0.0.1:7002); not delivered:"
+                + " \"hi\"", SendFailures.describe("bob", BOB, "hi", failure));
     }
 
     @Test
@@ -60,7 +60,7 @@ class SendFailuresTest {
                 new ConnectionClosedException(ConnectionClosedException.Reason.REMOTE_CLOSE,
                         "closed by peer"));
         assertEquals("! bob is offline (connection to 127.0.0.1:7002 closed: remote close); bob"
-                + " may have received it", SendFailures.describe("bob", BOB, failure));
+                + " may have received it: \"hi\"", SendFailures.describe("bob", BOB, "hi", failure));
     }
 
     @Test
@@ -68,18 +68,37 @@ class SendFailuresTest {
         // The library's message repeats the last failure's text; only the cause is classified.
         Throwable failure = new DeliveryTimeoutException("no acknowledgement from bob; last"
                 + " failure: connection refused", false, new ConnectTimeoutException("slow"));
-        assertEquals("! bob is offline (no answer from 127.0.0.1:7002 within the connect timeout)",
-                SendFailures.describe("bob", BOB, failure));
+        assertEquals("! bob is offline (no answer from 127.0.0.1:7002 within the connect timeout);"
+                + " not delivered: \"hi\"", SendFailures.describe("bob", BOB, "hi", failure));
     }
 
     @Test
     void timeoutWithoutAConnectionFailureSaysTheFriendIsNotAnswering() {
-        assertEquals("! bob is not answering (no acknowledgement within the delivery timeout)",
-                SendFailures.describe("bob", BOB, new CompletionException(
-                        new DeliveryTimeoutException("no acknowledgement", false, null))));
         assertEquals("! bob is not answering (no acknowledgement within the delivery timeout);"
-                + " bob may have received it", SendFailures.describe("bob", BOB,
+                + " not delivered: \"hi\"", SendFailures.describe("bob", BOB, "hi",
+                        new CompletionException(new DeliveryTimeoutException("no acknowledgement",
+                                false, null))));
+        assertEquals("! bob is not answering (no acknowledgement within the delivery timeout);"
+                + " bob may have received it: \"hi\"", SendFailures.describe("bob", BOB, "hi",
                         new DeliveryTimeoutException("no acknowledgement", true, null)));
+    }
+
+    @Test
+    void aLateFailureQuotesTheStartOfTheMessageOnOneLine() {
+        Throwable failure = new DeliveryTimeoutException("no acknowledgement", false, null);
+        String text = "line one\nline two, and then a long tail of words that is cut";
+        assertTrue(SendFailures.describe("bob", BOB, text, failure).endsWith(
+                "; not delivered: \"line one\uFFFDline two, and then a long tail...\""));
+        String smileys = "\uD83D\uDE00".repeat(SendFailures.EXCERPT_CODE_POINTS + 1);
+        assertTrue(SendFailures.describe("bob", BOB, smileys, failure).endsWith(
+                ": \"" + "\uD83D\uDE00".repeat(SendFailures.EXCERPT_CODE_POINTS) + "...\""),
+                "cut between code points, never inside one");
+    }
+
+    @Test
+    void anImmediateFailureDoesNotQuoteTheMessageJustTyped() {
+        String line = SendFailures.describe("bob", BOB, "hi", new OutboxFullException("full"));
+        assertFalse(line.contains("\"hi\""), line);
     }
 
     @Test
@@ -87,12 +106,12 @@ class SendFailuresTest {
         Throwable failure = new CompletionException(new OutboxFullException("the outbox to bob"
                 + " holds 4194300 bytes of unacknowledged messages and the limit is 4194304"));
         assertEquals("! message to bob not sent: too many messages are waiting for bob; try again"
-                + " shortly", SendFailures.describe("bob", BOB, failure));
+                + " shortly", SendFailures.describe("bob", BOB, "hi", failure));
     }
 
     @Test
     void otherFailuresAreOneLineWithoutControlCharacters() {
-        String line = SendFailures.describe("bob", BOB,
+        String line = SendFailures.describe("bob", BOB, "hi",
                 new MessageTooLargeException("frame of 2000000 bytes\nexceeds 1048576"));
         assertTrue(line.startsWith("! message to bob not sent: it is too long ("), line);
         assertFalse(line.contains("\n"), line);
@@ -105,7 +124,7 @@ class SendFailuresTest {
                 + " 5555-6666-7777-8888; refused"));
         assertEquals("! refused: 'bob' presented key 1111-2222-3333-4444 but the key pinned in the"
                 + " user_info table is 5555-6666-7777-8888; refused",
-                SendFailures.describe("bob", BOB, failure));
+                SendFailures.describe("bob", BOB, "hi", failure));
     }
 
     @Test
@@ -113,7 +132,7 @@ class SendFailuresTest {
         Throwable failure = new PeerUnreachableException("cannot reach bob",
                 new PeerIdentityException("bob refused this peer:\n'alice' presented key x"));
         assertEquals("! refused: bob refused this peer:\uFFFD'alice' presented key x",
-                SendFailures.describe("bob", BOB, failure));
+                SendFailures.describe("bob", BOB, "hi", failure));
     }
 
     @Test

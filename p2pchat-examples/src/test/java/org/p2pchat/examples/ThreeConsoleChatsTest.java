@@ -139,7 +139,7 @@ class ThreeConsoleChatsTest {
         alice.type("bob/typed right after");
         bob.stdout.awaitLine("[alice] typed right after");
         alice.stdout.awaitLine("! dave is offline (connection refused at 127.0.0.1:" + davePort
-                + ")");
+                + "); not delivered: \"are you there?\"");
         assertEquals(1, alice.stdout.lines().stream().filter(l -> l.startsWith("!")).count(),
                 alice.stdout.toString());
 
