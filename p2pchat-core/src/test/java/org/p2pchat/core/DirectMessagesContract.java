@@ -11,10 +11,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +32,8 @@ import org.p2pchat.api.MessageTooLargeException;
 import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerClosedException;
+import org.p2pchat.api.PeerDirectory;
+import org.p2pchat.api.PeerEntry;
 import org.p2pchat.api.PeerUnreachableException;
 import org.p2pchat.api.UnknownPeerException;
 import org.p2pchat.core.internal.ChatNode;
@@ -341,6 +346,70 @@ abstract class DirectMessagesContract {
         await(bob.send("carol", "now I do"));
         assertEquals("now I do", carolInbox.next().text());
         assertInstanceOf(UnknownPeerException.class, Await.failure(alice.send("carol", "who?")));
+    }
+
+    @Test
+    void aFriendNotInTheDirectoryThatCallsBackAfterAnIdleCloseIsAnsweredAgain() {
+        // bob does not list carol, so he forgets her when her connection idles out; she still
+        // remembers the numbers of his first answer, and his next answers must carry on from them.
+        MutableDirectory bobsTable = new MutableDirectory();
+        Inbox bobInbox = new Inbox();
+        ChatNode bob = (ChatNode) P2pChat.builder("bob").transport(transportName())
+                .listenOn(PeerAddress.loopback(0)).directory(bobsTable).listener(bobInbox)
+                .ticker(ticker).idleTimeout(Duration.ofMinutes(1)).start();
+        toClose.add(bob);
+        MutableDirectory carolsTable = new MutableDirectory().put("bob", bob.listenAddress());
+        Inbox carolInbox = new Inbox();
+        Peer carol = P2pChat.builder("carol").transport(transportName())
+                .listenOn(PeerAddress.loopback(0)).directory(carolsTable).listener(carolInbox)
+                .ticker(ticker).idleTimeout(Duration.ofMinutes(1)).start();
+        toClose.add(carol);
+        for (int round = 1; round <= 3; round++) {
+            await(carol.send("bob", "question " + round));
+            assertEquals("question " + round, bobInbox.next().text());
+            await(bob.send("carol", "answer " + round));
+            assertEquals("answer " + round, carolInbox.next().text());
+
+            ticker.advance(Duration.ofMinutes(2));
+            Await.until("bob to forget carol after her connection idles out",
+                    () -> !bob.hasLink("carol"));
+        }
+        assertTrue(bobInbox.messages.isEmpty() && carolInbox.messages.isEmpty(), "no copies");
+    }
+
+    @Test
+    void aSendRacingCloseFailsInsteadOfWaitingForever() throws Exception {
+        CountDownLatch lookingUp = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        PeerDirectory slow = new PeerDirectory() {
+            @Override
+            public Optional<PeerEntry> lookup(String name) {
+                if (name.equals("bob")) {
+                    lookingUp.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return directory.lookup(name);
+            }
+
+            @Override
+            public List<PeerEntry> entries() {
+                return directory.entries();
+            }
+        };
+        peer("bob", m -> { });
+        Peer alice = P2pChat.builder("alice").transport(transportName())
+                .listenOn(PeerAddress.loopback(0)).directory(slow).ticker(ticker).start();
+        toClose.add(alice);
+        CompletableFuture<CompletionStage<Void>> sending =
+                CompletableFuture.supplyAsync(() -> alice.send("bob", "hi"));
+        assertTrue(lookingUp.await(10, TimeUnit.SECONDS), "send reached the directory");
+        alice.close();
+        release.countDown();
+        assertInstanceOf(PeerClosedException.class, Await.failure(Await.result(sending)));
     }
 
     @Test

@@ -158,14 +158,6 @@ public final class ChatNode implements Peer {
         if (closed) {
             return CompletableFuture.failedFuture(new PeerClosedException(name + " is closed"));
         }
-        FriendLink link = links.get(friend);
-        if (link == null) {
-            PeerEntry entry = directory.lookup(friend).orElse(null);
-            if (entry == null) {
-                return CompletableFuture.failedFuture(new UnknownPeerException(friend));
-            }
-            link = links.computeIfAbsent(friend, f -> newLink(f, entry.address()));
-        }
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         if (utf8.length > maxTextBytes(maxFrameBytes)) {
             return CompletableFuture.failedFuture(new MessageTooLargeException("message of "
@@ -173,7 +165,25 @@ public final class ChatNode implements Peer {
                     + " fit in a frame of p2pchat.maxFrameBytes = " + maxFrameBytes
                     + " (on both peers)"));
         }
-        return link.send(utf8);
+        while (true) {
+            FriendLink link = links.get(friend);
+            if (link == null) {
+                if (directory.lookup(friend).isEmpty()) {
+                    return CompletableFuture.failedFuture(new UnknownPeerException(friend));
+                }
+                link = links.computeIfAbsent(friend, this::newLink);
+            }
+            if (closed) {
+                // close() may have run before this link existed: it must not outlive the node.
+                link.close(new PeerClosedException(name + " is closed"));
+            }
+            CompletionStage<Void> sent = link.send(utf8);
+            if (sent != null) {
+                return sent;
+            }
+            // The link was forgotten a moment ago (idle, friend not listed): use a new one.
+            links.remove(friend, link);
+        }
     }
 
     /**
@@ -188,11 +198,29 @@ public final class ChatNode implements Peer {
                 - MessageFrames.MAX_DATA_HEADER - MessageFrames.MAX_LENGTH_PREFIX;
     }
 
-    private FriendLink newLink(String friend, PeerAddress address) {
-        Inflow inflow = address == null ? recentInflows.take(friend) : null;
-        return new FriendLink(friend, address, delivery, ticker, timer, this::connect,
+    private FriendLink newLink(String friend) {
+        Inflow inflow = recentInflows.take(friend);
+        return new FriendLink(friend, delivery, ticker, timer, linkConnector,
                 inflow != null ? inflow : new Inflow(friend, delivery.receiveWindowBytes()), random);
     }
+
+    /** What every link asks of this node. */
+    private final FriendLink.Connector linkConnector = new FriendLink.Connector() {
+        @Override
+        public CompletionStage<Void> connect(FriendLink link, PeerAddress address) {
+            return ChatNode.this.connect(link, address);
+        }
+
+        @Override
+        public PeerAddress addressOf(String friend) {
+            return directory.lookup(friend).map(PeerEntry::address).orElse(null);
+        }
+
+        @Override
+        public void idle(FriendLink link) {
+            forgetIfDisposable(link);
+        }
+    };
 
     private CompletionStage<Void> connect(FriendLink link, PeerAddress address) {
         CompletableFuture<LinkSession> established = new CompletableFuture<>();
@@ -266,6 +294,18 @@ public final class ChatNode implements Peer {
     }
 
     /**
+     * Tells whether this peer keeps a link (outbox, what it received) for a friend; for tests and
+     * diagnostics. A friend outside the directory is forgotten once it has no connection and
+     * nothing to send.
+     *
+     * @param friend the friend's name
+     * @return true while a link exists
+     */
+    public boolean hasLink(String friend) {
+        return links.containsKey(friend);
+    }
+
+    /**
      * Counts this peer's open connections to a friend; for tests and diagnostics.
      *
      * @param friend the friend's name
@@ -278,16 +318,28 @@ public final class ChatNode implements Peer {
 
     /** Called on the event loop when an accepted connection says who it is. */
     FriendLink introduced(String friend, LinkSession connection) {
-        FriendLink link = links.computeIfAbsent(friend, f -> newLink(f,
-                directory.lookup(f).map(PeerEntry::address).orElse(null)));
-        link.attach(connection);
-        return link;
+        while (true) {
+            FriendLink link = links.computeIfAbsent(friend, this::newLink);
+            if (link.attach(connection)) {
+                return link;
+            }
+            // Forgotten by the timer a moment ago: attach to a new one.
+            links.remove(friend, link);
+        }
     }
 
     /** Called on the event loop when a connection to a friend closes. */
     void detached(FriendLink link, LinkSession connection, ConnectionClosedException reason) {
         link.detach(connection, reason);
-        if (link.isDisposable() && links.remove(link.friend(), link)) {
+        forgetIfDisposable(link);
+    }
+
+    /**
+     * Forgets a link to a friend outside the directory once nothing refers to it, keeping what
+     * it received (so that messages sent again are recognised if the friend calls back).
+     */
+    private void forgetIfDisposable(FriendLink link) {
+        if (link.dispose() && links.remove(link.friend(), link)) {
             recentInflows.keep(link.friend(), link.inflow());
         }
     }

@@ -47,13 +47,25 @@ import org.p2pchat.spi.Ticker;
  * for it, which is what packs them into one frame.
  */
 final class FriendLink {
-    /** Opens a connection to the friend; the stage fails if it does not reach the open state. */
+    /** What a link needs from the node that owns it. */
     interface Connector {
+        /** Opens a connection to the friend; the stage fails if it does not reach the open state. */
         CompletionStage<Void> connect(FriendLink link, PeerAddress address);
+
+        /** Where the friend listens now, per the directory; null if it is not listed. */
+        PeerAddress addressOf(String friend);
+
+        /**
+         * The link has nothing to send and no connection, after a timer event: the node may
+         * forget it (as it does when a connection closes). Called with no lock held.
+         */
+        void idle(FriendLink link);
     }
 
+    /** Acknowledgements beyond this are refused: numbering must never come near overflow. */
+    private static final long MAX_SEQ = 1L << 62;
+
     private final String friend;
-    private final PeerAddress address;
     private final DeliveryOptions options;
     private final Ticker ticker;
     private final ScheduledExecutorService timer;
@@ -76,12 +88,13 @@ final class FriendLink {
     private boolean frameInTransport;
     private long awaitingSince;
     private long lastPing;
+    /** Its node forgot it: sends must go to a new link (see {@link #dispose}). */
+    private boolean disposed;
 
-    FriendLink(String friend, PeerAddress address, DeliveryOptions options, Ticker ticker,
+    FriendLink(String friend, DeliveryOptions options, Ticker ticker,
             ScheduledExecutorService timer, Connector connector, Inflow inflow,
             java.util.random.RandomGenerator random) {
         this.friend = friend;
-        this.address = address;
         this.options = options;
         this.ticker = ticker;
         this.timer = timer;
@@ -103,11 +116,15 @@ final class FriendLink {
      * Queues a message and sends it as soon as a connection and the friend's window allow.
      *
      * @param utf8 the text, owned by the link from now on
-     * @return completes when the friend acknowledges the message
+     * @return completes when the friend acknowledges the message; null if the node has just
+     *     forgotten this link, so the message must go to the friend's new one
      */
     CompletionStage<Void> send(byte[] utf8) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (this) {
+            if (disposed) {
+                return null;
+            }
             if (closedReason != null) {
                 return CompletableFuture.failedFuture(closedReason);
             }
@@ -132,7 +149,8 @@ final class FriendLink {
     /** Opens a connection if messages wait and none is open or coming; lock held. */
     private void ensureConnection() {
         if (closedReason != null || outbox.isEmpty() || connecting || retry != null
-                || address == null || (current != null && current.isOpen())) {
+                || (current != null && current.isOpen()) || connector.addressOf(friend) == null) {
+            // Not listed in the directory: it can only call this peer.
             return;
         }
         long delay = backoff.nextDelayNanos();
@@ -157,6 +175,10 @@ final class FriendLink {
     }
 
     private void startConnect() {
+        PeerAddress address = connector.addressOf(friend);
+        if (address == null) {
+            return;
+        }
         connecting = true;
         connector.connect(this, address).whenComplete((v, e) -> connectDone(e));
     }
@@ -171,8 +193,9 @@ final class FriendLink {
                 return;
             }
             lastFailure = cause;
-            if (cause instanceof PeerIdentityException) {
-                // A key mismatch will not mend by retrying: fail every message now.
+            if (cause instanceof PeerIdentityException && (current == null || !current.isOpen())) {
+                // A key mismatch will not mend by retrying: fail every message now. (With a
+                // connection from the friend open, the messages keep going out on it.)
                 outbox.clear(refused);
             } else {
                 ensureConnection();
@@ -187,10 +210,14 @@ final class FriendLink {
      * Event loop.
      *
      * @param session the connection
+     * @return false if the node has just forgotten this link: attach to the friend's new one
      */
-    void attach(LinkSession session) {
+    boolean attach(LinkSession session) {
         List<LinkSession> stale = new ArrayList<>();
         synchronized (this) {
+            if (disposed) {
+                return false;
+            }
             if (inflow.epoch(session.remoteEpoch())) {
                 if (current != null && current.remoteEpoch() != session.remoteEpoch()) {
                     stale.add(current);
@@ -211,6 +238,7 @@ final class FriendLink {
             s.connection().abort(new ConnectionClosedException(Reason.LOCAL_CLOSE,
                     friend + " restarted; closing the connection to its old process"));
         }
+        return true;
     }
 
     /** Lock held: messages now go out on {@code session}, from the first unacknowledged one. */
@@ -269,15 +297,27 @@ final class FriendLink {
         List<Outbox.Entry> done = new ArrayList<>();
         synchronized (this) {
             if (acked > outbox.highestTransmitted()) {
-                throw new ProtocolException(friend + " acknowledged message " + acked + " but only "
-                        + outbox.highestTransmitted() + " were sent");
+                if (outbox.everTransmitted() || acked >= MAX_SEQ) {
+                    throw new ProtocolException(friend + " acknowledged message " + acked
+                            + " but only " + outbox.highestTransmitted() + " were sent");
+                }
+                // This link replaces one the node forgot while idle; the friend remembers its
+                // numbers, which must go on, or it would take the next messages for copies.
+                outbox.renumberFrom(acked + 1);
             }
+            long inFlightBefore = outbox.inFlightUnits();
             outbox.acknowledge(acked, done);
             if (session == current) {
                 credit = window;
+            } else if (credit >= 0) {
+                // The current connection's window was granted before these arrived, and they
+                // now fill it: they leave the flight but not the friend's backlog.
+                credit = Math.max(0, credit - (inFlightBefore - outbox.inFlightUnits()));
             }
-            backoff.reset();
             if (!done.isEmpty()) {
+                // Only progress proves the friend works; a bare ACK from a friend that then
+                // drops every connection must not reset the delays between attempts.
+                backoff.reset();
                 awaitingSince = ticker.nanoTime();
             }
         }
@@ -339,7 +379,16 @@ final class FriendLink {
     /** Seals and sends one DATA frame; no lock held. */
     private void write(DataBatch batch) {
         LinkSession s = batch.session();
-        batch.send().whenComplete((v, e) -> written(s));
+        CompletionStage<Void> sent;
+        try {
+            sent = batch.send();
+        } catch (RuntimeException e) {
+            // Nothing may be left half-sent on this connection: drop it, resend on the next.
+            s.connection().abort(new ConnectionClosedException(Reason.PROTOCOL_ERROR,
+                    "could not send to " + friend + ": " + e, e));
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((v, e) -> written(s));
     }
 
     private void written(LinkSession session) {
@@ -375,12 +424,14 @@ final class FriendLink {
         }
     }
 
-    private void tick() {
+    /** Runs on the node's timer while messages wait; package-private so tests can drive it. */
+    void tick() {
         List<Outbox.Entry> expired = new ArrayList<>();
         LinkSession abort = null;
         ConnectionClosedException abortReason = null;
         LinkSession ping = null;
         Throwable cause;
+        boolean idle;
         synchronized (this) {
             long now = ticker.nanoTime();
             for (Outbox.Entry e = outbox.expireFront(now); e != null; e = outbox.expireFront(now)) {
@@ -391,8 +442,12 @@ final class FriendLink {
             if (s != null && s.isOpen() && !outbox.isEmpty()) {
                 long heartbeat = options.heartbeatInterval().toNanos();
                 long silence = now - Math.max(s.lastHeard(), awaitingSince);
-                Outbox.Entry oldest = outbox.oldestInFlight();
-                if (oldest != null && now - oldest.transmittedAt > options.writeDeadline().toNanos()) {
+                // A friend that talks but whose window update went astray would otherwise leave
+                // the waiting messages stuck until they time out.
+                boolean starved = outbox.hasWaiting() && outbox.inFlightUnits() == 0
+                        && now - Math.max(awaitingSince, lastPing) > heartbeat;
+                long oldestWrite = outbox.oldestUnacknowledgedWriteAt(now);
+                if (now - oldestWrite > options.writeDeadline().toNanos()) {
                     // Kernel buffers swallow megabytes from a friend that stopped reading; only
                     // the missing acknowledgement shows it.
                     abort = s;
@@ -404,7 +459,7 @@ final class FriendLink {
                     abortReason = new ConnectionClosedException(Reason.HEARTBEAT_TIMEOUT, friend
                             + " sent nothing for three heartbeat intervals of "
                             + options.heartbeatInterval() + " (p2pchat.heartbeatInterval)");
-                } else if (silence > heartbeat && now - lastPing > heartbeat) {
+                } else if (starved || silence > heartbeat && now - lastPing > heartbeat) {
                     lastPing = now;
                     ping = s;
                 }
@@ -414,6 +469,7 @@ final class FriendLink {
                 tick = null;
             }
             ensureConnection();
+            idle = outbox.isEmpty() && current == null && spares.isEmpty() && !connecting;
         }
         fail(expired, cause);
         if (abort != null) {
@@ -421,6 +477,11 @@ final class FriendLink {
         }
         if (ping != null) {
             ping(ping);
+        }
+        // Expiry may have moved the floor past a message that blocked the ones behind it.
+        flush();
+        if (idle && !expired.isEmpty()) {
+            connector.idle(this);
         }
     }
 
@@ -477,8 +538,21 @@ final class FriendLink {
      * @return true if nothing refers to it any more
      */
     synchronized boolean isDisposable() {
-        return address == null && current == null && spares.isEmpty() && !connecting
-                && outbox.isEmpty();
+        return current == null && spares.isEmpty() && !connecting && outbox.isEmpty()
+                && connector.addressOf(friend) == null;
+    }
+
+    /**
+     * Marks the link forgotten if it {@link #isDisposable is disposable}; from then on
+     * {@link #send} refuses messages (returns null) so that they go to a new link.
+     *
+     * @return true if it is now disposed
+     */
+    synchronized boolean dispose() {
+        if (!disposed && isDisposable()) {
+            disposed = true;
+        }
+        return disposed;
     }
 
     synchronized int openConnections() {

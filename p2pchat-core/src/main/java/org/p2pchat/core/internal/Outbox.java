@@ -13,13 +13,20 @@ import org.p2pchat.api.OutboxFullException;
  * (timed out, or too large for the friend), so the numbers still to send always start at
  * {@link #floor()}.
  *
+ * <p>A message that times out while in flight leaves the outbox (its send fails, its bytes no
+ * longer count against the limit), but it is still on its way to the friend: until an
+ * acknowledgement covers it or the connection is lost, it keeps counting against the friend's
+ * window ({@link #inFlightUnits()}) and as an unacknowledged write
+ * ({@link #oldestUnacknowledgedWriteAt}).
+ *
  * <p>Not thread-safe: its {@link FriendLink} guards it.
  */
 final class Outbox {
 
     /** One message. */
     static final class Entry {
-        final long seq;
+        /** Final once transmitted; until then {@link #renumberFrom} may move it. */
+        long seq;
         final byte[] utf8;
         final CompletableFuture<Void> done;
         final long deadline;
@@ -44,10 +51,17 @@ final class Outbox {
     private final long limitBytes;
     private final ArrayDeque<Entry> inFlight = new ArrayDeque<>();
     private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
+    /** Timed out while in flight on the current connection, not yet acknowledged. */
+    private final ArrayDeque<Abandoned> abandonedInFlight = new ArrayDeque<>();
     private long units;
     private long inFlightUnits;
+    private long abandonedInFlightUnits;
     private long nextSeq = 1;
     private long highestTransmitted;
+
+    /** What is left of an entry that timed out in flight: no text, no future. */
+    private record Abandoned(long seq, long units, long transmittedAt) {
+    }
 
     Outbox(String friend, long limitBytes) {
         this.friend = friend;
@@ -86,9 +100,12 @@ final class Outbox {
         return !waiting.isEmpty();
     }
 
-    /** The unit cost of the messages in flight on the current connection. */
+    /**
+     * The unit cost of the messages written to the current connection and not acknowledged,
+     * including those that timed out on the way.
+     */
     long inFlightUnits() {
-        return inFlightUnits;
+        return inFlightUnits + abandonedInFlightUnits;
     }
 
     /** The bytes held, counted as the limit counts them. */
@@ -107,9 +124,48 @@ final class Outbox {
         return highestTransmitted;
     }
 
-    /** The oldest entry in flight, or null: the one whose acknowledgement is most overdue. */
-    Entry oldestInFlight() {
-        return inFlight.peekFirst();
+    /**
+     * When the oldest message written to the current connection and not acknowledged was
+     * written, including one that timed out on the way: its acknowledgement is the most overdue.
+     *
+     * @param none what to return if there is no such message
+     * @return its transmission time, or {@code none}
+     */
+    long oldestUnacknowledgedWriteAt(long none) {
+        // Abandoned entries were written before any entry still in flight.
+        Abandoned a = abandonedInFlight.peekFirst();
+        if (a != null) {
+            return a.transmittedAt();
+        }
+        Entry e = inFlight.peekFirst();
+        return e == null ? none : e.transmittedAt;
+    }
+
+    /**
+     * Tells whether any message of this outbox was ever written to a connection.
+     *
+     * @return false for an outbox whose numbering may still move
+     */
+    boolean everTransmitted() {
+        return highestTransmitted != 0;
+    }
+
+    /**
+     * Renumbers the waiting messages to start at {@code first}, for a friend that already
+     * acknowledged numbers up to {@code first - 1} from an earlier outbox of this process.
+     *
+     * @param first the first number to use
+     * @throws IllegalStateException if a message was ever transmitted
+     */
+    void renumberFrom(long first) {
+        if (everTransmitted()) {
+            throw new IllegalStateException("messages were transmitted; numbers are fixed");
+        }
+        long seq = first;
+        for (Entry e : waiting) {
+            e.seq = seq++;
+        }
+        nextSeq = seq;
     }
 
     /** The next waiting entry, or null. */
@@ -140,6 +196,9 @@ final class Outbox {
      * @param removed receives the entries, in order
      */
     void acknowledge(long seq, List<Entry> removed) {
+        while (!abandonedInFlight.isEmpty() && abandonedInFlight.peekFirst().seq() <= seq) {
+            abandonedInFlightUnits -= abandonedInFlight.removeFirst().units();
+        }
         while (!inFlight.isEmpty() && inFlight.peekFirst().seq <= seq) {
             Entry e = inFlight.removeFirst();
             inFlightUnits -= e.units();
@@ -173,6 +232,8 @@ final class Outbox {
             Entry e = inFlight.removeFirst();
             inFlightUnits -= e.units();
             units -= e.units();
+            abandonedInFlight.addLast(new Abandoned(e.seq, e.units(), e.transmittedAt));
+            abandonedInFlightUnits += e.units();
             return e;
         }
         java.util.ArrayList<Entry> one = new java.util.ArrayList<>(1);
@@ -192,6 +253,9 @@ final class Outbox {
             waiting.addFirst(inFlight.removeLast());
         }
         inFlightUnits = 0;
+        // Not sent again; the next connection's first acknowledgement accounts for them.
+        abandonedInFlight.clear();
+        abandonedInFlightUnits = 0;
     }
 
     /**
@@ -204,7 +268,9 @@ final class Outbox {
         removed.addAll(waiting);
         inFlight.clear();
         waiting.clear();
+        abandonedInFlight.clear();
         units = 0;
         inFlightUnits = 0;
+        abandonedInFlightUnits = 0;
     }
 }

@@ -163,21 +163,20 @@ class OutboxTest {
     void anEntryRemembersWhenItWasLastWritten() {
         add("a");
         add("b");
-        assertNull(outbox.oldestInFlight());
+        assertEquals(-1, outbox.oldestUnacknowledgedWriteAt(-1));
         outbox.transmitNext(10);
         outbox.transmitNext(20);
-        assertEquals(1, outbox.oldestInFlight().seq);
-        assertEquals(10, outbox.oldestInFlight().transmittedAt);
+        assertEquals(10, outbox.oldestUnacknowledgedWriteAt(-1));
 
         outbox.rewind();
-        assertNull(outbox.oldestInFlight(), "nothing in flight after a rewind");
+        assertEquals(-1, outbox.oldestUnacknowledgedWriteAt(-1), "nothing in flight after a rewind");
         Outbox.Entry again = outbox.transmitNext(30);
         assertEquals(30, again.transmittedAt, "written again");
 
         acknowledge(1);
-        assertNull(outbox.oldestInFlight());
-        assertEquals(20, outbox.transmitNext(40).transmittedAt - 20);
-        assertEquals(2, outbox.oldestInFlight().seq);
+        assertEquals(-1, outbox.oldestUnacknowledgedWriteAt(-1));
+        assertEquals(40, outbox.transmitNext(40).transmittedAt);
+        assertEquals(40, outbox.oldestUnacknowledgedWriteAt(-1));
     }
 
     @Test
@@ -342,7 +341,7 @@ class OutboxTest {
         add("c", 300);
         outbox.transmitNext(0);
         assertEquals(1, outbox.expireFront(250).seq);
-        assertEquals(0, outbox.inFlightUnits());
+        assertEquals(1 + OVERHEAD, outbox.inFlightUnits(), "still on its way until acknowledged");
         assertEquals(2, outbox.expireFront(250).seq);
         assertNull(outbox.expireFront(250));
         assertEquals(3, outbox.floor());
@@ -350,14 +349,47 @@ class OutboxTest {
     }
 
     @Test
-    void anExpiredEntryInFlightLeavesFlight() {
+    void anEntryThatExpiresInFlightStillCountsAsUnacknowledgedUntilAnAckCoversIt() {
         add("a", 100);
         add("b", 100);
+        outbox.transmitNext(7);
+        outbox.transmitNext(8);
+        outbox.expireFront(100);
+        assertEquals(1 + OVERHEAD, outbox.units(), "its bytes leave the outbox");
+        assertEquals(2, outbox.floor());
+        // It is still on its way: it fills the friend's window and its write awaits an ACK.
+        assertEquals(2 * (1 + OVERHEAD), outbox.inFlightUnits());
+        assertEquals(7, outbox.oldestUnacknowledgedWriteAt(-1));
+        assertEquals(List.of(), acknowledge(1), "an ACK of it returns nothing");
+        assertEquals(1 + OVERHEAD, outbox.inFlightUnits());
+        assertEquals(8, outbox.oldestUnacknowledgedWriteAt(-1));
+        assertEquals(List.of(2L), acknowledge(2));
+        assertEquals(0, outbox.inFlightUnits());
+    }
+
+    @Test
+    void anEntryThatExpiredInFlightIsForgottenWhenTheConnectionIsLost() {
+        add("a", 100);
+        add("b", NO_DEADLINE);
         transmitAll();
         outbox.expireFront(100);
-        assertEquals(1 + OVERHEAD, outbox.inFlightUnits());
-        assertEquals(2, outbox.floor());
-        assertEquals(List.of(2L), acknowledge(2));
+        outbox.rewind();
+        assertEquals(0, outbox.inFlightUnits());
+        assertEquals(-1, outbox.oldestUnacknowledgedWriteAt(-1));
+        assertEquals(2, outbox.transmitNext(0).seq, "only the live one is sent again");
+    }
+
+    @Test
+    void messagesNeverTransmittedCanBeRenumbered() {
+        add("a");
+        add("b");
+        assertFalse(outbox.everTransmitted());
+        outbox.renumberFrom(41);
+        assertEquals(41, outbox.floor());
+        assertEquals(43, add("c").seq);
+        assertEquals(List.of(41L, 42L, 43L), transmitAll());
+        assertTrue(outbox.everTransmitted());
+        assertThrows(IllegalStateException.class, () -> outbox.renumberFrom(100));
     }
 
     @Test
@@ -384,7 +416,7 @@ class OutboxTest {
         add("b");
         outbox.transmitNext(0);
         assertEquals(1, outbox.removeFront().seq);
-        assertEquals(0, outbox.inFlightUnits());
+        assertEquals(1 + OVERHEAD, outbox.inFlightUnits(), "still on its way until acknowledged");
         assertEquals(2, outbox.removeFront().seq);
         assertTrue(outbox.isEmpty());
         assertEquals(0, outbox.units());
