@@ -101,6 +101,8 @@ public interface Connection {
     /**
      * Closes the connection at once, dropping queued frames (their stages fail), with the given
      * reason reported to the handler. Used when the layer above finds the remote side misbehaving.
+     * Called from the connection's handler, it ends delivery: the handler gets no further frame or
+     * read completion, only {@code onClosed}.
      *
      * @param reason why, for the handler and the log
      */

@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -419,6 +421,44 @@ public abstract class TransportContractTest {
         c.abort(new ConnectionClosedException(Reason.PROTOCOL_ERROR, "test says so"));
         assertEquals(Reason.PROTOCOL_ERROR, client.awaitClose());
         assertTrue(serverSide.awaitClose() != null);
+    }
+
+    @Test
+    void aHandlerThatAbortsItsConnectionGetsNothingMoreButTheClose() {
+        AtomicInteger frames = new AtomicInteger();
+        AtomicInteger readCompletes = new AtomicInteger();
+        CompletableFuture<ConnectionClosedException> closed = new CompletableFuture<>();
+        PeerAddress address = Await.result(transport().listen(PeerAddress.loopback(0),
+                conn -> new ConnectionHandler() {
+                    @Override
+                    public void onFrame(Connection c, ByteBuffer f) {
+                        frames.incrementAndGet();
+                        c.abort(new ConnectionClosedException(Reason.PROTOCOL_ERROR,
+                                "the first frame is enough"));
+                    }
+
+                    @Override
+                    public void onReadComplete(Connection c) {
+                        readCompletes.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onClosed(Connection c, ConnectionClosedException reason) {
+                        closed.complete(reason);
+                    }
+                }));
+        Connection c = Await.result(transport().connect(address, RecordingHandler.recording()));
+        try {
+            for (int i = 0; i < 100; i++) {
+                c.write(frame("f" + i));
+            }
+        } catch (ConnectionClosedException e) {
+            // The abort may close this end before the burst is written; what was written counts.
+        }
+
+        assertEquals(Reason.PROTOCOL_ERROR, Await.result(closed).reason());
+        assertEquals(1, frames.get(), "frames delivered, the one that caused the abort included");
+        assertEquals(0, readCompletes.get(), "read completions after the abort");
     }
 
     @Test

@@ -304,7 +304,9 @@ public final class PeerBuilder {
 
     /**
      * Sets the executor listener calls run on. Calls stay ordered and one at a time whatever the
-     * executor (a pool is fine). Default: one daemon thread owned by the peer, stopped on close.
+     * executor (a pool is fine). Calls it rejects wait and are offered again, after 10 ms, then
+     * doubling to every second, until it accepts them or the peer closes: none is lost. Default:
+     * one daemon thread owned by the peer, stopped on close.
      *
      * @param executor the executor, owned by the caller
      * @return this builder
@@ -431,7 +433,7 @@ public final class PeerBuilder {
                 : directory.lookup(name).map(PeerEntry::address).orElse(PeerAddress.loopback(0));
         ExecutorService owned = callbackExecutor == null
                 ? Executors.newSingleThreadExecutor(SerialCallbacks.daemonThreads(name)) : null;
-        Executor callbacks = SerialCallbacks.serial(owned != null ? owned : callbackExecutor);
+        Executor callbacks = owned != null ? owned : callbackExecutor;
         SecureRandom random = new SecureRandom();
         Identity identity = stateDirectory == null ? Identity.ephemeral(random)
                 : Identity.loadOrCreate(stateDirectory.resolve("identity.key"), random);

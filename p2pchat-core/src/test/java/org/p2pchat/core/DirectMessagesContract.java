@@ -15,8 +15,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -294,6 +296,33 @@ abstract class DirectMessagesContract {
             assertEquals(Integer.toString(i), inbox.next().text());
         }
         assertEquals(0, overlaps.get());
+    }
+
+    @Test
+    void messagesTheCallbackExecutorRejectsAtFirstReachTheListenerOnceInOrder() {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        AtomicInteger rejectionsLeft = new AtomicInteger(3);
+        Executor rejectingAtFirst = task -> {
+            if (rejectionsLeft.getAndDecrement() > 0) {
+                throw new RejectedExecutionException("busy (test)");
+            }
+            pool.execute(task);
+        };
+        Inbox inbox = new Inbox();
+        Peer alice = peer("alice", m -> { });
+        ChatNode bob = (ChatNode) peer("bob", inbox, b -> b.callbackExecutor(rejectingAtFirst));
+        toClose.add(pool::shutdownNow);
+        for (int i = 0; i < 100; i++) {
+            alice.send("bob", Integer.toString(i));
+        }
+        for (int i = 0; i < 100; i++) {
+            assertEquals(Integer.toString(i), inbox.next().text());
+        }
+        assertTrue(rejectionsLeft.get() < 0, "the executor rejected work before accepting it");
+        // Acknowledged messages were counted against alice's window: all of it must come back.
+        Await.until("bob's backlog to empty", () -> bob.backlogBytes("alice") == 0);
+        await(alice.send("bob", "end"));
+        assertEquals("end", inbox.next().text(), "nothing delivered twice");
     }
 
     @Test

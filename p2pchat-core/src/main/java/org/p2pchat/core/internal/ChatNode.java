@@ -80,7 +80,7 @@ public final class ChatNode implements Peer {
      * @param name the peer's name
      * @param directory the friends
      * @param listener receives messages
-     * @param callbacks runs listener calls, one at a time
+     * @param callbacks the executor listener calls run on; the node runs them one at a time
      * @param ownedExecutor the executor behind {@code callbacks} if this node created it and must
      *     shut it down, else null
      * @param transport the transport, owned by this node from now on
@@ -94,7 +94,6 @@ public final class ChatNode implements Peer {
         this.name = PeerEntry.validateName(name);
         this.directory = Objects.requireNonNull(directory, "directory");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.callbacks = callbacks;
         this.ownedExecutor = ownedExecutor;
         this.transport = transport;
         this.maxFrameBytes = options.maxFrameBytes();
@@ -103,6 +102,7 @@ public final class ChatNode implements Peer {
         this.ticker = options.ticker();
         this.timer = new ScheduledThreadPoolExecutor(1, SerialCallbacks.daemonThreads(name + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
+        this.callbacks = SerialCallbacks.serial(callbacks, timer);
         this.gate = new HandshakeGate(name, session.handshakeTimeout(), session.maxHandshakes(),
                 timer, LOG);
     }

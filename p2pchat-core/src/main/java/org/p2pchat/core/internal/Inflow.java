@@ -42,6 +42,11 @@ final class Inflow {
     private volatile long admitted;
     private volatile long advertisedEnd;
     private LinkSession lastData;
+    /**
+     * The latest connection an ACK was written on: after a reconnect the friend sends on it
+     * before any DATA arrives there, so window updates must not wait for its first DATA.
+     */
+    private LinkSession lastAcked;
 
     Inflow(String friend, long window) {
         this.friend = friend;
@@ -70,12 +75,19 @@ final class Inflow {
      * Reads a DATA frame and hands each message not delivered before to {@code delivery}, in
      * order.
      *
+     * <p>A frame from an earlier process of the friend (still being read on its old connection
+     * after a connection from the new process reset the numbering) is ignored: its numbers
+     * belong to the old numbering.
+     *
      * @param frame the frame, after its type byte
      * @param session the connection it came on, which later window updates go to
      * @param delivery where new messages go
      * @throws ProtocolException if the frame is malformed, skips a number, or overruns the window
      */
     synchronized void receive(ByteBuffer frame, LinkSession session, Delivery delivery) {
+        if (started && session.remoteEpoch() != epoch) {
+            return;
+        }
         MessageFrames.DataHeader header = MessageFrames.readDataHeader(frame);
         if (expected == 0 || header.floor() > expected) {
             // Unknown: this peer restarted. Higher: the friend abandoned messages (timed out).
@@ -121,7 +133,8 @@ final class Inflow {
     }
 
     /**
-     * Writes an ACK on a connection: everything received so far, and the window beyond it.
+     * Writes an ACK on a connection: everything received so far, and the window beyond it. Later
+     * window updates go to it if the connection of the latest DATA has closed.
      *
      * @param session the connection
      */
@@ -129,6 +142,7 @@ final class Inflow {
         if (!session.isOpen()) {
             return;
         }
+        lastAcked = session;
         long grant = Math.max(0, window - backlog.get());
         advertisedEnd = admitted + grant;
         ByteBuffer ack = ByteBuffer.allocate(1 + 9 + 9);
@@ -153,11 +167,24 @@ final class Inflow {
         long now = window - backlog.addAndGet(-units);
         if (opensWindow(now)) {
             synchronized (this) {
-                if (lastData != null && opensWindow(window - backlog.get())) {
-                    acknowledge(lastData);
+                LinkSession target = windowUpdateTarget();
+                if (target != null && opensWindow(window - backlog.get())) {
+                    acknowledge(target);
                 }
             }
         }
+    }
+
+    /**
+     * Lock held: the connection of the latest DATA, where the friend sends; once that one has
+     * closed, the latest one acknowledged on, since the friend sends on a new connection as soon
+     * as its first ACK arrives. Null if neither is open.
+     */
+    private LinkSession windowUpdateTarget() {
+        if (lastData != null && lastData.isOpen()) {
+            return lastData;
+        }
+        return lastAcked != null && lastAcked.isOpen() ? lastAcked : null;
     }
 
     private boolean opensWindow(long room) {

@@ -145,6 +145,13 @@ final class LinkHandler implements ConnectionHandler {
             LOG.warn("{}: closing connection {} with {}: {}", node.name(), connection.id(),
                     connection.remoteAddress(), e.getMessage());
             fail(connection, e, Reason.PROTOCOL_ERROR);
+        } catch (P2pChatException e) {
+            // A write (the handshake's, ACCEPT, REFUSE) found the connection aborted meanwhile,
+            // by its timeout for instance, or its queue full: nothing the friend did wrong and
+            // nothing for the transport to report as a handler failure.
+            LOG.debug("{}: closing connection {} with {}: {}", node.name(), connection.id(),
+                    connection.remoteAddress(), e.getMessage());
+            fail(connection, e, Reason.IO_ERROR);
         }
     }
 
@@ -198,6 +205,11 @@ final class LinkHandler implements ConnectionHandler {
         byte type = WireCodec.type(plain);
         switch (type) {
             case MessageFrames.DATA -> {
+                if (!session.isOpen()) {
+                    // Closing, perhaps because the friend restarted and this is its old process
+                    // numbering: what is not acknowledged here is sent again on a new connection.
+                    return;
+                }
                 Inflow inflow = link.inflow();
                 inflow.receive(plain, session,
                         (text, units) -> node.deliver(link.friend(), text, units, inflow));

@@ -1,6 +1,7 @@
 package org.p2pchat.core.internal;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,13 +11,16 @@ public final class SerialCallbacks {
     }
 
     /**
-     * Wraps an executor so its tasks run one at a time, in order, with exceptions logged.
+     * Wraps an executor so its tasks run one at a time, in order, with exceptions logged; tasks
+     * it rejects are offered again later, on {@code timer}, until it accepts them or the timer
+     * is shut down.
      *
      * @param executor the executor tasks run on
+     * @param timer where retries are scheduled
      * @return the serial executor
      */
-    public static Executor serial(Executor executor) {
-        return new SerialExecutor(executor);
+    public static Executor serial(Executor executor, ScheduledExecutorService timer) {
+        return new SerialExecutor(executor, timer);
     }
 
     /**

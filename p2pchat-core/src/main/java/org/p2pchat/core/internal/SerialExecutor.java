@@ -4,6 +4,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,18 +13,35 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs tasks one at a time, in submission order, on an application-supplied executor (which may
  * be a pool): this is what keeps listener callbacks ordered and never concurrent whatever executor
- * the application gives. A task that throws is logged and the next one still runs. Thread-safe.
+ * the application gives. A task that throws is logged and the next one still runs.
+ *
+ * <p>If the executor rejects work, the tasks wait and are offered again on the node's timer after
+ * a delay doubling from {@link #FIRST_RETRY_NANOS} to {@link #MAX_RETRY_NANOS}: each is a message
+ * already acknowledged to its sender and counted against the sender's window, so dropping it
+ * would lose the message and shrink the window for good. Once the timer refuses too (the node is
+ * closing), the tasks are dropped.
+ *
+ * <p>Thread-safe: the event loop and the node's threads submit; tasks run on the executor's
+ * threads, retries on the timer's.
  */
 final class SerialExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
+    private static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Executor delegate;
+    private final ScheduledExecutorService timer;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Held from a successful claim until the drain ends, through every retry in between. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
+    private final Runnable retry = this::submit;
+    /** The delay before the next retry, 0 while the executor accepts; holder of scheduled only. */
+    private long retryNanos;
 
-    SerialExecutor(Executor delegate) {
+    SerialExecutor(Executor delegate, ScheduledExecutorService timer) {
         this.delegate = delegate;
+        this.timer = timer;
     }
 
     @Override
@@ -33,17 +52,43 @@ final class SerialExecutor implements Executor {
 
     private void schedule() {
         if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
-            try {
-                delegate.execute(drain);
-            } catch (RejectedExecutionException e) {
-                scheduled.set(false);
-                LOG.warn("Callback executor rejected work; {} callbacks dropped", tasks.size(), e);
-                tasks.clear();
-            }
+            submit();
+        }
+    }
+
+    /** Holding {@link #scheduled}: hands the queue to the executor, or retries later. */
+    private void submit() {
+        try {
+            delegate.execute(drain);
+        } catch (RejectedExecutionException e) {
+            retryLater(e);
+        }
+    }
+
+    private void retryLater(RejectedExecutionException e) {
+        if (retryNanos == 0 && !timer.isShutdown()) {
+            // One warning per streak: a retry every second would flood the log.
+            LOG.warn("Callback executor rejected work; {} callbacks wait and are offered again"
+                    + " until it accepts", tasks.size(), e);
+        }
+        // Set before the retry can run, on the timer's thread.
+        retryNanos = retryNanos == 0 ? FIRST_RETRY_NANOS : Math.min(2 * retryNanos, MAX_RETRY_NANOS);
+        try {
+            timer.schedule(retry, retryNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // The node is closing: its listener is not called any more.
+            LOG.debug("The node is closing; {} callbacks dropped", tasks.size());
+            tasks.clear();
+            retryNanos = 0;
+            scheduled.set(false);
         }
     }
 
     private void drain() {
+        if (retryNanos != 0) {
+            retryNanos = 0;
+            LOG.info("Callback executor accepts work again");
+        }
         try {
             for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
                 try {

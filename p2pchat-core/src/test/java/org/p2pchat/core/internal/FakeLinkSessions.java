@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.P2pChatException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.core.internal.session.Identity;
 import org.p2pchat.core.internal.session.SecureChannel;
@@ -26,11 +27,13 @@ final class FakeLinkSessions {
     private FakeLinkSessions() {
     }
 
-    /** A connection that keeps a copy of every frame written to it. */
+    /** A connection that keeps a copy of every frame written to it, or fails writes on demand. */
     static final class RecordingConnection implements Connection {
         private final long id;
         private final List<byte[]> frames = new ArrayList<>();
         private volatile boolean open = true;
+        private volatile P2pChatException writeFailure;
+        private volatile ConnectionClosedException abortReason;
 
         RecordingConnection(long id) {
             this.id = id;
@@ -58,6 +61,9 @@ final class FakeLinkSessions {
 
         @Override
         public synchronized void write(ByteBuffer frame) {
+            if (writeFailure != null) {
+                throw writeFailure;
+            }
             byte[] copy = new byte[frame.remaining()];
             frame.get(copy);
             frames.add(copy);
@@ -81,7 +87,18 @@ final class FakeLinkSessions {
 
         @Override
         public void abort(ConnectionClosedException reason) {
+            abortReason = reason;
             open = false;
+        }
+
+        /** Makes every later write throw {@code e}, as a transport does once it is closing. */
+        void failWrites(P2pChatException e) {
+            writeFailure = e;
+        }
+
+        /** What {@link #abort} was last called with, or null. */
+        ConnectionClosedException abortReason() {
+            return abortReason;
         }
 
         synchronized int frameCount() {

@@ -185,10 +185,12 @@ class InflowTest {
         receive(1, 1, "a", "b", "c");
 
         assertTrue(inflow.epoch(200), "the friend restarted");
+        FakeLinkSessions.Link restarted = FakeLinkSessions.open(2, 200);
 
-        receive(1, 1, "new a");
+        inflow.receive(data(1, 1, "new a"), restarted.session, delivery);
         assertEquals(List.of("a", "b", "c", "new a"), delivered);
-        assertEquals(1, ack()[0]);
+        inflow.acknowledge(restarted.session);
+        assertEquals(1, restarted.onlyNewAck()[0]);
     }
 
     @Test
@@ -206,7 +208,7 @@ class InflowTest {
         receive(1, 1, "a");
         assertTrue(inflow.epoch(200));
         // Its first messages timed out before any connection was made.
-        receive(3, 3, "c");
+        inflow.receive(data(3, 3, "c"), FakeLinkSessions.open(2, 200).session, delivery);
         assertEquals(List.of("a", "c"), delivered);
     }
 
@@ -216,6 +218,39 @@ class InflowTest {
         inflow.epoch(200);
         assertEquals(400, inflow.backlog());
         assertArrayEquals(new long[] {0, WINDOW - 400}, ack());
+    }
+
+    @Test
+    void aFrameFromTheOldProcessIsIgnoredAfterARestart() {
+        inflow.epoch(100);
+        receive(1, 1, "a", "b", "c");
+        assertTrue(inflow.epoch(200));
+        FakeLinkSessions.Link restarted = FakeLinkSessions.open(2, 200);
+
+        // Still being read on the old process's connection after the new one's HELLO: in the old
+        // numbering, so taking it would make the new process's first messages look like copies.
+        receive(4, 4, "old d");
+        inflow.receive(data(1, 1, "new a"), restarted.session, delivery);
+
+        assertEquals(List.of("a", "b", "c", "new a"), delivered);
+        inflow.acknowledge(restarted.session);
+        assertEquals(1, restarted.onlyNewAck()[0]);
+    }
+
+    @Test
+    void aFrameFromTheOldProcessDoesNotTakeTheWindowUpdates() {
+        inflow.epoch(100);
+        assertTrue(inflow.epoch(200));
+        FakeLinkSessions.Link restarted = FakeLinkSessions.open(2, 200);
+        inflow.receive(data(1, 1, ofUnits(700)), restarted.session, delivery);
+        inflow.acknowledge(restarted.session);
+        assertArrayEquals(new long[] {1, 300}, restarted.onlyNewAck());
+
+        receive(1, 1, ofUnits(100));
+        inflow.consumed(700);
+
+        assertEquals(List.of(), link.newAcks());
+        assertArrayEquals(new long[] {1, WINDOW}, restarted.onlyNewAck());
     }
 
     // ---- the window ----
@@ -378,6 +413,35 @@ class InflowTest {
         link.connection.close();
         inflow.consumed(700);
         assertEquals(List.of(), link.newAcks());
+    }
+
+    @Test
+    void aWindowUpdateAfterAReconnectGoesToTheNewConnectionBeforeAnyDataArrivesOnIt() {
+        receive(1, 1, ofUnits(700));
+        assertEquals(300, ack()[1]);
+        link.connection.close();
+        FakeLinkSessions.Link second = FakeLinkSessions.open(2, 100);
+        // The first ACK on the new connection: the friend sends nothing there while 300 is left.
+        inflow.acknowledge(second.session);
+        assertArrayEquals(new long[] {1, 300}, second.onlyNewAck());
+
+        inflow.consumed(700);
+
+        assertArrayEquals(new long[] {1, WINDOW}, second.onlyNewAck());
+    }
+
+    @Test
+    void aWindowUpdateGoesToAnOpenConnectionAcknowledgedOnOnceTheOneOfTheLatestDataCloses() {
+        FakeLinkSessions.Link second = FakeLinkSessions.open(2, 100);
+        receive(1, 1, ofUnits(700));
+        ack();
+        inflow.acknowledge(second.session);
+        second.onlyNewAck();
+        link.connection.close();
+
+        inflow.consumed(700);
+
+        assertArrayEquals(new long[] {1, WINDOW}, second.onlyNewAck());
     }
 
     // ---- buffers ----

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * One end of an in-JVM connection. A frame written here is copied into the other end's inbox,
  * which that end's event loop drains, so frames from one writer thread arrive in order; a close
  * travels through the same inbox after the frames written before it, so nothing written before
- * {@link #close()} is lost. The bytes handed over and not yet read count against the write queue
- * limit. Thread-safe.
+ * {@link #close()} is lost; after {@link #abort} the handler gets nothing but its
+ * {@code onClosed}. The bytes handed over and not yet read count against the write queue limit.
+ * Thread-safe.
  *
  * <p>The loop reads the frames that queued up together as one run and then calls
  * {@link ConnectionHandler#onReadComplete} once, as a socket read of several frames does: a
@@ -63,6 +64,12 @@ final class LocalConnection implements Connection {
     private volatile LocalConnection peer;
     private volatile long lastActivity;
     private volatile ConnectionClosedException closeReason;
+    /**
+     * Set by {@link #abort}: the layer above gave up on the connection, so nothing more of it
+     * reaches the handler (as with nio), while a plain {@link #close()} still reads what arrives
+     * until the close is carried out.
+     */
+    private volatile boolean aborted;
     private volatile int maxInboundFrameBytes;
 
     LocalConnection(LocalTransport transport, PeerAddress local, PeerAddress remote,
@@ -188,7 +195,7 @@ final class LocalConnection implements Connection {
     }
 
     private void endRun(boolean read) {
-        if (read && state.get() != CLOSED) {
+        if (read && state.get() != CLOSED && !aborted) {
             handler.onReadComplete(this);
         }
     }
@@ -196,7 +203,7 @@ final class LocalConnection implements Connection {
     /** Runs on this end's loop; returns whether the handler saw the frame. */
     private boolean receive(byte[] frame) {
         peer.queuedBytes.addAndGet(-frame.length);
-        if (state.get() == CLOSED) {
+        if (state.get() == CLOSED || aborted) {
             return false;
         }
         int max = maxInboundFrameBytes;
@@ -228,6 +235,7 @@ final class LocalConnection implements Connection {
 
     @Override
     public void abort(ConnectionClosedException reason) {
+        aborted = true;
         closeLater(reason);
     }
 
@@ -243,12 +251,16 @@ final class LocalConnection implements Connection {
         if (state.getAndSet(CLOSED) == CLOSED) {
             return;
         }
-        if (closeReason == null) {
-            closeReason = reason;
+        // A close or abort asked for first is what closed it, even if a remote close or a bad
+        // frame was read before the loop got to it.
+        ConnectionClosedException reported = closeReason;
+        if (reported == null) {
+            reported = reason;
+            closeReason = reported;
         }
         transport.forget(this);
         try {
-            handler.onClosed(this, reason);
+            handler.onClosed(this, reported);
         } catch (RuntimeException e) {
             LOG.error("{}: handler of connection {} threw on close", transport.options().name(), id, e);
         }

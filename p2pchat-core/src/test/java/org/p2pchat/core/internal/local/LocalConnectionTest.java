@@ -54,6 +54,55 @@ class LocalConnectionTest {
         assertEquals(1_000, runs.total(), "frames read before the close");
     }
 
+    @Test
+    void framesQueuedInTheSameRunAsAnAbortAreNotDelivered() {
+        AbortingOnFirstFrame server = new AbortingOnFirstFrame();
+        LocalTransport serverTransport = transport("server");
+        PeerAddress address = Await.result(serverTransport.listen(PeerAddress.loopback(0),
+                conn -> server));
+        Connection c = Await.result(transport("client").connect(address,
+                RecordingHandler.recording()));
+        holdLoop(serverTransport);
+        for (int i = 0; i < 10; i++) {
+            c.write(ByteBuffer.wrap(new byte[] {(byte) i}));
+        }
+        release.countDown();
+
+        assertEquals(Reason.PROTOCOL_ERROR, Await.result(server.closed).reason());
+        assertEquals(1, server.frames, "frames delivered, the one that caused the abort included");
+        assertEquals(0, server.readCompletes, "read completions after the abort");
+    }
+
+    @Test
+    void anAbortedConnectionReportsTheAbortEvenIfARemoteCloseIsReadBeforeIt() {
+        Runs runs = new Runs();
+        LocalTransport server = transport("server");
+        CompletableFuture<Connection> accepted = new CompletableFuture<>();
+        PeerAddress address = Await.result(server.listen(PeerAddress.loopback(0), conn -> {
+            accepted.complete(conn);
+            return runs;
+        }));
+        LocalTransport clientTransport = transport("client");
+        RecordingHandler client = RecordingHandler.recording();
+        Connection c = Await.result(clientTransport.connect(address, client));
+        Connection serverSide = Await.result(accepted);
+        holdLoop(server);
+        c.close();
+        client.awaitClose();
+        // The client's close has finished on its loop, so its notice waits in the server's
+        // inbox, ahead of the abort's own close.
+        CountDownLatch clientLoopPassed = new CountDownLatch(1);
+        clientTransport.runOnLoop(clientLoopPassed::countDown);
+        Await.until("the client's loop to pass its close", () -> clientLoopPassed.getCount() == 0);
+
+        serverSide.abort(new ConnectionClosedException(Reason.PROTOCOL_ERROR, "test says so"));
+        release.countDown();
+
+        ConnectionClosedException reported = Await.result(runs.closed);
+        assertEquals(Reason.PROTOCOL_ERROR, reported.reason());
+        assertEquals("test says so", reported.getMessage());
+    }
+
     /** Writes {@code frames} frames while the server's loop is held; returns the runs read. */
     private List<Integer> runsOfBurstWrittenWhileTheLoopIsHeld(int frames) {
         Runs runs = new Runs();
@@ -93,6 +142,29 @@ class LocalConnectionTest {
             }
         });
         Await.until("the loop is held", () -> held.getCount() == 0);
+    }
+
+    /** Aborts its connection on the first frame; runs on the loop, read after the close. */
+    private static final class AbortingOnFirstFrame implements ConnectionHandler {
+        volatile int frames;
+        volatile int readCompletes;
+        final CompletableFuture<ConnectionClosedException> closed = new CompletableFuture<>();
+
+        @Override
+        public void onFrame(Connection connection, ByteBuffer frame) {
+            frames++;
+            connection.abort(new ConnectionClosedException(Reason.PROTOCOL_ERROR, "first frame"));
+        }
+
+        @Override
+        public void onReadComplete(Connection connection) {
+            readCompletes++;
+        }
+
+        @Override
+        public void onClosed(Connection connection, ConnectionClosedException reason) {
+            closed.complete(reason);
+        }
     }
 
     /** Records how many frames each read run had; runs on the loop, read from the test thread. */
