@@ -122,10 +122,7 @@ class FriendLinkTest {
         assertTrue(second.isCompletedExceptionally());
 
         // Both are still on their way and fill the window: a third must wait for their ACK.
-        send(text(100));
-        assertEquals(List.of(), newData(l));
-        link.acknowledged(l.session, 2, 2 * 100);
-        assertEquals(List.of(List.of(3L)), newData(l));
+        assertAThirdMessageWaitsForTheirAckOn(l);
     }
 
     @Test
@@ -141,10 +138,15 @@ class FriendLinkTest {
         // alice got both: she says so on the spare, but her window on the current one is full.
         link.acknowledged(spare.session, 2, 1 << 20);
         assertTrue(first.isDone() && !first.isCompletedExceptionally());
+        assertAThirdMessageWaitsForTheirAckOn(current);
+    }
+
+    /** With messages 1 and 2 filling a window of 200 units on {@code l}. */
+    private void assertAThirdMessageWaitsForTheirAckOn(FakeLinkSessions.Link l) {
         send(text(100));
-        assertEquals(List.of(), newData(current));
-        link.acknowledged(current.session, 2, 2 * 100);
-        assertEquals(List.of(List.of(3L)), newData(current));
+        assertEquals(List.of(), newData(l), "the window is full");
+        link.acknowledged(l.session, 2, 2 * 100);
+        assertEquals(List.of(List.of(3L)), newData(l));
     }
 
     @Test
