@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,8 +36,8 @@ import org.p2pchat.spi.Ticker;
  * sends a PING after a heartbeat interval of silence, closes the connection after three, and
  * closes it when a message written to it has gone unacknowledged for the write deadline (the
  * friend stopped reading; its acknowledgements are sent on receipt, so a slow listener does not
- * count). With an empty outbox the
- * timer stops and nothing is sent, so idle connections can close.
+ * count). With an empty outbox the timer stops and nothing is sent, so idle connections can close.
+ * Connections are opened by its {@link Redial}.
  *
  * <p><b>Threading.</b> Thread-safe. Application threads send; the event loop attaches, detaches
  * and acknowledges; the node's timer ticks and retries. State is guarded by this object's lock,
@@ -72,14 +71,11 @@ final class FriendLink {
     private final Connector connector;
     private final Outbox outbox;
     private final Inflow inflow;
-    private final Backoff backoff;
+    private final Redial redial;
 
     private LinkSession current;
     private final List<LinkSession> spares = new ArrayList<>(1);
-    private boolean connecting;
-    private ScheduledFuture<?> retry;
     private ScheduledFuture<?> tick;
-    private Throwable lastFailure;
     private P2pChatException closedReason;
 
     /** The window the friend granted on the current connection; -1 until its first ACK there. */
@@ -101,7 +97,10 @@ final class FriendLink {
         this.connector = connector;
         this.outbox = new Outbox(friend, options.outboxLimitBytes());
         this.inflow = inflow;
-        this.backoff = new Backoff(options.reconnectDelay(), options.maxReconnectDelay(), random);
+        this.redial = new Redial(this, timer,
+                new Backoff(options.reconnectDelay(), options.maxReconnectDelay(), random),
+                () -> connector.addressOf(friend), address -> connector.connect(this, address),
+                this::needsConnection, this::connectEnded);
     }
 
     String friend() {
@@ -146,53 +145,24 @@ final class FriendLink {
 
     // ---- connections ----
 
+    /** Lock held: whether messages wait and no connection is open. */
+    private boolean needsConnection() {
+        return closedReason == null && !outbox.isEmpty() && (current == null || !current.isOpen());
+    }
+
     /** Opens a connection if messages wait and none is open or coming; lock held. */
     private void ensureConnection() {
-        if (closedReason != null || outbox.isEmpty() || connecting || retry != null
-                || (current != null && current.isOpen()) || connector.addressOf(friend) == null) {
-            // Not listed in the directory: it can only call this peer.
-            return;
-        }
-        long delay = backoff.nextDelayNanos();
-        if (delay == 0) {
-            startConnect();
-            return;
-        }
-        try {
-            retry = timer.schedule(this::retry, delay, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // The node is closing.
+        if (needsConnection()) {
+            redial.request();
         }
     }
 
-    private synchronized void retry() {
-        retry = null;
-        if (!connecting && (current == null || !current.isOpen())) {
-            if (closedReason == null && !outbox.isEmpty()) {
-                startConnect();
-            }
-        }
-    }
-
-    private void startConnect() {
-        PeerAddress address = connector.addressOf(friend);
-        if (address == null) {
+    private void connectEnded(Throwable cause) {
+        if (cause == null) {
             return;
         }
-        connecting = true;
-        connector.connect(this, address).whenComplete((v, e) -> connectDone(e));
-    }
-
-    private void connectDone(Throwable failure) {
         List<Outbox.Entry> refused = new ArrayList<>();
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
         synchronized (this) {
-            connecting = false;
-            if (cause == null) {
-                return;
-            }
-            lastFailure = cause;
             if (cause instanceof PeerIdentityException && (current == null || !current.isOpen())) {
                 // A key mismatch will not mend by retrying: fail every message now. (With a
                 // connection from the friend open, the messages keep going out on it.)
@@ -269,7 +239,7 @@ final class FriendLink {
             outbox.rewind();
             credit = -1;
             frameInTransport = false;
-            lastFailure = reason;
+            redial.lost(reason);
             while (!spares.isEmpty() && current == null) {
                 LinkSession spare = spares.remove(0);
                 if (spare.isOpen()) {
@@ -317,7 +287,7 @@ final class FriendLink {
             if (!done.isEmpty()) {
                 // Only progress proves the friend works; a bare ACK from a friend that then
                 // drops every connection must not reset the delays between attempts.
-                backoff.reset();
+                redial.progress();
                 awaitingSince = ticker.nanoTime();
             }
         }
@@ -437,7 +407,7 @@ final class FriendLink {
             for (Outbox.Entry e = outbox.expireFront(now); e != null; e = outbox.expireFront(now)) {
                 expired.add(e);
             }
-            cause = lastFailure;
+            cause = redial.lastFailure();
             LinkSession s = current;
             if (s != null && s.isOpen() && !outbox.isEmpty()) {
                 long heartbeat = options.heartbeatInterval().toNanos();
@@ -469,7 +439,7 @@ final class FriendLink {
                 tick = null;
             }
             ensureConnection();
-            idle = outbox.isEmpty() && current == null && spares.isEmpty() && !connecting;
+            idle = outbox.isEmpty() && current == null && spares.isEmpty() && !redial.connecting();
         }
         fail(expired, cause);
         if (abort != null) {
@@ -512,10 +482,7 @@ final class FriendLink {
                 tick.cancel(false);
                 tick = null;
             }
-            if (retry != null) {
-                retry.cancel(false);
-                retry = null;
-            }
+            redial.cancel();
         }
         for (Outbox.Entry e : left) {
             e.done.completeExceptionally(reason);
@@ -528,7 +495,7 @@ final class FriendLink {
         if (current != null && current.isOpen()) {
             return ConnectionState.CONNECTED;
         }
-        return connecting || retry != null ? ConnectionState.CONNECTING : ConnectionState.DISCONNECTED;
+        return redial.busy() ? ConnectionState.CONNECTING : ConnectionState.DISCONNECTED;
     }
 
     /**
@@ -538,7 +505,7 @@ final class FriendLink {
      * @return true if nothing refers to it any more
      */
     synchronized boolean isDisposable() {
-        return current == null && spares.isEmpty() && !connecting && outbox.isEmpty()
+        return current == null && spares.isEmpty() && !redial.connecting() && outbox.isEmpty()
                 && connector.addressOf(friend) == null;
     }
 
