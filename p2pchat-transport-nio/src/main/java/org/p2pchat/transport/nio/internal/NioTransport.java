@@ -8,12 +8,16 @@ import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.p2pchat.api.ConnectFailedException;
+import org.p2pchat.api.ConnectTimeoutException;
 import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.ConnectionClosedException.Reason;
 import org.p2pchat.api.ListenFailedException;
+import org.p2pchat.api.P2pChatException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.TransportClosedException;
 import org.p2pchat.spi.Connection;
@@ -99,16 +103,30 @@ final class NioTransport implements Transport {
             return CompletableFuture.failedFuture(closedException());
         }
         CompletableFuture<Connection> result = new CompletableFuture<>();
-        SocketAddresses.resolve(remote).whenComplete((resolved, error) -> loop.execute(() -> {
-            if (error != null) {
-                Throwable cause = SocketAddresses.unwrap(error);
-                result.completeExceptionally(new ConnectFailedException("cannot connect to "
-                        + remote + ": " + cause.getMessage(), cause));
-            } else {
-                NioConnectAttempt.start(this, resolved, remote, handler, result);
-            }
-        }));
+        // A slow resolver counts against the connect timeout too (on the system clock: the
+        // ticker only drives the loop's own deadlines).
+        SocketAddresses.resolve(remote)
+                .orTimeout(options.connectTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .whenComplete((resolved, error) -> loop.execute(() -> {
+                    if (isClosed()) {
+                        result.completeExceptionally(closedException());
+                    } else if (error != null) {
+                        result.completeExceptionally(resolveFailed(remote, error));
+                    } else {
+                        NioConnectAttempt.start(this, resolved, remote, handler, result);
+                    }
+                }));
         return result;
+    }
+
+    private P2pChatException resolveFailed(PeerAddress remote, Throwable error) {
+        Throwable cause = SocketAddresses.unwrap(error);
+        if (cause instanceof TimeoutException) {
+            return new ConnectTimeoutException("resolving " + remote.host() + " took longer than "
+                    + options.connectTimeout() + " (p2pchat.connectTimeout)");
+        }
+        return new ConnectFailedException("cannot connect to " + remote + ": "
+                + cause.getMessage(), cause);
     }
 
     @Override

@@ -32,21 +32,37 @@ final class SocketAddresses {
         });
     }
 
-    /** An IPv6 literal has a colon; an IPv4 one only digits and dots. Anything else is a name. */
+    /**
+     * Tells whether a host is an IP literal that the JDK turns into an address without asking
+     * DNS: one with a colon (IPv6), or four dot-separated decimal numbers of 0 to 255 (IPv4).
+     * Anything else, including strings that merely look numeric such as {@code 999.1.1.1} or
+     * {@code 1.2.3.4.}, may reach the resolver and is resolved off the calling thread.
+     *
+     * @param host the host part of an address
+     * @return true if it resolves without DNS
+     */
     static boolean isLiteral(String host) {
         if (host.indexOf(':') >= 0) {
             return true;
         }
-        boolean dot = false;
-        for (int i = 0; i < host.length(); i++) {
-            char ch = host.charAt(i);
-            if (ch == '.') {
-                dot = true;
-            } else if (ch < '0' || ch > '9') {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3) {
+                return false;
+            }
+            for (int i = 0; i < part.length(); i++) {
+                if (part.charAt(i) < '0' || part.charAt(i) > '9') {
+                    return false;
+                }
+            }
+            if (Integer.parseInt(part) > 255) {
                 return false;
             }
         }
-        return dot;
+        return true;
     }
 
     static Throwable unwrap(Throwable t) {
