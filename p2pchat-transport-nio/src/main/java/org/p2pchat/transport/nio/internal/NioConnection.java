@@ -286,6 +286,16 @@ final class NioConnection implements Connection, NioSelectable {
     }
 
     /** Event loop: the ticker time after which this connection counts as idle. */
+    /**
+     * Event loop: the idle timeout has passed. A connection already closing (writing what was
+     * queued before its close) ends with the reason of that close, which is what it reports.
+     *
+     * @param idle the idle-timeout reason, for a connection that was not closing
+     */
+    void idleTimedOut(ConnectionClosedException idle) {
+        terminate(drainReason != null ? drainReason : idle);
+    }
+
     long idleDeadline(long idleNanos) {
         long lastWrite = out.lastWriteTick();
         long lastRead = in.lastReadTick();

@@ -249,7 +249,7 @@ final class NioTransport implements Transport {
                 NioConnection c = connections.get(i);
                 long deadline = c.idleDeadline(idleNanos);
                 if (now - deadline >= 0) {
-                    c.terminate(new ConnectionClosedException(Reason.IDLE_TIMEOUT, c
+                    c.idleTimedOut(new ConnectionClosedException(Reason.IDLE_TIMEOUT, c
                             + " was idle for " + options.idleTimeout() + " (p2pchat.idleTimeout)"));
                 } else if (deadline - next < 0) {
                     next = deadline;

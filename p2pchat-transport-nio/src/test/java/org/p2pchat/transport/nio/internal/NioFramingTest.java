@@ -205,4 +205,24 @@ class NioFramingTest {
         // The raw socket never closes its end: the transport stops waiting at the close timeout.
         assertEquals(Reason.LOCAL_CLOSE, handler.awaitClose());
     }
+
+    @Test
+    void aConnectionThatIdlesOutWhileClosingReportsItsClose() throws Exception {
+        NioTransport transport = fixture.transport(b -> b.idleTimeout(java.time.Duration.ofSeconds(30))
+                .closeTimeout(java.time.Duration.ofSeconds(30)));
+        java.util.concurrent.BlockingQueue<Connection> accepted =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        RecordingHandler handler = RecordingHandler.recording();
+        var address = Await.result(transport.listen(org.p2pchat.api.PeerAddress.loopback(0), c -> {
+            accepted.add(c);
+            return handler;
+        }));
+        Socket socket = fixture.raw(address); // never reads, never closes: the close drains
+        Connection c = Await.next(accepted);
+        c.write(ByteBuffer.wrap(new byte[] {1}));
+        c.close();
+        fixture.ticker.advance(java.time.Duration.ofMinutes(1));
+        assertEquals(Reason.LOCAL_CLOSE, handler.awaitClose(), "the close asked for, not an idle one");
+        socket.close();
+    }
 }
