@@ -287,13 +287,23 @@ final class NioConnection implements Connection, NioSelectable {
 
     /** Event loop: the ticker time after which this connection counts as idle. */
     /**
-     * Event loop: the idle timeout has passed. A connection already closing (writing what was
-     * queued before its close) ends with the reason of that close, which is what it reports.
+     * Event loop: the idle timeout has passed. A close or abort asked for before is carried out
+     * as asked (the loop may not have got to it yet), and a connection already closing ends with
+     * the reason of that close: the idle timeout only reports itself when it is the cause.
      *
-     * @param idle the idle-timeout reason, for a connection that was not closing
+     * @param idle the idle-timeout reason
+     * @param now the loop iteration's ticker time
      */
-    void idleTimedOut(ConnectionClosedException idle) {
-        terminate(drainReason != null ? drainReason : idle);
+    void idleTimedOut(ConnectionClosedException idle, long now) {
+        ConnectionClosedException abort = abortCause;
+        ConnectionClosedException request = closeRequest;
+        if (abort != null) {
+            terminate(abort);
+        } else if (drainReason == null && request != null) {
+            drain(request, now);
+        } else {
+            terminate(drainReason != null ? drainReason : idle);
+        }
     }
 
     long idleDeadline(long idleNanos) {

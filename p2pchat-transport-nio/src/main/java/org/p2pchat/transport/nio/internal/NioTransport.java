@@ -250,7 +250,8 @@ final class NioTransport implements Transport {
                 long deadline = c.idleDeadline(idleNanos);
                 if (now - deadline >= 0) {
                     c.idleTimedOut(new ConnectionClosedException(Reason.IDLE_TIMEOUT, c
-                            + " was idle for " + options.idleTimeout() + " (p2pchat.idleTimeout)"));
+                            + " was idle for " + options.idleTimeout() + " (p2pchat.idleTimeout)"),
+                            now);
                 } else if (deadline - next < 0) {
                     next = deadline;
                 }
