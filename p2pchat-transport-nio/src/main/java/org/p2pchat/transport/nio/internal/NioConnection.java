@@ -285,7 +285,6 @@ final class NioConnection implements Connection, NioSelectable {
         in.closed(reason);
     }
 
-    /** Event loop: the ticker time after which this connection counts as idle. */
     /**
      * Event loop: the idle timeout has passed. A close or abort asked for before is carried out
      * as asked (the loop may not have got to it yet), and a connection already closing ends with
@@ -306,6 +305,7 @@ final class NioConnection implements Connection, NioSelectable {
         }
     }
 
+    /** Event loop: the ticker time after which this connection counts as idle. */
     long idleDeadline(long idleNanos) {
         long lastWrite = out.lastWriteTick();
         long lastRead = in.lastReadTick();
