@@ -183,14 +183,8 @@ class NioFramingTest {
     void closeWritesEverythingThenSendsFinAndGivesUpOnASilentRemoteAtTheCloseTimeout()
             throws Exception {
         NioTransport transport = fixture.transport(b -> b.closeTimeout(java.time.Duration.ofMillis(300)));
-        java.util.concurrent.BlockingQueue<Connection> accepted =
-                new java.util.concurrent.LinkedBlockingQueue<>();
         RecordingHandler handler = RecordingHandler.recording();
-        var address = Await.result(transport.listen(org.p2pchat.api.PeerAddress.loopback(0), c -> {
-            accepted.add(c);
-            return handler;
-        }));
-        Socket socket = fixture.raw(address);
+        Socket socket = fixture.raw(listen(transport, handler));
         Connection c = Await.next(accepted);
         for (int i = 0; i < 100; i++) {
             c.write(ByteBuffer.wrap(new byte[] {(byte) i}));
@@ -209,21 +203,29 @@ class NioFramingTest {
     @Test
     void aConnectionThatIdlesOutWhileClosingReportsItsClose() throws Exception {
         // The close timeout runs on the real clock, the idle timeout on the fixture's ticker.
-        NioTransport transport = fixture.transport(b -> b.idleTimeout(java.time.Duration.ofSeconds(30))
+        NioTransport transport = fixture.transport(b -> b
+                .idleTimeout(java.time.Duration.ofSeconds(30))
                 .closeTimeout(java.time.Duration.ofMillis(500)));
-        java.util.concurrent.BlockingQueue<Connection> accepted =
-                new java.util.concurrent.LinkedBlockingQueue<>();
         RecordingHandler handler = RecordingHandler.recording();
-        var address = Await.result(transport.listen(org.p2pchat.api.PeerAddress.loopback(0), c -> {
-            accepted.add(c);
-            return handler;
-        }));
-        Socket socket = fixture.raw(address); // never reads, never closes: the close drains
+        // It never reads nor closes, so the close has to drain.
+        Socket socket = fixture.raw(listen(transport, handler));
         Connection c = Await.next(accepted);
         c.write(ByteBuffer.wrap(new byte[] {1}));
         c.close();
         fixture.ticker.advance(java.time.Duration.ofMinutes(1));
-        assertEquals(Reason.LOCAL_CLOSE, handler.awaitClose(), "the close asked for, not an idle one");
+        assertEquals(Reason.LOCAL_CLOSE, handler.awaitClose(),
+                "the close asked for, not an idle one");
         socket.close();
+    }
+
+    private final java.util.concurrent.BlockingQueue<Connection> accepted =
+            new java.util.concurrent.LinkedBlockingQueue<>();
+
+    /** Listens on {@code transport}; accepted connections go to {@link #accepted}. */
+    private org.p2pchat.api.PeerAddress listen(NioTransport transport, RecordingHandler handler) {
+        return Await.result(transport.listen(org.p2pchat.api.PeerAddress.loopback(0), c -> {
+            accepted.add(c);
+            return handler;
+        }));
     }
 }
