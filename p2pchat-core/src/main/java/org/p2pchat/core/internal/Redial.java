@@ -35,6 +35,8 @@ final class Redial {
     private Throwable lastFailure;
 
     /**
+     * Creates the attempts of one link; none starts before {@link #request}.
+     *
      * @param lock the link's lock
      * @param timer runs delayed attempts
      * @param backoff the delays between failed attempts
