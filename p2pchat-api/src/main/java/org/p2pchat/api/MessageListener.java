@@ -32,4 +32,17 @@ public interface MessageListener {
      */
     default void onPeerKeyTrusted(String peerName, PeerKey key) {
     }
+
+    /**
+     * Called when this peer refuses a caller: a connection from a peer whose key does not match
+     * the one pinned in the user_info table, or remembered, for the name it claims. The caller is
+     * told (its sends fail with {@link PeerIdentityException}); nothing from that connection
+     * reaches {@link #onMessage}. A friend that this peer called and refused is reported through
+     * the failed sends instead, not here.
+     *
+     * @param peerName the name the caller claimed
+     * @param reason what was refused and what to do about it; names both fingerprints
+     */
+    default void onPeerRefused(String peerName, PeerIdentityException reason) {
+    }
 }

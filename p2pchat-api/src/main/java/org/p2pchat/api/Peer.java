@@ -83,6 +83,18 @@ public interface Peer extends AutoCloseable {
     ConnectionState connectionState(String friend);
 
     /**
+     * Returns why the last attempt to reach a friend failed, or why its last connection closed,
+     * while messages to it wait: a refused connection, a connect timeout, a handshake cut short or
+     * refused. Applications use it to tell "offline" from "answers but fails"; the messages
+     * themselves keep being retried until their delivery timeout.
+     *
+     * @param friend the friend's name
+     * @return the last failure, or empty if there was none since the friend last acknowledged a
+     *     message, or nothing waits for it
+     */
+    java.util.Optional<Throwable> connectionFailure(String friend);
+
+    /**
      * Closes every connection and the listening socket, fails pending sends with
      * {@link PeerClosedException}, and stops the callback thread it owns. Returns within the
      * transport's close timeout; calling it again does nothing.

@@ -211,6 +211,8 @@ abstract class DirectMessagesContract {
         directory.put("bob", deadAddress());
         CompletableFuture<Void> sent = alice.send("bob", "are you there?").toCompletableFuture();
         assertFalse(sent.isDone(), "waits for bob instead of failing at once");
+        Await.until("the failed attempt explains the wait",
+                () -> alice.connectionFailure("bob").isPresent());
         ticker.advance(Settings.DEFAULT_DELIVERY_TIMEOUT);
         Throwable e = Await.failure(sent);
         DeliveryTimeoutException timeout = assertInstanceOf(DeliveryTimeoutException.class, e);
@@ -240,6 +242,7 @@ abstract class DirectMessagesContract {
             assertEquals("queued " + i, bobInbox.next().text());
         }
         assertEquals(0, ((ChatNode) alice).outboxBytes("bob"));
+        assertEquals(Optional.empty(), alice.connectionFailure("bob"), "nothing waits any more");
     }
 
     @Test

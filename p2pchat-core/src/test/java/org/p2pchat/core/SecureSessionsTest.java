@@ -52,6 +52,7 @@ class SecureSessionsTest {
     static final class Listener implements MessageListener {
         final Inbox inbox = new Inbox();
         final BlockingQueue<String> trusted = new LinkedBlockingQueue<>();
+        final BlockingQueue<String> refused = new LinkedBlockingQueue<>();
 
         @Override
         public void onMessage(ChatMessage message) {
@@ -61,6 +62,11 @@ class SecureSessionsTest {
         @Override
         public void onPeerKeyTrusted(String peerName, PeerKey key) {
             trusted.add(peerName + " " + key);
+        }
+
+        @Override
+        public void onPeerRefused(String peerName, PeerIdentityException reason) {
+            refused.add(peerName + ": " + reason.getMessage());
         }
     }
 
@@ -113,14 +119,16 @@ class SecureSessionsTest {
 
     @Test
     void aFriendWhoseKeyDoesNotMatchThePinnedOneIsRefused() {
+        Listener aliceListener = new Listener();
         Listener bobListener = new Listener();
-        Peer alice = peer("alice", m -> { }, b -> b);
+        Peer alice = peer("alice", aliceListener, b -> b);
         Peer bob = peer("bob", bobListener, b -> b);
         directory.put("bob", bob.listenAddress(), randomKey());
         Throwable e = Await.failure(alice.send("bob", "are you bob?"));
         assertInstanceOf(PeerIdentityException.class, e);
         assertTrue(e.getMessage().contains("pinned"), e.getMessage());
         assertTrue(bobListener.inbox.messages.isEmpty());
+        assertTrue(aliceListener.refused.isEmpty(), "the failed send reports it, not the listener");
     }
 
     @Test
@@ -133,6 +141,9 @@ class SecureSessionsTest {
         assertInstanceOf(PeerIdentityException.class, e);
         assertTrue(e.getMessage().startsWith("bob refused this peer"), e.getMessage());
         assertTrue(bobListener.inbox.messages.isEmpty());
+        String told = Await.next(bobListener.refused);
+        assertTrue(told.startsWith("alice: 'alice' presented key " + alice.publicKey().fingerprint()),
+                told);
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerClosedException;
 import org.p2pchat.api.PeerDirectory;
 import org.p2pchat.api.PeerEntry;
+import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.PeerKey;
 import org.p2pchat.api.UnknownPeerException;
 import org.p2pchat.core.internal.session.SecureChannel;
@@ -281,10 +282,21 @@ public final class ChatNode implements Peer {
         }
     }
 
+    /** Called on the event loop when this peer refuses a caller's key; tells the application. */
+    void refused(String peerName, PeerIdentityException reason) {
+        callbacks.execute(() -> listener.onPeerRefused(peerName, reason));
+    }
+
     private static byte[] toArray(ByteBuffer b) {
         byte[] a = new byte[b.remaining()];
         b.get(a);
         return a;
+    }
+
+    @Override
+    public Optional<Throwable> connectionFailure(String friend) {
+        FriendLink link = links.get(friend);
+        return link == null ? Optional.empty() : Optional.ofNullable(link.connectionFailure());
     }
 
     @Override

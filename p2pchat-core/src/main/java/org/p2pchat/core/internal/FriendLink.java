@@ -522,6 +522,11 @@ final class FriendLink {
         return disposed;
     }
 
+    /** Why the last attempt failed or the last connection closed, while messages wait; or null. */
+    synchronized Throwable connectionFailure() {
+        return outbox.isEmpty() ? null : redial.lastFailure();
+    }
+
     synchronized int openConnections() {
         int n = current != null && current.isOpen() ? 1 : 0;
         for (LinkSession c : spares) {

@@ -162,6 +162,7 @@ final class LinkHandler implements ConnectionHandler {
         } catch (PeerIdentityException e) {
             LOG.warn("{}: refusing {} from {}: {}", node.name(), hello.name(),
                     connection.remoteAddress(), e.getMessage());
+            node.refused(hello.name(), e);
             step = Step.CLOSED;
             channel.write(WireCodec.refuse(e.getMessage(),
                     hello.maxFrameBytes() - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES));

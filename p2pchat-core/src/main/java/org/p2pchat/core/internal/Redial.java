@@ -103,9 +103,13 @@ final class Redial {
         });
     }
 
-    /** The friend acknowledged a message: it works, so the next attempt after a loss is at once. */
+    /**
+     * The friend acknowledged a message: it works, so the next attempt after a loss is at once,
+     * and earlier failures no longer explain anything.
+     */
     void progress() {
         backoff.reset();
+        lastFailure = null;
     }
 
     /** A connection was lost: the reason explains messages that time out from now on. */
