@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the p2pchat JMH benchmarks with the settings of shared/BENCHMARKING.md: one fresh fork per
+# Runs the p2pchat JMH benchmarks with the settings of benchmarks/README.md: one fresh fork per
 # benchmark, 5 x 1 s warm-up, 10 x 1 s measurement. Results go to benchmarks/target/jmh-result.json;
 # tabulate them with: python3 benchmarks/summarize.py
 #

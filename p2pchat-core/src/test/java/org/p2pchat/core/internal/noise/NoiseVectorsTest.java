@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,14 +18,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The published Noise test vectors (cacophony and snow) for Noise_XX_25519_ChaChaPoly_SHA256:
- * every handshake and transport message byte for byte, and the handshake hash where given.
+ * every handshake and transport message byte for byte, and the handshake hash where given. The
+ * vectors are a test resource beside this class; {@code noise-vectors-SOURCE.txt} there names
+ * where they come from and their licences (cacophony: public domain; snow: Apache-2.0 or MIT).
  */
 class NoiseVectorsTest {
     private static final HexFormat HEX = HexFormat.of();
+    private static final String VECTORS = "noise-vectors-xx-ik-25519-chachapoly-sha256.json";
 
     static Stream<Named<JsonNode>> xxVectors() throws Exception {
-        JsonNode root = new ObjectMapper().readTree(SharedTestData.file(
-                "noise-vectors-xx-ik-25519-chachapoly-sha256.json").toFile());
+        JsonNode root;
+        try (InputStream in = NoiseVectorsTest.class.getResourceAsStream(VECTORS)) {
+            assertTrue(in != null, "test resource " + VECTORS + " is missing");
+            root = new ObjectMapper().readTree(in);
+        }
         List<Named<JsonNode>> xx = new ArrayList<>();
         for (JsonNode v : root.get("vectors")) {
             if (v.get("protocol_name").asText().equals(HandshakeXX.PROTOCOL_NAME)) {
