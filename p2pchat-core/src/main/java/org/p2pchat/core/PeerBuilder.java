@@ -437,8 +437,9 @@ public final class PeerBuilder {
         SecureRandom random = new SecureRandom();
         Identity identity = stateDirectory == null ? Identity.ephemeral(random)
                 : Identity.loadOrCreate(stateDirectory.resolve("identity.key"), random);
-        KnownPeers known = stateDirectory == null ? KnownPeers.inMemory()
-                : KnownPeers.load(stateDirectory.resolve("known_peers"));
+        java.util.function.Predicate<String> listed = friend -> directory.lookup(friend).isPresent();
+        KnownPeers known = stateDirectory == null ? KnownPeers.inMemory(listed)
+                : KnownPeers.load(stateDirectory.resolve("known_peers"), listed);
         SessionOptions session = new SessionOptions(identity, new TrustStore(directory, known),
                 handshakeTimeout, maxHandshakes, rekeyInterval);
         Transport transport = chosen.create(transportOptions);
