@@ -9,8 +9,10 @@ import java.util.Objects;
  * <p>A key given here is <em>pinned</em>: a peer answering to this name with another key is
  * refused. Without one, the first key seen is trusted and remembered.
  *
- * @param name the friend's name: 1 to 64 characters, no white space, control characters or
- *     {@code /} (it is the part before the {@code /} in {@code friend/message})
+ * @param name the friend's name: 1 to 64 letters (with their marks) or digits of one script,
+ *     {@code -}, {@code _} or {@code .}, in Unicode normalization form C, so that a look-alike
+ *     cannot pass for it (it is the part before the {@code /} in {@code friend/message}); see
+ *     {@link #validateName}
  * @param address where the friend's peer listens
  * @param key the friend's pinned public key, or null if not pinned
  */
@@ -30,7 +32,12 @@ public record PeerEntry(String name, PeerAddress address, PeerKey key) {
     }
 
     /**
-     * Checks that a text can be a peer name.
+     * Checks that a text can be a peer name: 1 to {@value #MAX_NAME_LENGTH} characters in Unicode
+     * normalization form C, letters (with their combining marks) and digits plus {@code -},
+     * {@code _} and {@code .}, the letters from one script or from scripts written together
+     * (Latin with Han, Hiragana and Katakana, or with Han and Hangul, or with Han and Bopomofo).
+     * So no white space, {@code /}, {@code #}, symbols, or invisible and direction-changing
+     * characters, and no {@code аlice} with a Cyrillic {@code а} passing for {@code alice}.
      *
      * @param name the candidate
      * @return the name, unchanged
@@ -38,16 +45,9 @@ public record PeerEntry(String name, PeerAddress address, PeerKey key) {
      */
     public static String validateName(String name) {
         Objects.requireNonNull(name, "name");
-        if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-            throw new IllegalArgumentException("expected a name of 1 to " + MAX_NAME_LENGTH
-                    + " characters, got '" + name + "'");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '/' || c == '#') {
-                throw new IllegalArgumentException("expected a name without white space, control"
-                        + " characters, '/' or '#', got '" + name + "'");
-            }
+        String problem = NameRule.problem(name);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
         return name;
     }

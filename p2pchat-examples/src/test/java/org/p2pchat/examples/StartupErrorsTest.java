@@ -92,7 +92,7 @@ class StartupErrorsTest {
 
     @Test
     void invalidOwnNameIsRejected() {
-        assertTrue(failedStart("al#ice").startsWith("error: expected a name without white space"));
+        assertTrue(failedStart("al#ice").startsWith("error: expected a name of 1 to 64 letters or digits"));
     }
 
     @Test
