@@ -103,9 +103,11 @@ final class Inflow {
             int length = MessageFrames.readMessageLength(frame);
             if (seq == expected) {
                 long units = (long) length + MessageFrames.MESSAGE_OVERHEAD;
-                if (backlog.get() + units > window) {
-                    throw new ProtocolException(friend + " sent beyond the receive window of "
-                            + window + " bytes");
+                if (admitted + units > advertisedEnd) {
+                    // Against what was granted, not what the listener has left over: a friend
+                    // overrunning its window is caught even while the listener keeps up.
+                    throw new ProtocolException(friend + " sent beyond the window it was granted"
+                            + " (p2pchat.receiveWindowBytes = " + window + ")");
                 }
                 backlog.addAndGet(units);
                 admitted += units;

@@ -26,6 +26,11 @@ final class MessageFrames {
     /** The most a message's length prefix takes. */
     static final int MAX_LENGTH_PREFIX = 5;
     private static final int MAX_VARINT_BYTES = 9;
+    /**
+     * The highest message number accepted: a process never comes near it (2^62 messages), so a
+     * number beyond it is an attack on the counter, refused before anything can wrap.
+     */
+    static final long MAX_SEQ = 1L << 62;
 
     private MessageFrames() {
     }
@@ -82,6 +87,9 @@ final class MessageFrames {
         if (first < 1 || back > first - 1) {
             throw new ProtocolException("DATA with first number " + first + " and floor "
                     + (first - back));
+        }
+        if (first > MAX_SEQ) {
+            throw new ProtocolException("DATA with first number " + first + ", beyond 2^62");
         }
         if (!in.hasRemaining()) {
             throw new ProtocolException("DATA without a message");

@@ -10,8 +10,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.p2pchat.api.ProtocolException;
+import org.p2pchat.testkit.Await;
 
 /**
  * What one peer receives from a friend: exactly-once, in-order delivery across reconnects, the
@@ -49,6 +54,13 @@ class InflowTest {
     /** A text whose message counts exactly {@code units} against the window. */
     private static String ofUnits(int units) {
         return "x".repeat(units - OVERHEAD);
+    }
+
+    /** As on a real connection, the friend sends nothing before its first ACK (which grants it). */
+    @BeforeEach
+    void theFriendHasItsFirstAck() {
+        inflow.acknowledge(link.session);
+        link.newAcks();
     }
 
     private void receive(ByteBuffer frame) {
@@ -297,6 +309,28 @@ class InflowTest {
                 () -> receive(2, 1, ofUnits(401)));
         assertTrue(e.getMessage().contains("window"), e.getMessage());
         assertEquals(1, delivered.size());
+    }
+
+    @Test
+    void anOverrunIsCaughtEvenWhileAFastListenerKeepsTheBacklogEmpty() throws Exception {
+        ExecutorService listener = Executors.newCachedThreadPool();
+        try {
+            // As in a peer: the listener finishes each message on another thread at once (so the
+            // backlog falls during the frame), and any window update waits for the frame's end.
+            Inflow.Delivery fast = (text, units) -> {
+                delivered.add(text);
+                long before = inflow.backlog();
+                listener.execute(() -> inflow.consumed(units));
+                Await.until("the listener finished the message", () -> inflow.backlog() < before);
+            };
+            ProtocolException e = assertThrows(ProtocolException.class, () -> inflow.receive(
+                    data(1, 1, ofUnits(400), ofUnits(400), ofUnits(400)), link.session, fast));
+            assertTrue(e.getMessage().contains("beyond the window it was granted"), e.getMessage());
+            assertEquals(2, delivered.size());
+        } finally {
+            listener.shutdown();
+            assertTrue(listener.awaitTermination(10, TimeUnit.SECONDS));
+        }
     }
 
     @Test

@@ -24,7 +24,8 @@ class MessageFramesFuzzTest {
     private static final long WINDOW = 256;
     /** Operations per input, at most. */
     private static final int MAX_OPS = 64;
-    private static final LinkSession CLOSED = FakeLinkSessions.closed(1);
+    /** Where the inflow's ACKs go: without them the friend has no window to send in. */
+    private static final LinkSession SESSION = FakeLinkSessions.discarding(1);
 
     // ---- the targets ----
 
@@ -77,6 +78,7 @@ class MessageFramesFuzzTest {
         int refusals = 0;
         int overruns = 0;
         Inflow inflow = new Inflow("fuzz", WINDOW);
+        inflow.acknowledge(SESSION);
         ArrayDeque<Long> held = new ArrayDeque<>();
         long[] heldUnits = {0};
         boolean[] refused = {false};
@@ -107,8 +109,8 @@ class MessageFramesFuzzTest {
                 ByteBuffer frame = ByteBuffer.wrap(Arrays.copyOfRange(input, i, end));
                 i = end;
                 try {
-                    inflow.receive(frame, CLOSED, listener);
-                    inflow.acknowledge(CLOSED);
+                    inflow.receive(frame, SESSION, listener);
+                    inflow.acknowledge(SESSION);
                 } catch (ProtocolException e) {
                     refused[0] = true;
                     refusals++;

@@ -115,10 +115,18 @@ class MessageFramesTest {
     }
 
     @Test
-    void aDataHeaderWithTheLargestNumbersReadsBack() {
+    void aDataHeaderWithTheLargestNumberAllowedReadsBack() {
         MessageFrames.DataHeader h = MessageFrames.readDataHeader(
-                dataBody(Long.MAX_VALUE, 1, "x"));
-        assertEquals(new MessageFrames.DataHeader(Long.MAX_VALUE, 1), h);
+                dataBody(MessageFrames.MAX_SEQ, 1, "x"));
+        assertEquals(new MessageFrames.DataHeader(MessageFrames.MAX_SEQ, 1), h);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {(1L << 62) + 1, (1L << 63) - 2, Long.MAX_VALUE})
+    void numbersBeyondTwoToTheSixtySecondAreRefusedBeforeTheyCanWrap(long first) {
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> MessageFrames.readDataHeader(dataBody(first, 1, "x")));
+        assertTrue(e.getMessage().endsWith("beyond 2^62"), e.getMessage());
     }
 
     @Test
