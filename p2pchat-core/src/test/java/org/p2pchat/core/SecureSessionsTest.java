@@ -135,11 +135,17 @@ class SecureSessionsTest {
     void aCallerWhoseKeyDoesNotMatchTheOnePinnedByTheCalleeIsRefusedOnBothSides() {
         Listener bobListener = new Listener();
         Peer alice = peer("alice", m -> { }, b -> b);
-        directory.put("alice", alice.listenAddress(), randomKey());
+        PeerKey pinnedByBob = randomKey();
+        directory.put("alice", alice.listenAddress(), pinnedByBob);
         peer("bob", bobListener, b -> b);
         Throwable e = Await.failure(alice.send("bob", "let me in"));
         assertInstanceOf(PeerIdentityException.class, e);
-        assertTrue(e.getMessage().startsWith("bob refused this peer"), e.getMessage());
+        assertEquals("bob refused this peer: 'alice' presented key "
+                + alice.publicKey().fingerprint() + ", which bob does not trust for that name"
+                + " (pinned or remembered); if your key changed, ask bob to update it",
+                e.getMessage());
+        assertFalse(e.getMessage().contains(pinnedByBob.fingerprint()),
+                "the caller is not told which key bob trusts");
         assertTrue(bobListener.inbox.messages.isEmpty());
         String told = Await.next(bobListener.refused);
         assertTrue(told.startsWith("alice: 'alice' presented key " + alice.publicKey().fingerprint()),

@@ -164,7 +164,11 @@ final class LinkHandler implements ConnectionHandler {
                     connection.remoteAddress(), e.getMessage());
             node.refused(hello.name(), e);
             step = Step.CLOSED;
-            channel.write(WireCodec.refuse(e.getMessage(),
+            // The caller learns nothing of the key this peer trusts: no fingerprint to aim at.
+            channel.write(WireCodec.refuse("'" + hello.name() + "' presented key "
+                    + channel.remoteKey().fingerprint() + ", which " + node.name()
+                    + " does not trust for that name (pinned or remembered); if your key changed,"
+                    + " ask " + node.name() + " to update it",
                     hello.maxFrameBytes() - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES));
             connection.close();
             return;
