@@ -5,10 +5,11 @@ package org.p2pchat.api;
  *
  * <p><b>Threading:</b> a {@link Peer} calls its listener on the callback executor given to its
  * builder (by default one thread owned by that peer), never on a network thread, and never
- * concurrently: calls are made one at a time, in the order the messages arrived, so messages from
- * one sender are seen in the order they were sent. A listener may call {@link Peer#send} freely.
- * A listener that throws is logged and keeps receiving; a slow listener delays only later
- * callbacks of the same peer.
+ * concurrently: calls are made one at a time, and each sender's messages in the order it sent
+ * them. Senders with calls waiting take turns, one call each, so one sender's backlog (a stranger
+ * flooding, say) never holds up another sender's messages. A listener may call
+ * {@link Peer#send} freely. A listener that throws is logged and keeps receiving; a slow listener
+ * delays only later callbacks of the same peer.
  *
  * <p>New callbacks are added as default methods, so implementations keep compiling.
  */

@@ -58,7 +58,7 @@ public final class ChatNode implements Peer {
     private final String name;
     private final PeerDirectory directory;
     private final MessageListener listener;
-    private final Executor callbacks;
+    private final SerialExecutor callbacks;
     private final ExecutorService ownedExecutor;
     private final Transport transport;
     private final int maxFrameBytes;
@@ -103,7 +103,7 @@ public final class ChatNode implements Peer {
         this.ticker = options.ticker();
         this.timer = new ScheduledThreadPoolExecutor(1, SerialCallbacks.daemonThreads(name + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
-        this.callbacks = SerialCallbacks.serial(callbacks, timer);
+        this.callbacks = new SerialExecutor(callbacks, timer);
         this.gate = new HandshakeGate(name, session.handshakeTimeout(), session.maxHandshakes(),
                 timer, LOG);
     }
@@ -278,13 +278,13 @@ public final class ChatNode implements Peer {
     void trust(String peerName, PeerKey key) {
         if (session.trust().check(peerName, key) == TrustStore.Verdict.FIRST_USE) {
             LOG.info("{}: trusting {} with key {} on first use", name, peerName, key.fingerprint());
-            callbacks.execute(() -> listener.onPeerKeyTrusted(peerName, key));
+            callbacks.execute(peerName, () -> listener.onPeerKeyTrusted(peerName, key));
         }
     }
 
     /** Called on the event loop when this peer refuses a caller's key; tells the application. */
     void refused(String peerName, PeerIdentityException reason) {
-        callbacks.execute(() -> listener.onPeerRefused(peerName, reason));
+        callbacks.execute(peerName, () -> listener.onPeerRefused(peerName, reason));
     }
 
     private static byte[] toArray(ByteBuffer b) {
@@ -362,7 +362,7 @@ public final class ChatNode implements Peer {
      */
     void deliver(String from, String text, long units, Inflow inflow) {
         ChatMessage message = new ChatMessage(from, text, Instant.now());
-        callbacks.execute(() -> {
+        callbacks.execute(from, () -> {
             try {
                 listener.onMessage(message);
             } finally {

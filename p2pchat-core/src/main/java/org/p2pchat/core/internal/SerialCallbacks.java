@@ -1,26 +1,11 @@
 package org.p2pchat.core.internal;
 
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Builds the executors listener callbacks run on. Stateless and thread-safe. */
+/** Names the threads listener callbacks run on. Stateless and thread-safe. */
 public final class SerialCallbacks {
     private SerialCallbacks() {
-    }
-
-    /**
-     * Wraps an executor so its tasks run one at a time, in order, with exceptions logged; tasks
-     * it rejects are offered again later, on {@code timer}, until it accepts them or the timer
-     * is shut down.
-     *
-     * @param executor the executor tasks run on
-     * @param timer where retries are scheduled
-     * @return the serial executor
-     */
-    public static Executor serial(Executor executor, ScheduledExecutorService timer) {
-        return new SerialExecutor(executor, timer);
     }
 
     /**

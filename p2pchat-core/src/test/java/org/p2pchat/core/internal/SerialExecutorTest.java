@@ -9,8 +9,9 @@ import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 
 /**
- * Listener callbacks when the application's executor rejects work: they wait and are offered
- * again with backoff on the node's timer, driven here by hand, until it accepts.
+ * Listener callbacks: senders take turns, and when the application's executor rejects work the
+ * callbacks wait and are offered again with backoff on the node's timer, driven here by hand,
+ * until it accepts.
  */
 class SerialExecutorTest {
     private final ManualScheduler timer = new ManualScheduler();
@@ -89,5 +90,51 @@ class SerialExecutorTest {
 
         assertEquals(List.of(10L, 20L, 10L), timer.delaysMillis());
         assertEquals(List.of("a", "b"), ran);
+    }
+
+    /** Keeps what it is given until the test runs it. */
+    private static final class HeldExecutor implements Executor {
+        final java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable task) {
+            held.add(task);
+        }
+
+        void runAll() {
+            for (Runnable r = held.poll(); r != null; r = held.poll()) {
+                r.run();
+            }
+        }
+    }
+
+    @Test
+    void lanesWithTasksWaitingTakeTurnsAndEachKeepsItsOrder() {
+        HeldExecutor executor = new HeldExecutor();
+        SerialExecutor serial = new SerialExecutor(executor, timer);
+        for (int i = 1; i <= 4; i++) {
+            serial.execute("stranger", record("s" + i));
+        }
+        serial.execute("alice", record("a1"));
+        serial.execute("alice", record("a2"));
+        serial.execute("bob", record("b1"));
+        executor.runAll();
+        assertEquals(List.of("s1", "a1", "b1", "s2", "a2", "s3", "s4"), ran);
+    }
+
+    @Test
+    void aTaskQueuedWhileAnotherRunsTakesItsTurnBeforeTheRestOfABacklog() {
+        HeldExecutor executor = new HeldExecutor();
+        SerialExecutor serial = new SerialExecutor(executor, timer);
+        serial.execute("stranger", () -> {
+            ran.add("s1");
+            serial.execute("alice", record("a1"));
+        });
+        for (int i = 2; i <= 100; i++) {
+            serial.execute("stranger", record("s" + i));
+        }
+        executor.runAll();
+        assertEquals(List.of("s1", "s2", "a1", "s3"), ran.subList(0, 4));
+        assertEquals(101, ran.size());
     }
 }
