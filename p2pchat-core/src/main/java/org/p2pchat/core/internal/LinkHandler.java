@@ -156,7 +156,13 @@ final class LinkHandler implements ConnectionHandler {
     }
 
     private void acceptOpener(Connection connection, ByteBuffer frame) {
-        hello = WireCodec.readHelloPayload(channel.readHandshake(frame));
+        byte[] payload = channel.readHandshake(frame);
+        int version = WireCodec.helloVersion(payload);
+        if (version != WireCodec.VERSION) {
+            refuseVersion(connection, version);
+            return;
+        }
+        hello = WireCodec.readHelloPayload(payload);
         try {
             node.trust(hello.name(), channel.remoteKey());
         } catch (PeerIdentityException e) {
@@ -180,6 +186,20 @@ final class LinkHandler implements ConnectionHandler {
         established.complete(session);
         LOG.debug("{}: connection {} from {} is {} ({})", node.name(), connection.id(),
                 connection.remoteAddress(), hello.name(), channel.remoteKey().fingerprint());
+    }
+
+    /**
+     * The opener speaks another protocol version. Its key is proved but its HELLO cannot be
+     * read, so nothing is trusted; it still gets a REFUSE naming both versions, sealed, which is
+     * what an opener of version 2 or 3 reads after handshake message 3, so that its user learns
+     * why. It reveals nothing that this peer's own HELLO did not.
+     */
+    private void refuseVersion(Connection connection, int version) {
+        LOG.warn("{}: refusing connection {} from {}: {}", node.name(), connection.id(),
+                connection.remoteAddress(), WireCodec.otherVersion(version));
+        step = Step.CLOSED;
+        channel.write(WireCodec.refuseVersion(version));
+        connection.close();
     }
 
     private void awaitAccept(Connection connection, ByteBuffer plain) {
