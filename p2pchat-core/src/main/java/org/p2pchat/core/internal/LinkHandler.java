@@ -45,7 +45,7 @@ final class LinkHandler implements ConnectionHandler {
     private static final int HANDSHAKE_1_BYTES = 32;
     /**
      * The largest frame a connection accepts until the other side's key is trusted: handshake
-     * messages are at most 32, 80 + HELLO + 16 and 48 + HELLO + 16 bytes, a HELLO at most 514
+     * messages are at most 32, 80 + HELLO + 16 and 48 + HELLO + 16 bytes, a HELLO at most 526
      * (with a 255-byte name and address), so a stranger cannot make this peer hold a buffer of
      * {@code p2pchat.maxFrameBytes} for each handshake in progress.
      */

@@ -81,13 +81,16 @@ public final class WireCodec {
     /**
      * Encodes a REFUSE frame.
      *
-     * @param reason why, cut to 1 KiB
+     * @param reason why, cut to 1 KiB at a character boundary
      * @param maxBytes the most the frame may hold, so that the receiver reads it
      * @return the frame
      */
     public static ByteBuffer refuse(String reason, int maxBytes) {
         byte[] r = reason.getBytes(StandardCharsets.UTF_8);
         int n = Math.max(0, Math.min(Math.min(r.length, MAX_REASON_BYTES), maxBytes - 1));
+        while (n > 0 && n < r.length && (r[n] & 0xC0) == 0x80) {
+            n--; // r[n] continues a character: cut before that character, not inside it
+        }
         return ByteBuffer.allocate(1 + n).put(REFUSE).put(r, 0, n).flip();
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -111,5 +112,19 @@ class WireCodecTest {
         String reason = "x".repeat(5000);
         assertEquals(1 + 1024, WireCodec.refuse(reason, 1 << 20).remaining(), "at most 1 KiB");
         assertEquals(48, WireCodec.refuse(reason, 48).remaining(), "within the receiver's frames");
+    }
+
+    @Test
+    void aRefusalReasonIsCutBeforeACharacterItCannotHoldWhole() throws CharacterCodingException {
+        String reason = "x" + "\u00e9".repeat(600); // 1 + 1,200 bytes: 1,024 would split one
+        ByteBuffer refuse = WireCodec.refuse(reason, 1 << 20);
+        refuse.get();
+        assertEquals(1023, refuse.remaining());
+        String sent = StandardCharsets.UTF_8.newDecoder().decode(refuse).toString();
+        assertEquals(reason.substring(0, 512), sent);
+
+        ByteBuffer small = WireCodec.refuse("\u65e5\u672c\u8a9e", 1 + 5); // 3 bytes each
+        small.get();
+        assertEquals("\u65e5", StandardCharsets.UTF_8.newDecoder().decode(small).toString());
     }
 }
