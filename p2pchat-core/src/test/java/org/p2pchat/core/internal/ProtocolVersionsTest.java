@@ -52,7 +52,8 @@ class ProtocolVersionsTest {
     }
 
     private Transport rawTransport() {
-        Transport raw = TransportSelector.discover("local").create(TransportOptions.builder().build());
+        Transport raw = TransportSelector.discover("local")
+                .create(TransportOptions.builder().build());
         toClose.add(raw);
         return raw;
     }

@@ -61,7 +61,8 @@ class WireCodecTest {
     void aFrameLimitBelow64IsRefused(long maxFrame) {
         ProtocolException e = assertThrows(ProtocolException.class,
                 () -> WireCodec.readHelloPayload(Hellos.v3("alice", maxFrame)));
-        assertTrue(e.getMessage().contains("frame limit of " + maxFrame + " bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("frame limit of " + maxFrame + " bytes"),
+                e.getMessage());
     }
 
     @ParameterizedTest(name = "version {0}")
@@ -70,8 +71,8 @@ class WireCodecTest {
         byte[] hello = Hellos.withVersion(version, "alice", 1 << 20);
         ProtocolException e = assertThrows(ProtocolException.class,
                 () -> WireCodec.readHelloPayload(hello));
-        assertEquals("HELLO of p2pchat protocol version " + version + "; this peer speaks version 3",
-                e.getMessage());
+        assertEquals("HELLO of p2pchat protocol version " + version
+                + "; this peer speaks version 3", e.getMessage());
     }
 
     @Test
