@@ -45,7 +45,7 @@ final class LinkHandler implements ConnectionHandler {
     private static final int HANDSHAKE_1_BYTES = 32;
     /**
      * The largest frame a connection accepts until the other side's key is trusted: handshake
-     * messages are at most 32, 80 + HELLO + 16 and 48 + HELLO + 16 bytes, a HELLO at most 514
+     * messages are at most 32, 80 + HELLO + 16 and 48 + HELLO + 16 bytes, a HELLO at most 526
      * (with a 255-byte name and address), so a stranger cannot make this peer hold a buffer of
      * {@code p2pchat.maxFrameBytes} for each handshake in progress.
      */
@@ -156,7 +156,13 @@ final class LinkHandler implements ConnectionHandler {
     }
 
     private void acceptOpener(Connection connection, ByteBuffer frame) {
-        hello = WireCodec.readHelloPayload(channel.readHandshake(frame));
+        byte[] payload = channel.readHandshake(frame);
+        int version = WireCodec.helloVersion(payload);
+        if (version != WireCodec.VERSION) {
+            refuseVersion(connection, version);
+            return;
+        }
+        hello = WireCodec.readHelloPayload(payload);
         try {
             node.trust(hello.name(), channel.remoteKey());
         } catch (PeerIdentityException e) {
@@ -184,6 +190,20 @@ final class LinkHandler implements ConnectionHandler {
         established.complete(session);
         LOG.debug("{}: connection {} from {} is {} ({})", node.name(), connection.id(),
                 connection.remoteAddress(), hello.name(), channel.remoteKey().fingerprint());
+    }
+
+    /**
+     * The opener speaks another protocol version. Its key is proved but its HELLO cannot be
+     * read, so nothing is trusted; it still gets a REFUSE naming both versions, sealed, which is
+     * what an opener of version 2 or 3 reads after handshake message 3, so that its user learns
+     * why. It reveals nothing that this peer's own HELLO did not.
+     */
+    private void refuseVersion(Connection connection, int version) {
+        LOG.warn("{}: refusing connection {} from {}: {}", node.name(), connection.id(),
+                connection.remoteAddress(), WireCodec.otherVersion(version));
+        step = Step.CLOSED;
+        channel.write(WireCodec.refuseVersion(version));
+        connection.close();
     }
 
     private void awaitAccept(Connection connection, ByteBuffer plain) {

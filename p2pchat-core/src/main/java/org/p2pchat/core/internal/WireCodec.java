@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerEntry;
 import org.p2pchat.api.ProtocolException;
+import org.p2pchat.core.internal.noise.CipherState;
 
 /**
  * Encodes and decodes the payloads of p2pchat frames (PROTOCOL.md). The first byte of every frame
@@ -27,11 +28,22 @@ public final class WireCodec {
     private static final int MAX_FIELD_BYTES = 255;
     /** The smallest frame limit a peer may announce: a short message with its headers and tag. */
     public static final int MIN_FRAME_BYTES = 64;
+    /**
+     * Longest reason of a REFUSE for another protocol version: the other side's frame limit is
+     * unknown (its HELLO could not be read), so the frame fits the smallest any peer may have.
+     */
+    static final int MAX_VERSION_REASON_BYTES = MIN_FRAME_BYTES - CipherState.TAG_BYTES - 1;
 
     private WireCodec() {
     }
 
-    /** What a HELLO frame says. */
+    /**
+     * What a HELLO frame says.
+     *
+     * @param maxFrameBytes the sender's frame limit, at least {@link #MIN_FRAME_BYTES}; an
+     *     announced limit beyond {@link Integer#MAX_VALUE} (the field is a uint32) is read as
+     *     {@link Integer#MAX_VALUE}, since no frame here can be longer anyway
+     */
     record Hello(String name, PeerAddress listenAddress, long epoch, int maxFrameBytes) {
     }
 
@@ -69,14 +81,61 @@ public final class WireCodec {
     /**
      * Encodes a REFUSE frame.
      *
-     * @param reason why, cut to 1 KiB
+     * @param reason why, cut to 1 KiB at a character boundary
      * @param maxBytes the most the frame may hold, so that the receiver reads it
      * @return the frame
      */
     public static ByteBuffer refuse(String reason, int maxBytes) {
         byte[] r = reason.getBytes(StandardCharsets.UTF_8);
         int n = Math.max(0, Math.min(Math.min(r.length, MAX_REASON_BYTES), maxBytes - 1));
+        while (n > 0 && n < r.length && (r[n] & 0xC0) == 0x80) {
+            n--; // r[n] continues a character: cut before that character, not inside it
+        }
         return ByteBuffer.allocate(1 + n).put(REFUSE).put(r, 0, n).flip();
+    }
+
+    /**
+     * Encodes the REFUSE a responder sends for a HELLO of another protocol version: it names both
+     * versions, and fits any frame limit, so that a peer of that version can read it.
+     *
+     * @param theirs the version the other side's HELLO announced
+     * @return the frame
+     */
+    public static ByteBuffer refuseVersion(int theirs) {
+        String reason = "p2pchat protocol " + VERSION + " here, yours is " + theirs
+                + (theirs < VERSION ? ": upgrade" : "");
+        return refuse(reason, MAX_VERSION_REASON_BYTES + 1);
+    }
+
+    /**
+     * Reads the protocol version of a HELLO carried as a handshake payload, and nothing else of
+     * it: the rest of a HELLO of another version may be laid out differently.
+     *
+     * @param payload the payload, type byte included
+     * @return the version, 0 to 255
+     * @throws ProtocolException if it is not a HELLO or ends before its version
+     */
+    static int helloVersion(byte[] payload) {
+        ByteBuffer b = ByteBuffer.wrap(payload);
+        byte type = type(b);
+        if (type != HELLO) {
+            throw new ProtocolException("expected a HELLO in the handshake, got type " + type);
+        }
+        if (!b.hasRemaining()) {
+            throw new ProtocolException("HELLO without a version");
+        }
+        return b.get() & 0xff;
+    }
+
+    /**
+     * Describes a HELLO of another version, naming both.
+     *
+     * @param theirs the version the HELLO announced
+     * @return the description
+     */
+    static String otherVersion(int theirs) {
+        return "HELLO of p2pchat protocol version " + theirs + "; this peer speaks version "
+                + VERSION;
     }
 
     /**
@@ -122,8 +181,7 @@ public final class WireCodec {
         }
         int version = frame.get() & 0xff;
         if (version != VERSION) {
-            throw new ProtocolException("HELLO of protocol version " + version + "; this peer speaks "
-                    + VERSION);
+            throw new ProtocolException(otherVersion(version));
         }
         String name = readField(frame, "name");
         String address = readField(frame, "listen address");
@@ -131,11 +189,14 @@ public final class WireCodec {
             throw new ProtocolException("HELLO ends before its epoch and frame limit");
         }
         long epoch = frame.getLong();
-        int maxFrameBytes = frame.getInt();
-        if (maxFrameBytes < MIN_FRAME_BYTES) {
-            throw new ProtocolException("HELLO announces a frame limit of " + maxFrameBytes
+        long announced = Integer.toUnsignedLong(frame.getInt());
+        if (announced < MIN_FRAME_BYTES) {
+            throw new ProtocolException("HELLO announces a frame limit of " + announced
                     + " bytes; at least " + MIN_FRAME_BYTES + " are needed");
         }
+        // Frames are at most 2^31 - 1 bytes (the length prefix's top bit is never set), so a
+        // larger limit is no limit beyond that.
+        int maxFrameBytes = (int) Math.min(announced, Integer.MAX_VALUE);
         if (frame.hasRemaining()) {
             throw new ProtocolException("HELLO has " + frame.remaining() + " trailing bytes");
         }

@@ -2,15 +2,20 @@ package org.p2pchat.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.ConnectionClosedException.Reason;
 import org.p2pchat.api.PeerAddress;
@@ -18,6 +23,7 @@ import org.p2pchat.core.P2pChat;
 import org.p2pchat.core.internal.FakeLinkSessions.RecordingConnection;
 import org.p2pchat.core.internal.session.Identity;
 import org.p2pchat.core.internal.session.SecureChannel;
+import org.p2pchat.testkit.Await;
 
 /**
  * One accepted connection of a running peer ("bob"), driven frame by frame from the test thread
@@ -50,15 +56,29 @@ class LinkHandlerTest {
 
     /** Runs the handshake up to bob's ACCEPT and first ACK. */
     private void handshake() {
-        alice.writeHandshake(new byte[0]);
-        deliverToBob();
-        alice.readHandshake(ByteBuffer.wrap(toAlice.takeOnly()));
         ByteBuffer hello = WireCodec.hello("alice", PeerAddress.loopback(7002), 100, 1 << 20);
         byte[] helloBytes = new byte[hello.remaining()];
         hello.get(helloBytes);
-        alice.writeHandshake(helloBytes);
-        deliverToBob();
+        handshakeTo3(helloBytes);
         assertEquals(2, toAlice.frameCount(), "ACCEPT and ACK");
+    }
+
+    /** Runs the handshake up to and including message 3, which carries {@code hello}. */
+    private void handshakeTo3(byte[] hello) {
+        alice.writeHandshake(new byte[0]);
+        deliverToBob();
+        alice.readHandshake(ByteBuffer.wrap(toAlice.takeOnly()));
+        alice.writeHandshake(hello);
+        deliverToBob();
+    }
+
+    /** Opens, as alice, the frame bob wrote at {@code index} (frames must be opened in order). */
+    private ByteBuffer openFromBob(int index) {
+        return alice.open(ByteBuffer.wrap(toAlice.frame(index)));
+    }
+
+    private static String rest(ByteBuffer plain) {
+        return StandardCharsets.UTF_8.decode(plain).toString();
     }
 
     private void sendData(long first, String text) {
@@ -94,5 +114,79 @@ class LinkHandlerTest {
         assertDoesNotThrow(this::deliverToBob, "nothing for the transport to log as a bug");
 
         assertEquals(Reason.IO_ERROR, toAlice.abortReason().reason());
+    }
+
+    // ---- the HELLO of message 3 ----------------------------------------------------------------
+
+    @ParameterizedTest(name = "maxFrame {0}")
+    @ValueSource(longs = {64, (1L << 31) - 2, (1L << 31) - 1, 1L << 31, (1L << 31) + 1,
+        (1L << 32) - 1})
+    void aCallerAnnouncingAnyFrameLimitFrom64To2To32Minus1IsAccepted(long maxFrame) {
+        handshakeTo3(Hellos.v3("alice", maxFrame));
+
+        assertEquals(2, toAlice.frameCount(), "ACCEPT and ACK");
+        assertEquals(WireCodec.ACCEPT, openFromBob(0).get());
+        assertEquals(MessageFrames.ACK, openFromBob(1).get());
+    }
+
+    /**
+     * A limit of 2^31 or more means no limit beyond this peer's own: bob then sends alice the
+     * largest message his own 1 MiB frames hold, in one frame.
+     */
+    @ParameterizedTest(name = "maxFrame {0}")
+    @ValueSource(longs = {(1L << 31) - 1, 1L << 31, (1L << 31) + 1, (1L << 32) - 1})
+    void aCallerAnnouncingAFrameLimitOf2To31OrMoreGetsTheLargestMessagesThisPeerSends(
+            long maxFrame) {
+        handshakeTo3(Hellos.v3("alice", maxFrame));
+        assertEquals(2, toAlice.frameCount(), "ACCEPT and ACK");
+        openFromBob(0);
+        openFromBob(1);
+        ByteBuffer ack = ByteBuffer.allocate(1 + 9 + 9);
+        MessageFrames.putAck(ack, 0, 4L << 20);
+        alice.write(ack.flip());
+        deliverToBob();
+
+        String largest = "x".repeat(ChatNode.maxTextBytes(1 << 20));
+        bob.send("alice", largest);
+
+        Await.until("bob's DATA frame", () -> toAlice.frameCount() == 3);
+        ByteBuffer data = openFromBob(2);
+        assertEquals(MessageFrames.DATA, data.get());
+        assertEquals(1, MessageFrames.readDataHeader(data).firstSeq());
+        assertEquals(largest.length(), MessageFrames.readMessageLength(data));
+    }
+
+    @ParameterizedTest(name = "maxFrame {0}")
+    @ValueSource(longs = {0, 63})
+    void aCallerAnnouncingAFrameLimitBelow64IsClosedWithoutAnAnswer(long maxFrame) {
+        handshakeTo3(Hellos.v3("alice", maxFrame));
+
+        assertEquals(0, toAlice.frameCount());
+        assertEquals(Reason.PROTOCOL_ERROR, toAlice.abortReason().reason());
+    }
+
+    @ParameterizedTest(name = "version {0}")
+    @ValueSource(ints = {0, 1, 2, 4, 255})
+    void aCallerOfAnotherProtocolVersionIsRefusedWithAReasonNamingBothVersions(int version) {
+        handshakeTo3(version == 2 ? Hellos.v2("alice")
+                : Hellos.withVersion(version, "alice", 1 << 20));
+
+        assertEquals(1, toAlice.frameCount(), "one REFUSE");
+        ByteBuffer refuse = openFromBob(0);
+        assertEquals(WireCodec.REFUSE, refuse.get());
+        String reason = rest(refuse);
+        assertTrue(reason.startsWith("p2pchat protocol 3 here, yours is " + version), reason);
+        assertFalse(toAlice.isOpen(), "closed after the REFUSE");
+        assertNull(toAlice.abortReason(), "closed, not aborted, so that the REFUSE goes out");
+        assertFalse(bob.hasLink("alice"), "nothing of the HELLO was taken in");
+    }
+
+    @ParameterizedTest(name = "payload {0}")
+    @ValueSource(strings = {"", "01", "0203", "05"})
+    void aMessage3WhoseHelloVersionCannotBeReadIsClosedWithoutAnAnswer(String hex) {
+        handshakeTo3(HexFormat.of().parseHex(hex));
+
+        assertEquals(0, toAlice.frameCount());
+        assertEquals(Reason.PROTOCOL_ERROR, toAlice.abortReason().reason());
     }
 }
