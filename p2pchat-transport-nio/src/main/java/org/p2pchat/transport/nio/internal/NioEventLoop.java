@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.ConnectionClosedException.Reason;
 import org.p2pchat.spi.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class NioEventLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(NioEventLoop.class);
     static final long SELECT_TIMEOUT_MS = 250;
+    /** Iterations that fail one after another before the transport gives up and closes. */
+    static final int MAX_FAILURES_IN_A_ROW = 100;
 
     private final NioTransport transport;
     private final Ticker ticker;
@@ -133,18 +137,36 @@ final class NioEventLoop implements Runnable {
 
     @Override
     public void run() {
+        int failedInARow = 0;
         try {
             while (!transport.finished()) {
                 try {
                     iterate();
-                } catch (IOException | RuntimeException e) {
-                    LOG.error("{}: unexpected failure in the event loop; carrying on",
-                            thread.getName(), e);
+                    failedInARow = 0;
+                } catch (IOException | RuntimeException | Error e) {
+                    // Even an OutOfMemoryError: the connection whose buffers caused it has been
+                    // cut by then (see dispatch), and a loop that died would leave every
+                    // conversation of the peer hanging with no word.
+                    failedInARow++;
+                    if (failedInARow <= 3 || failedInARow % 1_000 == 0) {
+                        LOG.error("{}: unexpected failure in the event loop ({} in a row);"
+                                + " carrying on", thread.getName(), failedInARow, e);
+                    }
+                    if (failedInARow >= MAX_FAILURES_IN_A_ROW) {
+                        // Failing before it even gets to its tasks, it could not shut down in
+                        // order: end here, and close everything on the way out.
+                        LOG.error("{}: the event loop failed {} times in a row; closing the"
+                                + " transport", thread.getName(), failedInARow);
+                        break;
+                    }
                 }
             }
         } finally {
             try {
                 transport.loopEnding();
+            } catch (RuntimeException | Error e) {
+                LOG.error("{}: failure while closing the transport's connections", thread.getName(),
+                        e);
             } finally {
                 try {
                     selector.close();
@@ -192,10 +214,15 @@ final class NioEventLoop implements Runnable {
         if (!key.isValid()) {
             return;
         }
+        Object attachment = key.attachment();
         try {
-            ((NioSelectable) key.attachment()).ready(key, now);
-        } catch (RuntimeException e) {
-            LOG.error("{}: unexpected failure handling {}", thread.getName(), key.attachment(), e);
+            ((NioSelectable) attachment).ready(key, now);
+        } catch (RuntimeException | Error e) {
+            LOG.error("{}: unexpected failure handling {}", thread.getName(), attachment, e);
+            if (attachment instanceof NioConnection c) {
+                // Whatever it held (an OutOfMemoryError while reading a frame, say) goes with it.
+                c.terminate(failed(c, e));
+            }
         }
     }
 
@@ -204,7 +231,7 @@ final class NioEventLoop implements Runnable {
         while ((task = tasks.poll()) != null) {
             try {
                 task.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("{}: a transport task failed", thread.getName(), e);
             }
         }
@@ -218,10 +245,16 @@ final class NioEventLoop implements Runnable {
             c.clearScheduled();
             try {
                 c.service(now);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("{}: unexpected failure servicing {}", thread.getName(), c, e);
+                c.terminate(failed(c, e));
             }
             c = next;
         }
+    }
+
+    private static ConnectionClosedException failed(NioConnection c, Throwable e) {
+        return new ConnectionClosedException(Reason.IO_ERROR, c + " failed on the event loop: " + e,
+                e);
     }
 }

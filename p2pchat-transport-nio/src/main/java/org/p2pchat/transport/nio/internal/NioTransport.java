@@ -322,10 +322,13 @@ final class NioTransport implements Transport {
     /** Event loop, on its way out, also after an unexpected failure: nothing is left open. */
     void loopEnding() {
         closed.set(true);
-        if (!shuttingDown) {
-            beginShutdown();
+        try {
+            if (!shuttingDown) {
+                beginShutdown();
+            }
+        } finally {
+            terminateAll();
         }
-        terminateAll();
     }
 
     private void terminateAll() {
