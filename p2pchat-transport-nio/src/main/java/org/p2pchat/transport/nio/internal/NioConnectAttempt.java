@@ -68,7 +68,7 @@ final class NioConnectAttempt implements NioSelectable {
             if (connected) {
                 attempt.connected(now);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             if (channel != null) {
                 try {
                     channel.close();

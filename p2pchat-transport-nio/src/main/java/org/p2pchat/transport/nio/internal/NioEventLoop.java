@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
 final class NioEventLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(NioEventLoop.class);
     static final long SELECT_TIMEOUT_MS = 250;
-    /** Iterations that fail one after another before the transport gives up and closes. */
-    static final int MAX_FAILURES_IN_A_ROW = 100;
+    /**
+     * How long every iteration may fail (on the system clock: the transport's ticker may be what
+     * fails) before the transport gives up and closes.
+     */
+    static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final NioTransport transport;
     private final Ticker ticker;
@@ -138,6 +141,7 @@ final class NioEventLoop implements Runnable {
     @Override
     public void run() {
         int failedInARow = 0;
+        long failingSince = 0;
         try {
             while (!transport.finished()) {
                 try {
@@ -147,16 +151,19 @@ final class NioEventLoop implements Runnable {
                     // Even an OutOfMemoryError: the connection whose buffers caused it has been
                     // cut by then (see dispatch), and a loop that died would leave every
                     // conversation of the peer hanging with no word.
-                    failedInARow++;
+                    if (failedInARow++ == 0) {
+                        failingSince = System.nanoTime();
+                    }
                     if (failedInARow <= 3 || failedInARow % 1_000 == 0) {
                         LOG.error("{}: unexpected failure in the event loop ({} in a row);"
                                 + " carrying on", thread.getName(), failedInARow, e);
                     }
-                    if (failedInARow >= MAX_FAILURES_IN_A_ROW) {
+                    if (failedInARow >= 3 && System.nanoTime() - failingSince >= GIVE_UP_NANOS) {
                         // Failing before it even gets to its tasks, it could not shut down in
                         // order: end here, and close everything on the way out.
-                        LOG.error("{}: the event loop failed {} times in a row; closing the"
-                                + " transport", thread.getName(), failedInARow);
+                        LOG.error("{}: every iteration of the event loop failed for {} ms ({}"
+                                + " times); closing the transport", thread.getName(),
+                                TimeUnit.NANOSECONDS.toMillis(GIVE_UP_NANOS), failedInARow);
                         break;
                     }
                 }

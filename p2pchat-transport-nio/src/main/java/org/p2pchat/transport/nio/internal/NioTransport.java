@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.p2pchat.api.ConnectFailedException;
 import org.p2pchat.api.ConnectTimeoutException;
 import org.p2pchat.api.ConnectionClosedException;
@@ -83,15 +84,16 @@ final class NioTransport implements Transport {
             return CompletableFuture.failedFuture(closedException());
         }
         CompletableFuture<PeerAddress> result = new CompletableFuture<>();
-        SocketAddresses.resolve(address).whenComplete((resolved, error) -> loop.execute(() -> {
-            if (error != null) {
-                Throwable cause = SocketAddresses.unwrap(error);
-                result.completeExceptionally(new ListenFailedException("cannot listen on "
-                        + address + ": " + cause.getMessage(), cause));
-            } else {
-                NioListener.open(this, resolved, address, acceptor, result);
-            }
-        }));
+        SocketAddresses.resolve(address).whenComplete((resolved, error) -> onLoop(result,
+                e -> new ListenFailedException("cannot listen on " + address + ": " + e, e), () -> {
+                    if (error != null) {
+                        Throwable cause = SocketAddresses.unwrap(error);
+                        result.completeExceptionally(new ListenFailedException("cannot listen on "
+                                + address + ": " + cause.getMessage(), cause));
+                    } else {
+                        NioListener.open(this, resolved, address, acceptor, result);
+                    }
+                }));
         return result;
     }
 
@@ -107,16 +109,34 @@ final class NioTransport implements Transport {
         // ticker only drives the loop's own deadlines).
         SocketAddresses.resolve(remote)
                 .orTimeout(options.connectTimeout().toNanos(), TimeUnit.NANOSECONDS)
-                .whenComplete((resolved, error) -> loop.execute(() -> {
-                    if (isClosed()) {
-                        result.completeExceptionally(closedException());
-                    } else if (error != null) {
-                        result.completeExceptionally(resolveFailed(remote, error));
-                    } else {
-                        NioConnectAttempt.start(this, resolved, remote, handler, result);
-                    }
-                }));
+                .whenComplete((resolved, error) -> onLoop(result,
+                        e -> new ConnectFailedException("cannot connect to " + remote + ": " + e, e),
+                        () -> {
+                            if (isClosed()) {
+                                result.completeExceptionally(closedException());
+                            } else if (error != null) {
+                                result.completeExceptionally(resolveFailed(remote, error));
+                            } else {
+                                NioConnectAttempt.start(this, resolved, remote, handler, result);
+                            }
+                        }));
         return result;
+    }
+
+    /**
+     * Runs a task that completes {@code result} on the loop; should it throw (even an Error),
+     * the stage fails with {@code failure} of what it threw instead of never completing.
+     */
+    private void onLoop(CompletableFuture<?> result, Function<Throwable, P2pChatException> failure,
+            Runnable task) {
+        loop.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(failure.apply(e));
+                throw e;
+            }
+        });
     }
 
     private P2pChatException resolveFailed(PeerAddress remote, Throwable error) {

@@ -3,13 +3,14 @@ package org.p2pchat.transport.nio.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.p2pchat.api.ConnectFailedException;
 import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.TransportClosedException;
@@ -21,7 +22,8 @@ import org.p2pchat.testkit.RecordingHandler;
 /**
  * A Throwable on the event loop outside any handler (an OutOfMemoryError, say; injected here
  * through the transport's clock, which the loop reads every iteration) never ends the loop
- * silently: it carries on, and one that fails over and over closes the transport cleanly.
+ * silently: it carries on, and one that fails at every iteration for a second closes the
+ * transport cleanly.
  */
 class NioLoopFailureTest {
     private final NioFixture fixture = new NioFixture();
@@ -54,7 +56,7 @@ class NioLoopFailureTest {
     }
 
     @Test
-    void aLoopThatFailsOverAndOverClosesTheTransportAndEverythingOnIt() {
+    void aLoopThatFailsAtEveryIterationClosesTheTransportAndEverythingOnIt() {
         NioTransport server = fixture.transport(b -> b.ticker(failing));
         RecordingHandler accepted = RecordingHandler.recording();
         PeerAddress address = Await.result(server.listen(PeerAddress.loopback(0), c -> accepted));
@@ -64,9 +66,10 @@ class NioLoopFailureTest {
         Await.next(accepted.frames);
 
         failuresLeft.set(-1);
-        // A task makes the loop spin instead of waiting in select, so the failures come quickly.
+        // It fails either way: it found the transport closed, or it failed on the clock itself.
         Throwable refused = Await.failure(server.connect(address, RecordingHandler.recording()));
-        assertInstanceOf(TransportClosedException.class, refused);
+        assertTrue(refused instanceof TransportClosedException
+                || refused instanceof ConnectFailedException, refused.toString());
         ConnectionClosedException reason = Await.result(accepted.closed);
         assertEquals(ConnectionClosedException.Reason.TRANSPORT_CLOSED, reason.reason());
         Await.result(client.closed);
