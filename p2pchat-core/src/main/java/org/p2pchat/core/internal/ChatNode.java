@@ -104,8 +104,10 @@ public final class ChatNode implements Peer {
         this.timer = new ScheduledThreadPoolExecutor(1, SerialCallbacks.daemonThreads(name + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
         this.callbacks = new SerialExecutor(callbacks, timer);
-        this.gate = new HandshakeGate(name, session.handshakeTimeout(), session.maxHandshakes(),
-                timer, LOG);
+        HandshakeAdmission admission = new HandshakeAdmission(
+                HandshakeAdmission.Limits.defaults(session.maxHandshakes()), ticker, random,
+                this::friendHosts);
+        this.gate = new HandshakeGate(name, session.handshakeTimeout(), admission, timer, LOG);
     }
 
     /**
@@ -235,6 +237,15 @@ public final class ChatNode implements Peer {
             }
         });
         return established.thenApply(s -> null);
+    }
+
+    /** The hosts the directory lists friends at, whose connections are no stranger's. */
+    private java.util.Set<String> friendHosts() {
+        java.util.Set<String> hosts = new java.util.HashSet<>();
+        for (PeerEntry e : directory.entries()) {
+            hosts.add(e.address().host());
+        }
+        return hosts;
     }
 
     /** Called on the event loop for each accepted connection. */

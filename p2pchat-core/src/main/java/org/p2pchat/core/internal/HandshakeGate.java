@@ -1,11 +1,12 @@
 package org.p2pchat.core.internal;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.ConnectionClosedException.Reason;
 import org.p2pchat.spi.Connection;
@@ -13,26 +14,30 @@ import org.slf4j.Logger;
 
 /**
  * What a connection goes through before its peer is trusted: small frames only, a deadline, and,
- * for accepted connections, a cap on how many may be at that stage at once. A stranger can make a
- * peer hold at most {@code maxHandshakes} connections of 1 KiB frames for the handshake timeout.
- * Thread-safe; its deadlines run on the node's timer.
+ * for accepted connections, the {@link HandshakeAdmission} limits on how many may be at that
+ * stage at once, from one source and from all strangers, and how fast new ones may come. A
+ * refused connection is closed before this peer does any Diffie-Hellman for it, so a stranger
+ * can make a peer hold at most {@code maxHandshakes} connections of 1 KiB frames for the
+ * handshake timeout, and spend X25519 work on at most the admission rate. Refusals are logged at
+ * most once a second. Thread-safe; its deadlines run on the node's timer.
  */
 final class HandshakeGate {
     private final String peerName;
     private final Duration timeout;
-    private final int maxHandshakes;
     private final ScheduledExecutorService timer;
-    private final AtomicInteger inProgress = new AtomicInteger();
+    private final HandshakeAdmission admission;
+    /** The places taken by accepted connections still in their handshake. */
+    private final Map<LinkHandler, HandshakeAdmission.Place> admitted = new ConcurrentHashMap<>();
     private final RefusalLog refusals;
 
-    HandshakeGate(String peerName, Duration timeout, int maxHandshakes,
+    HandshakeGate(String peerName, Duration timeout, HandshakeAdmission admission,
             ScheduledExecutorService timer, Logger log) {
         this.peerName = peerName;
         this.timeout = timeout;
-        this.maxHandshakes = maxHandshakes;
+        this.admission = admission;
         this.timer = timer;
-        this.refusals = new RefusalLog(log, peerName + ": closed connections beyond " + maxHandshakes
-                + " handshakes in progress (p2pchat.maxHandshakes)");
+        this.refusals = new RefusalLog(log, peerName + ": refused connections before their"
+                + " handshake (p2pchat.maxHandshakes, maxHandshakesPerSource, handshakeRate)");
     }
 
     Duration timeout() {
@@ -47,22 +52,21 @@ final class HandshakeGate {
     }
 
     /**
-     * An accepted connection: admits it to the handshake, or closes it when too many are in
-     * progress. Event loop.
+     * An accepted connection: admits it to the handshake, or closes it at once. Event loop.
      *
      * @return whether it was admitted
      */
     boolean admit(LinkHandler handler, Connection connection) {
         // A stranger may announce only small frames until its key is trusted.
         connection.maxInboundFrameBytes(LinkHandler.HANDSHAKE_FRAME_BYTES);
-        if (inProgress.incrementAndGet() > maxHandshakes) {
-            inProgress.decrementAndGet();
-            refusals.refused(connection.remoteAddress());
+        HandshakeAdmission.Place place = admission.admit(connection.remoteAddress().host());
+        if (!place.admitted()) {
+            refusals.refused(connection.remoteAddress(), place.verdict().why());
             connection.abort(new ConnectionClosedException(Reason.CONNECTION_LIMIT,
-                    "too many handshakes in progress"));
+                    place.verdict().why()));
             return false;
         }
-        handler.countedAsHandshake = true;
+        admitted.put(handler, place);
         expireLater(handler, connection);
         return true;
     }
@@ -83,9 +87,9 @@ final class HandshakeGate {
         if (expiry != null) {
             expiry.cancel(false);
         }
-        if (handler.countedAsHandshake) {
-            handler.countedAsHandshake = false;
-            inProgress.decrementAndGet();
+        HandshakeAdmission.Place place = admitted.remove(handler);
+        if (place != null) {
+            admission.ended(place);
         }
     }
 }

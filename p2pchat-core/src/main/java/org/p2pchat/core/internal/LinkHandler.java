@@ -100,8 +100,6 @@ final class LinkHandler implements ConnectionHandler {
         }
     }
 
-    /** Whether this handler counts against the cap on handshakes in progress; loop thread. */
-    boolean countedAsHandshake;
     /** The handshake timeout, cancelled once the handshake ends either way. */
     volatile java.util.concurrent.Future<?> expiry;
 

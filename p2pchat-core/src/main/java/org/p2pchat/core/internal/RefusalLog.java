@@ -23,11 +23,21 @@ final class RefusalLog {
     }
 
     void refused(PeerAddress from) {
+        refused(from, null);
+    }
+
+    /**
+     * Counts a refusal, and logs it if none was logged in the last second.
+     *
+     * @param from where the refused connection came from
+     * @param why the reason for this one, or null
+     */
+    void refused(PeerAddress from, String why) {
         long now = System.nanoTime();
         long last = lastLogged.get();
         if (now - last >= INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
             long more = suppressed.getAndSet(0);
-            log.warn("{}: the latest from {}{}", what, from,
+            log.warn("{}: the latest from {}{}{}", what, from, why == null ? "" : ", " + why,
                     more == 0 ? "" : " (and " + more + " more in the last second or so)");
         } else {
             suppressed.incrementAndGet();
