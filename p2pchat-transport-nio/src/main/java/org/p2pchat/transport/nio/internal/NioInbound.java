@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 final class NioInbound implements FrameDecoder.Sink {
     private static final Logger LOG = LoggerFactory.getLogger(NioInbound.class);
+    /** Anyone who reaches the port can announce a huge frame, as often as it connects. */
+    private static final ThrottledLog OVERSIZED = new ThrottledLog(LOG);
 
     private final NioConnection connection;
     private final FrameDecoder decoder;
@@ -94,7 +96,7 @@ final class NioInbound implements FrameDecoder.Sink {
     private ConnectionClosedException tooLarge(int length, int limit) {
         String announced = length >= 0 ? Integer.toString(length)
                 : length + " (0x" + Integer.toHexString(length) + ")";
-        LOG.warn("{}: {} announced a frame of {} bytes, over the maximum of {}{}; closing it",
+        OVERSIZED.warn("{}: {} announced a frame of {} bytes, over the maximum of {}{}; closing it",
                 connection.transportName(), connection, announced, limit,
                 limit == maxFrameBytes ? "" : " set for this connection");
         return new ConnectionClosedException(Reason.FRAME_TOO_LARGE, connection

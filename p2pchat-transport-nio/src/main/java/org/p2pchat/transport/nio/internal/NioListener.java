@@ -32,6 +32,9 @@ final class NioListener implements NioSelectable {
     private final NioTransport transport;
     private final ServerSocketChannel server;
     private final SelectionKey key;
+    /** Refusals for a full node: worth a warning, but a flood of them is one line a second. */
+    private static final ThrottledLog FULL = new ThrottledLog(LOG);
+
     private final ConnectionAcceptor acceptor;
     private final PeerAddress address;
 
@@ -94,7 +97,7 @@ final class NioListener implements NioSelectable {
         int max = transport.options().maxConnections();
         try {
             if (transport.shuttingDown() || transport.openCount() >= max) {
-                LOG.info("{}: refusing a connection from {}: {} connections are open, the maximum"
+                FULL.warn("{}: refusing a connection from {}: {} connections are open, the maximum"
                         + " (p2pchat.maxConnections)", transport.name(), channel.getRemoteAddress(),
                         transport.openCount());
                 channel.close();
