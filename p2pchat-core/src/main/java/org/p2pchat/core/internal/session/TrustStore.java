@@ -9,7 +9,11 @@ import org.p2pchat.api.PeerKey;
 /**
  * Decides whether a name may be spoken for by a key: a key pinned in the directory must match;
  * otherwise a key remembered from before must match; otherwise the key is trusted on first use
- * and remembered. Thread-safe.
+ * and remembered, with one exception. A friend listed in the directory without a pinned key has
+ * its key learnt only on a connection this peer opened to the friend's listed address: a caller
+ * merely claiming that name is {@link Verdict#UNCONFIRMED} until this peer has called the listed
+ * address and found the same key there. So the first stranger to call with a friend's name
+ * cannot take it. Thread-safe.
  */
 public final class TrustStore {
     /** The outcome of a successful check. */
@@ -19,7 +23,12 @@ public final class TrustStore {
         /** The key was remembered for this name from an earlier handshake. */
         KNOWN,
         /** The name was new: the key is now remembered for it. */
-        FIRST_USE
+        FIRST_USE,
+        /**
+         * The name is a listed friend's whose key is not known yet, and the caller's word is not
+         * enough: call the listed address and check the key found there.
+         */
+        UNCONFIRMED
     }
 
     private final PeerDirectory directory;
@@ -37,7 +46,39 @@ public final class TrustStore {
     }
 
     /**
-     * Checks a name and key, remembering the key if the name is new.
+     * Checks a name and key, remembering the key if the name is new and this peer may learn it
+     * here.
+     *
+     * @param name the name the peer claims
+     * @param key the key it proved it holds
+     * @param calledListedAddress whether this peer opened the connection, to the address its
+     *     directory lists for the name (else the other side called, or was called elsewhere)
+     * @return how the key is trusted
+     * @throws PeerIdentityException if the name belongs to another key
+     */
+    public Verdict check(String name, PeerKey key, boolean calledListedAddress) {
+        PeerEntry entry = directory.lookup(name).orElse(null);
+        if (entry != null && entry.key() != null) {
+            if (!entry.key().equals(key)) {
+                throw mismatch(name, key, entry.key(), "pinned in the user_info table");
+            }
+            return Verdict.PINNED;
+        }
+        PeerKey remembered = known.get(name).orElse(null);
+        if (remembered == null && entry != null && !calledListedAddress) {
+            return Verdict.UNCONFIRMED;
+        }
+        PeerKey now = remembered != null ? remembered : known.remember(name, key);
+        if (!now.equals(key)) {
+            throw mismatch(name, key, now, remembered != null
+                    ? "remembered from an earlier conversation" : "learnt at the same moment");
+        }
+        return remembered != null ? Verdict.KNOWN : Verdict.FIRST_USE;
+    }
+
+    /**
+     * Checks a name and key as {@link #check(String, PeerKey, boolean)} does for a connection this
+     * peer opened to the listed address.
      *
      * @param name the name the peer claims
      * @param key the key it proved it holds
@@ -45,18 +86,7 @@ public final class TrustStore {
      * @throws PeerIdentityException if the name belongs to another key
      */
     public Verdict check(String name, PeerKey key) {
-        PeerKey pinned = directory.lookup(name).map(PeerEntry::key).orElse(null);
-        if (pinned != null) {
-            if (!pinned.equals(key)) {
-                throw mismatch(name, key, pinned, "pinned in the user_info table");
-            }
-            return Verdict.PINNED;
-        }
-        PeerKey remembered = known.remember(name, key);
-        if (!remembered.equals(key)) {
-            throw mismatch(name, key, remembered, "remembered from an earlier conversation");
-        }
-        return remembered == key ? Verdict.FIRST_USE : Verdict.KNOWN;
+        return check(name, key, true);
     }
 
     /**
