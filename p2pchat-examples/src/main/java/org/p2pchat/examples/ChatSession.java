@@ -3,7 +3,13 @@ package org.p2pchat.examples;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerEntry;
@@ -40,6 +46,7 @@ public final class ChatSession {
     private final ChatConsole console;
     private final Path logFile;
     private final CommandInterpreter interpreter = new CommandInterpreter();
+    private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
     private final SendOutcomes outcomes;
     private final PeerList peerList;
 
@@ -89,10 +96,7 @@ public final class ChatSession {
             }
             execute(command);
         }
-        int undelivered = outcomes.awaitAll(DRAIN_TIMEOUT);
-        if (undelivered > 0) {
-            console.println("! leaving with " + undelivered + " message(s) not yet delivered");
-        }
+        awaitSendsInFlight();
     }
 
     private void execute(Command command) {
@@ -118,7 +122,10 @@ public final class ChatSession {
         }
         // Null for a peer that wrote without being in the table: the peer knows it, the table not.
         PeerAddress address = peer.directory().lookup(friend).map(PeerEntry::address).orElse(null);
-        outcomes.follow(friend, address, text, peer.send(friend, text).toCompletableFuture());
+        CompletableFuture<Void> reported = outcomes.follow(friend, address, text,
+                peer.send(friend, text).toCompletableFuture());
+        inFlight.add(reported);
+        reported.whenComplete((ok, failure) -> inFlight.remove(reported));
     }
 
     private void showKey() {
@@ -143,6 +150,22 @@ public final class ChatSession {
         console.println("  Ctrl-C          abandon the line being typed; on an empty line, leave");
         if (logFile != null) {
             console.println("  library log lines go to " + logFile + ", never to the screen");
+        }
+    }
+
+    private void awaitSendsInFlight() {
+        CompletableFuture<?>[] pending = inFlight.toArray(new CompletableFuture<?>[0]);
+        if (pending.length == 0) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(pending).get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            console.println("! leaving with " + inFlight.size() + " message(s) not yet delivered");
+        } catch (ExecutionException e) {
+            // Each failure has been reported by its own stage.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -5,10 +5,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.p2pchat.api.ConnectionState;
 import org.p2pchat.api.Peer;
@@ -33,8 +31,8 @@ import org.p2pchat.examples.console.ChatConsole;
  *       once prints one line for all of them.</li>
  * </ul>
  *
- * <p><b>Threading:</b> {@link #follow} and {@link #awaitAll} are called on the input thread;
- * everything printed is printed on the {@code reports} executor.
+ * <p><b>Threading:</b> {@link #follow} is called on the input thread; everything printed is
+ * printed on the {@code reports} executor.
  */
 final class SendOutcomes {
     /** How long the acknowledgements or refusals that arrive together are gathered into a line. */
@@ -44,7 +42,6 @@ final class SendOutcomes {
     private final ChatConsole console;
     private final Executor reports;
     private final Executor waitNotices;
-    private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
     /** Friends whose wait has been announced and none of whose sends has completed since. */
     private final Set<String> waitAnnounced = ConcurrentHashMap.newKeySet();
     private final Coalescing<String, String> delivered;
@@ -96,41 +93,18 @@ final class SendOutcomes {
      * @param address where the friend listens, or null for a peer not in the directory
      * @param text the message
      * @param sent the send's stage
+     * @return completes once the outcome has been reported (a failure too, or a delivery that
+     *     needs no line); never if the session has ended and the reports executor refuses work
      */
-    void follow(String friend, PeerAddress address, String text, CompletableFuture<Void> sent) {
+    CompletableFuture<Void> follow(String friend, PeerAddress address, String text,
+            CompletableFuture<Void> sent) {
         Tracked tracked = new Tracked(friend, address, text);
-        CompletableFuture<Void> reported = sent
-                .handleAsync((ok, failure) -> report(tracked, failure), reports)
-                .thenCompose(Function.identity());
-        inFlight.add(reported);
-        reported.whenComplete((ok, failure) -> inFlight.remove(reported));
         if (!sent.isDone()) {
             // After the session has ended the reports executor refuses the task; it is dropped.
             waitNotices.execute(() -> waited(tracked, sent));
         }
-    }
-
-    /**
-     * Waits (boundedly) until every send followed so far has completed and been reported.
-     *
-     * @param timeout how long to wait
-     * @return how many were still unreported at the timeout; 0 if all were
-     */
-    int awaitAll(Duration timeout) {
-        CompletableFuture<?>[] pending = inFlight.toArray(new CompletableFuture<?>[0]);
-        if (pending.length == 0) {
-            return 0;
-        }
-        try {
-            CompletableFuture.allOf(pending).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return inFlight.size();
-        } catch (ExecutionException e) {
-            // Reporting failed only because the session is ending; nothing more to say.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        return sent.handleAsync((ok, failure) -> report(tracked, failure), reports)
+                .thenCompose(Function.identity());
     }
 
     /** Runs on the reports executor when a send completes; completes when its line is out. */
