@@ -1,9 +1,7 @@
 package org.p2pchat.examples;
 
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -12,15 +10,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.p2pchat.api.ChatMessage;
-import org.p2pchat.api.ConnectionState;
-import org.p2pchat.api.MessageListener;
 import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerEntry;
 import org.p2pchat.api.PeerKey;
 import org.p2pchat.examples.console.ChatConsole;
-import org.p2pchat.examples.console.Printable;
 
 /**
  * One user's chat: reads lines from a {@link ChatConsole}, carries them out against a running
@@ -29,19 +23,18 @@ import org.p2pchat.examples.console.Printable;
  * <p>Input never waits for the network: a send's outcome is reported when its stage completes,
  * by which time the user may have typed more. A send completes when the friend acknowledges the
  * message; to a friend who is away it waits (and is retried) until the delivery timeout, and only
- * then fails with the offline line. So that the user does not wait that long in silence, a message
- * still unacknowledged after {@link #WAIT_NOTICE_DELAY} prints one notice for its friend, such as
- * {@code * bob is not reachable yet; messages to bob wait and are retried until the delivery
- * timeout}; the next notice for that friend comes only after one of its sends has completed. On
- * leaving, sends still in flight get a few seconds to finish, so that
- * {@code printf 'bob/hi\n' | p2pchat-chat alice} delivers its message.
+ * then fails with the offline line. So that the user does not wait that long in silence,
+ * {@link SendOutcomes} says that messages wait after {@link #WAIT_NOTICE_DELAY}, and says when
+ * they are delivered after all. A message may go to anyone in the user_info table and to anyone
+ * who wrote this session: whether the name is known is the peer's question, and a name it does not
+ * know fails at once with the unknown-friend line. On leaving, sends still in flight get a few
+ * seconds to finish, so that {@code printf 'bob/hi\n' | p2pchat-chat alice} delivers its message.
  *
  * <p><b>Threading:</b> {@link #run()} is called once, on the thread that owns the console's input,
- * and returns when the user leaves; send failures are reported on the {@code reports} executor
- * (normally the peer's callback executor, so all asynchronous output comes from one thread), and
- * so are the wait notices, after their delay.
- * {@link #printingTo} makes the peer's listener, which only prints. The caller closes the peer
- * after {@link #run()} returns.
+ * and returns when the user leaves; send outcomes and wait notices are reported on the
+ * {@code reports} executor (normally the peer's callback executor, so all asynchronous output
+ * comes from one thread). The peer's listener is a {@link ChatListener} sharing the session's
+ * {@link Correspondents}. The caller closes the peer after {@link #run()} returns.
  */
 public final class ChatSession {
     /** How long leaving waits for sends still in flight. */
@@ -51,12 +44,11 @@ public final class ChatSession {
 
     private final Peer peer;
     private final ChatConsole console;
-    private final Executor reports;
+    private final Path logFile;
     private final CommandInterpreter interpreter = new CommandInterpreter();
     private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
-    private final Executor waitNotices;
-    /** Friends whose wait has been announced and none of whose sends has completed since. */
-    private final Set<String> waitAnnounced = ConcurrentHashMap.newKeySet();
+    private final SendOutcomes outcomes;
+    private final PeerList peerList;
 
     /**
      * Creates a session.
@@ -64,65 +56,24 @@ public final class ChatSession {
      * @param peer the running peer, closed by the caller
      * @param console where lines come from and go to
      * @param reports runs the reporting of send outcomes
+     * @param correspondents who wrote, as the peer's {@link ChatListener} records it
+     * @param logFile where library log lines go, which {@code /help} says; null if the process
+     *     around the session decides that
      */
-    public ChatSession(Peer peer, ChatConsole console, Executor reports) {
-        this(peer, console, reports, WAIT_NOTICE_DELAY);
+    public ChatSession(Peer peer, ChatConsole console, Executor reports,
+            Correspondents correspondents, Path logFile) {
+        this(peer, console, reports, correspondents, logFile, WAIT_NOTICE_DELAY);
     }
 
     /** As the public constructor, with another delay before a wait notice (for tests). */
-    ChatSession(Peer peer, ChatConsole console, Executor reports, Duration waitNoticeDelay) {
+    ChatSession(Peer peer, ChatConsole console, Executor reports, Correspondents correspondents,
+            Path logFile, Duration waitNoticeDelay) {
         this.peer = Objects.requireNonNull(peer, "peer");
         this.console = Objects.requireNonNull(console, "console");
-        this.reports = Objects.requireNonNull(reports, "reports");
-        this.waitNotices = CompletableFuture.delayedExecutor(waitNoticeDelay.toNanos(),
-                TimeUnit.NANOSECONDS, reports);
-    }
-
-    /**
-     * Formats an incoming message as {@code [bob] hi}, with anything a terminal would act on
-     * replaced, since the text comes from the network.
-     *
-     * @param message the message
-     * @return the line to print
-     */
-    public static String incomingLine(ChatMessage message) {
-        return "[" + Printable.of(message.from()) + "] " + Printable.of(message.text());
-    }
-
-    /**
-     * Formats the notice that a friend's key was trusted on first use, such as
-     * {@code * bob's key 9a1c-0d2e-44f1-77aa trusted on first use (compare fingerprints out of
-     * band)}.
-     *
-     * @param peerName the friend's name, as it introduced itself
-     * @param key the key now remembered for it
-     * @return the line to print
-     */
-    public static String keyTrustedLine(String peerName, PeerKey key) {
-        return "* " + Printable.of(peerName) + "'s key " + key.fingerprint()
-                + " trusted on first use (compare fingerprints out of band)";
-    }
-
-    /**
-     * Makes the listener of a chat's peer: it prints incoming messages and keys trusted on first
-     * use to the console.
-     *
-     * @param console where the lines go
-     * @return the listener
-     */
-    public static MessageListener printingTo(ChatConsole console) {
-        Objects.requireNonNull(console, "console");
-        return new MessageListener() {
-            @Override
-            public void onMessage(ChatMessage message) {
-                console.println(incomingLine(message));
-            }
-
-            @Override
-            public void onPeerKeyTrusted(String peerName, PeerKey key) {
-                console.println(keyTrustedLine(peerName, key));
-            }
-        };
+        this.logFile = logFile;
+        this.outcomes = new SendOutcomes(peer, console, Objects.requireNonNull(reports, "reports"),
+                waitNoticeDelay);
+        this.peerList = new PeerList(peer, correspondents);
     }
 
     /**
@@ -152,7 +103,7 @@ public final class ChatSession {
         if (command instanceof Command.Send send) {
             send(send.friend(), send.text());
         } else if (command instanceof Command.ListPeers) {
-            listPeers();
+            peerList.lines().forEach(console::println);
         } else if (command instanceof Command.ShowKey) {
             showKey();
         } else if (command instanceof Command.Help) {
@@ -169,89 +120,12 @@ public final class ChatSession {
             console.println("! " + friend + " is you; /peers lists your friends");
             return;
         }
-        PeerEntry entry = peer.directory().lookup(friend).orElse(null);
-        if (entry == null) {
-            // Checked here rather than left to send(): the answer is immediate and more helpful.
-            console.println(SendFailures.unknownFriend(friend));
-            return;
-        }
-        PeerAddress address = entry.address();
-        CompletableFuture<Void> sent = peer.send(friend, text).toCompletableFuture();
-        CompletableFuture<Void> reported = sent.handleAsync((ok, failure) -> {
-            waitAnnounced.remove(friend);
-            if (failure != null && !SendFailures.isClosing(failure)) {
-                console.println(SendFailures.describe(friend, address, text, failure));
-            }
-            return null;
-        }, reports);
+        // Null for a peer that wrote without being in the table: the peer knows it, the table not.
+        PeerAddress address = peer.directory().lookup(friend).map(PeerEntry::address).orElse(null);
+        CompletableFuture<Void> reported = outcomes.follow(friend, address, text,
+                peer.send(friend, text).toCompletableFuture());
         inFlight.add(reported);
         reported.whenComplete((ok, failure) -> inFlight.remove(reported));
-        if (!sent.isDone()) {
-            // After the session has ended the reports executor refuses the task; it is dropped.
-            waitNotices.execute(() -> announceWait(friend, sent));
-        }
-    }
-
-    /** Runs on the reports executor once a send has waited the notice delay. */
-    private void announceWait(String friend, CompletableFuture<Void> sent) {
-        if (sent.isDone() || !waitAnnounced.add(friend)) {
-            return;
-        }
-        console.println(waitingLine(friend,
-                peer.connectionState(friend) == ConnectionState.CONNECTED));
-    }
-
-    /**
-     * Formats the notice that messages to a friend are waiting for its acknowledgement.
-     *
-     * @param friend the friend
-     * @param connected whether a connection to the friend is open (then it is not reading, or
-     *     its acknowledgements are slow)
-     * @return the line to print
-     */
-    static String waitingLine(String friend, boolean connected) {
-        return connected
-                ? "* " + friend + " has not confirmed your message yet; it waits until the delivery"
-                        + " timeout"
-                : "* " + friend + " is not reachable yet; messages to " + friend + " wait and are"
-                        + " retried until the delivery timeout";
-    }
-
-    private void listPeers() {
-        List<PeerEntry> rows = new ArrayList<>(peer.directory().entries());
-        if (peer.directory().lookup(peer.name()).isEmpty()) {
-            rows.add(0, new PeerEntry(peer.name(), peer.listenAddress()));
-        }
-        int nameWidth = rows.stream().mapToInt(e -> e.name().length()).max().orElse(1);
-        int addressWidth = rows.stream().mapToInt(e -> e.address().toString().length()).max()
-                .orElse(1);
-        List<String> states = rows.stream().map(this::state).toList();
-        int stateWidth = states.stream().mapToInt(String::length).max().orElse(1);
-        String format = "  %-" + nameWidth + "s  %-" + addressWidth + "s  %-" + stateWidth
-                + "s  %s";
-        for (int i = 0; i < rows.size(); i++) {
-            PeerEntry row = rows.get(i);
-            boolean self = row.name().equals(peer.name());
-            String address = (self ? peer.listenAddress() : row.address()).toString();
-            console.println(String.format(Locale.ROOT, format, row.name(), address, states.get(i),
-                    key(row)));
-        }
-    }
-
-    private String state(PeerEntry row) {
-        return row.name().equals(peer.name()) ? "listening (you)"
-                : peer.connectionState(row.name()).name().toLowerCase(Locale.ROOT);
-    }
-
-    /** The key column: a fingerprint and how it is trusted, or {@code -} while unknown. */
-    private String key(PeerEntry row) {
-        if (row.name().equals(peer.name())) {
-            return peer.publicKey().fingerprint();
-        }
-        if (row.key() != null) {
-            return row.key().fingerprint() + " pinned";
-        }
-        return peer.peerKey(row.name()).map(k -> k.fingerprint() + " trusted").orElse("-");
     }
 
     private void showKey() {
@@ -265,12 +139,18 @@ public final class ChatSession {
     }
 
     private void help() {
-        console.println("  friend/message  send a message, e.g. bob/hi (messages may contain '/')");
-        console.println("  /peers          list the user_info table, who is connected, and key"
-                + " fingerprints");
+        console.println("  friend/message  send a message, e.g. bob/hi (messages may contain '/');"
+                + " also to anyone who wrote to you");
+        console.println("  /peers          list the user_info table and who wrote to you, who is"
+                + " connected, and key fingerprints");
         console.println("  /key, /whoami   show your public key, for friends to pin");
         console.println("  /help           show this help");
         console.println("  :q or /quit     leave (Ctrl-D or the end of input too)");
+        console.println("  Tab             complete a friend's name (bo -> bob/) or a command");
+        console.println("  Ctrl-C          abandon the line being typed; on an empty line, leave");
+        if (logFile != null) {
+            console.println("  library log lines go to " + logFile + ", never to the screen");
+        }
     }
 
     private void awaitSendsInFlight() {

@@ -1,5 +1,6 @@
 package org.p2pchat.examples;
 
+import java.util.List;
 import java.util.Locale;
 import org.p2pchat.api.PeerEntry;
 
@@ -12,6 +13,10 @@ import org.p2pchat.api.PeerEntry;
  * it needs the directory. Stateless and thread-safe.
  */
 public final class CommandInterpreter {
+    /** The commands as the user types them, for completion: each is understood by {@link #parse}. */
+    public static final List<String> COMMANDS = List.of("/peers", "/key", "/whoami", "/help",
+            "/quit", ":q");
+
     private static final String FORMAT_HINT = "expected friend/message, e.g. bob/hi (/help for help)";
 
     /**

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -23,9 +24,11 @@ import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerEntry;
 import org.p2pchat.core.P2pChat;
 import org.p2pchat.core.PeerBuilder;
+import org.p2pchat.examples.console.ChatCompleter;
 import org.p2pchat.examples.console.ChatConsole;
 import org.p2pchat.examples.console.JLineChatConsole;
 import org.p2pchat.examples.console.PlainChatConsole;
+import org.p2pchat.examples.console.TimestampedConsole;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,11 +37,15 @@ import picocli.CommandLine.Parameters;
 /**
  * The console chat of the seed design, as a command line program:
  * {@code java -jar p2pchat-chat.jar alice [--user-info FILE] [--listen host:port]
- * [--state-dir DIR] [--idle-timeout 5m] [--delivery-timeout 30s]}.
+ * [--state-dir DIR] [--idle-timeout 5m] [--delivery-timeout 30s] [--timestamps]}.
  *
  * <p>Its job is the process around a {@link ChatSession}: parse the arguments, load the user_info
- * table, start the {@link Peer} with its identity kept in the state directory, choose a terminal or plain console, and turn start-up failures
- * into one line on stderr and exit code {@value #EXIT_BAD_START}.
+ * table, start the {@link Peer} with its identity kept in the state directory, choose a terminal
+ * (with Tab completion) or plain console, and turn start-up failures into one line on stderr and
+ * exit code {@value #EXIT_BAD_START}. As {@code main}, the chat owns the process, and sends its
+ * library log lines to {@code chat.log} in the state directory ({@link ChatLog}); run in-process
+ * ({@link #run(String[], InputStream, PrintStream, PrintStream)}), it leaves logging to the
+ * process around it.
  *
  * <p><b>Threading:</b> {@link #run} runs on the caller's thread until the user leaves; it may be
  * called from several threads at once (tests run three chats in one JVM), as each call has its own
@@ -47,7 +54,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "p2pchat-chat", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Chat with the friends in a user_info table: type friend/message.",
             "Without --user-info, a bundled table lists alice, bob, carol, dave and eve on"
-                + " 127.0.0.1:7001-7005."})
+                + " 127.0.0.1:7001-7005."},
+        footer = {"",
+            "In the chat: friend/message sends (to a friend in the table or anyone who wrote to"
+                + " you), /peers, /key, /help, :q or /quit. Tab completes a friend's name (bo ->"
+                + " bob/) or a command. Ctrl-C abandons the line being typed; on an empty line it"
+                + " leaves, as Ctrl-D does.",
+            "Library log lines go to chat.log in the state directory (appended), never to the"
+                + " screen; -Dorg.slf4j.simpleLogger.defaultLogLevel=info logs more."})
 public final class ConsoleChat implements Callable<Integer> {
     /** The exit code after the user leaves with {@code :q}, {@code /quit} or end of input. */
     public static final int EXIT_OK = 0;
@@ -55,7 +69,7 @@ public final class ConsoleChat implements Callable<Integer> {
     public static final int EXIT_BAD_START = 2;
 
     private static final Duration OUTPUT_STOP_TIMEOUT = Duration.ofSeconds(2);
-    /** The library's own setting, which the default of {@code --state-dir} does not override. */
+    /** The library's own setting, the state directory when {@code --state-dir} is not given. */
     private static final String STATE_DIRECTORY_PROPERTY = "p2pchat.stateDirectory";
 
     @Parameters(index = "0", paramLabel = "NAME",
@@ -88,6 +102,10 @@ public final class ConsoleChat implements Callable<Integer> {
                     + " -Dp2pchat.deliveryTimeout).")
     private Duration deliveryTimeout;
 
+    @Option(names = "--timestamps",
+            description = "Start each printed line with the local time, e.g. 14:03 [bob] hi.")
+    private boolean timestamps;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -95,15 +113,16 @@ public final class ConsoleChat implements Callable<Integer> {
     private final Charset inputCharset;
     private final PrintStream out;
     private final PrintStream err;
-    private final boolean terminalAllowed;
+    /** Whether this is {@code main}: the chat may then use the terminal and owns stderr. */
+    private final boolean ownsProcess;
 
     private ConsoleChat(InputStream in, Charset inputCharset, PrintStream out, PrintStream err,
-            boolean terminalAllowed) {
+            boolean ownsProcess) {
         this.in = in;
         this.inputCharset = inputCharset;
         this.out = out;
         this.err = err;
-        this.terminalAllowed = terminalAllowed;
+        this.ownsProcess = ownsProcess;
     }
 
     /**
@@ -113,11 +132,7 @@ public final class ConsoleChat implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
-        // Library logging below warn is noise on a console, and on a terminal it would be printed
-        // into the line being typed; -Dorg.slf4j.simpleLogger.defaultLogLevel=info brings it back.
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
+        ChatLog.configureLibraryLogging();
         Charset stdin = Charset.forName(System.getProperty("native.encoding",
                 Charset.defaultCharset().name()));
         System.exit(run(args, System.in, stdin, System.out, System.err, true));
@@ -125,7 +140,8 @@ public final class ConsoleChat implements Callable<Integer> {
 
     /**
      * Runs the chat on the given streams, line by line, without a terminal: what {@code main} does
-     * when stdin is piped, and what tests drive in-process.
+     * when stdin is piped, and what tests drive in-process. Logging is left to the caller's
+     * process: the log file is {@code main}'s, as it changes the process's standard error.
      *
      * @param args the command line, as for {@code main}
      * @param in input lines, UTF-8; the chat ends at their end
@@ -139,11 +155,11 @@ public final class ConsoleChat implements Callable<Integer> {
     }
 
     private static int run(String[] args, InputStream in, Charset inputCharset, PrintStream out,
-            PrintStream err, boolean terminalAllowed) {
+            PrintStream err, boolean ownsProcess) {
         Objects.requireNonNull(args, "args");
         ConsoleChat chat = new ConsoleChat(Objects.requireNonNull(in, "in"), inputCharset,
                 Objects.requireNonNull(out, "out"), Objects.requireNonNull(err, "err"),
-                terminalAllowed);
+                ownsProcess);
         CommandLine cli = new CommandLine(chat)
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
@@ -152,8 +168,8 @@ public final class ConsoleChat implements Callable<Integer> {
                     w.println("error: " + e.getMessage());
                     w.println("usage: " + e.getCommandLine().getCommandSpec().qualifiedName()
                             + " NAME [--user-info FILE] [--listen HOST:PORT] [--state-dir DIR]"
-                            + " [--idle-timeout DURATION] [--delivery-timeout DURATION];"
-                            + " --help for more");
+                            + " [--idle-timeout DURATION] [--delivery-timeout DURATION]"
+                            + " [--timestamps]; --help for more");
                     return EXIT_BAD_START;
                 });
         return cli.execute(args);
@@ -183,6 +199,16 @@ public final class ConsoleChat implements Callable<Integer> {
             return badStart("'" + name + "' is not in " + table.description() + "; add a line '"
                     + name + " host:port' to it, or pass --listen host:port");
         }
+        Path state = stateDirectory();
+        Path logFile = null;
+        if (ownsProcess) {
+            try {
+                logFile = ChatLog.redirectStandardError(state, name);
+            } catch (IOException e) {
+                return badStart("cannot write the log file " + state.resolve(ChatLog.FILE_NAME)
+                        + " (" + describe(e) + ")");
+            }
+        }
         // One thread prints everything that happens asynchronously (incoming messages and send
         // failures), so those lines keep their order and never hold up the network thread.
         ExecutorService output = Executors.newSingleThreadExecutor(r -> {
@@ -190,18 +216,16 @@ public final class ConsoleChat implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        ChatConsole console = openConsole();
+        Correspondents correspondents = new Correspondents();
+        ChatConsole console = openConsole(new ChatCompleter(CommandInterpreter.COMMANDS,
+                () -> correspondents.addressees(table.directory(), name)));
         try {
             PeerBuilder builder = P2pChat.builder(name)
                     .directory(table.directory())
                     .listenOn(address)
+                    .stateDirectory(state)
                     .callbackExecutor(output)
-                    .listener(ChatSession.printingTo(console));
-            if (stateDir != null) {
-                builder.stateDirectory(stateDir);
-            } else if (System.getProperty(STATE_DIRECTORY_PROPERTY) == null) {
-                builder.stateDirectory(defaultStateDirectory(name));
-            }
+                    .listener(new ChatListener(console, correspondents));
             if (idleTimeout != null) {
                 builder.idleTimeout(idleTimeout);
             }
@@ -223,7 +247,7 @@ public final class ConsoleChat implements Callable<Integer> {
                 return badStart(e.getMessage() + " (" + describe(e.getCause()) + ")");
             }
             try (peer) {
-                new ChatSession(peer, console, output).run();
+                new ChatSession(peer, console, output, correspondents, logFile).run();
             }
             return EXIT_OK;
         } finally {
@@ -232,6 +256,18 @@ public final class ConsoleChat implements Callable<Integer> {
             stop(output);
             console.close();
         }
+    }
+
+    /**
+     * The state directory: {@code --state-dir}, else the library's own
+     * {@code -Dp2pchat.stateDirectory}, else {@link #defaultStateDirectory}.
+     */
+    private Path stateDirectory() {
+        if (stateDir != null) {
+            return stateDir;
+        }
+        String property = System.getProperty(STATE_DIRECTORY_PROPERTY);
+        return property != null ? Path.of(property) : defaultStateDirectory(name);
     }
 
     /**
@@ -256,14 +292,15 @@ public final class ConsoleChat implements Callable<Integer> {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    private ChatConsole openConsole() {
-        if (terminalAllowed && System.console() != null) {
-            ChatConsole terminal = JLineChatConsole.openSystemTerminal(name + "> ").orElse(null);
-            if (terminal != null) {
-                return terminal;
-            }
+    private ChatConsole openConsole(ChatCompleter completer) {
+        ChatConsole console = null;
+        if (ownsProcess && System.console() != null) {
+            console = JLineChatConsole.openSystemTerminal(name + "> ", completer).orElse(null);
         }
-        return new PlainChatConsole(in, inputCharset, out);
+        if (console == null) {
+            console = new PlainChatConsole(in, inputCharset, out);
+        }
+        return timestamps ? new TimestampedConsole(console, Clock.systemDefaultZone()) : console;
     }
 
     private int badStart(String problem) {

@@ -3,6 +3,8 @@ package org.p2pchat.examples;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -16,6 +18,7 @@ import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerClosedException;
 import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.PeerUnreachableException;
+import org.p2pchat.api.ProtocolException;
 import org.p2pchat.api.UnknownPeerException;
 import org.p2pchat.examples.console.Printable;
 
@@ -36,12 +39,16 @@ import org.p2pchat.examples.console.Printable;
  * {@code ! bob is not answering (no acknowledgement within the delivery timeout)}. A full outbox
  * refuses the message at once: {@code ! message to bob not sent: too many messages are waiting
  * for bob; try again shortly}.
+ *
+ * <p>A failure to reach a friend is one of two kinds, told apart by {@link #situation}: the
+ * friend is offline (the connection is refused, nobody answers, the name does not resolve, an open
+ * connection was lost), or the friend's port answers but no session comes of it
+ * ({@code bob answers but the session fails (connection to ... closed during the handshake: ...)}),
+ * which is something listening there that is not p2pchat, or a p2pchat that refuses the session.
  */
 public final class SendFailures {
     /** Cause chains are short; the bound only guards against a cycle. */
     private static final int MAX_CAUSES = 16;
-    /** How much of a message a late failure quotes, in code points. */
-    static final int EXCERPT_CODE_POINTS = 40;
 
     private SendFailures() {
     }
@@ -50,7 +57,8 @@ public final class SendFailures {
      * Describes why a message was not sent.
      *
      * @param friend who it was for
-     * @param address where the friend listens, per the directory
+     * @param address where the friend listens, per the directory, or null for a peer that is not
+     *     in it (one who wrote to this peer)
      * @param text the message, quoted when the failure comes late (after the delivery timeout)
      * @param failure what the send's stage failed with (wrapped or not)
      * @return one line starting with {@code "! "}
@@ -61,15 +69,15 @@ public final class SendFailures {
         if (e instanceof UnknownPeerException) {
             return unknownFriend(friend);
         }
-        PeerIdentityException refused = identityFailure(e);
+        PeerIdentityException refused = refusal(e);
         if (refused != null) {
             return "! refused: " + oneLine(String.valueOf(refused.getMessage()));
         }
         if (e instanceof DeliveryTimeoutException timedOut) {
-            return timedOut(friend, address, timedOut) + excerpt(text);
+            return timedOut(friend, address, timedOut) + Excerpt.of(text);
         }
         if (e instanceof PeerUnreachableException || e instanceof ConnectFailedException) {
-            return "! " + friend + " is offline (" + offlineReason(e, address) + ")";
+            return "! " + situation(friend, address, e, "is offline");
         }
         String notSent = "! message to " + friend + " not sent: ";
         if (e instanceof OutboxFullException) {
@@ -85,7 +93,21 @@ public final class SendFailures {
     }
 
     /**
-     * The line for a name that is not in the user_info table.
+     * The line for a refusal that failed one or more messages at once (every message waiting
+     * for that friend fails with the same refusal), such as
+     * {@code ! refused: bob refused this peer: ...; not delivered: "hi" and 2 more}.
+     *
+     * @param explanation the refusal's message, which names both fingerprints
+     * @param texts the messages it failed, in the order they were typed; at least one
+     * @return one line starting with {@code "! refused: "}
+     */
+    static String refused(String explanation, List<String> texts) {
+        return "! refused: " + oneLine(explanation) + "; not delivered: " + Excerpt.ofAll(texts);
+    }
+
+    /**
+     * The line for a name that is neither in the user_info table nor a peer that wrote and is
+     * still known to the library.
      *
      * @param friend the name
      * @return one line starting with {@code "! "}
@@ -104,15 +126,55 @@ public final class SendFailures {
         return unwrap(failure) instanceof PeerClosedException;
     }
 
-    /** The identity failure in the cause chain: it explains more than any wrapper around it. */
-    private static PeerIdentityException identityFailure(Throwable e) {
-        int depth = 0;
-        for (Throwable t = e; t != null && depth < MAX_CAUSES; t = t.getCause(), depth++) {
+    /**
+     * Finds the refusal in a failure's cause chain: it explains more than any wrapper around it.
+     *
+     * @param failure what a send's stage failed with (wrapped or not)
+     * @return the refusal, or null if the failure is not one
+     */
+    static PeerIdentityException refusal(Throwable failure) {
+        for (Throwable t : chain(failure)) {
             if (t instanceof PeerIdentityException identity) {
                 return identity;
             }
         }
         return null;
+    }
+
+    /**
+     * Says why a friend cannot be reached, as a clause: {@code bob is offline (connection refused
+     * at 127.0.0.1:7002)}, with {@code offlineVerb} in the middle when the friend is away, or
+     * {@code bob answers but the session fails (...)} when the friend's port answers but the
+     * session does not open (a handshake cut short, timed out, or refused).
+     *
+     * @param friend the friend
+     * @param address where the friend listens, or null for a peer not in the directory
+     * @param failure the last connection failure, as {@code Peer.connectionFailure} or a
+     *     {@link DeliveryTimeoutException}'s cause gives it
+     * @param offlineVerb what the friend is when offline, such as {@code "is offline"} or
+     *     {@code "is not reachable yet"}
+     * @return the clause, without a leading marker
+     */
+    static String situation(String friend, PeerAddress address, Throwable failure,
+            String offlineVerb) {
+        List<Throwable> chain = chain(failure);
+        String offline = offlineReason(chain, address);
+        if (offline != null) {
+            return friend + " " + offlineVerb + " (" + offline + ")";
+        }
+        String fails = sessionFailure(chain);
+        if (fails != null) {
+            return friend + " answers but the session fails (" + fails + ")";
+        }
+        for (Throwable t : chain) {
+            if (t instanceof ConnectionClosedException closed) {
+                return friend + " " + offlineVerb + " (connection" + to(address) + " closed: "
+                        + closed.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")";
+            }
+        }
+        Throwable root = chain.get(chain.size() - 1);
+        return friend + " " + offlineVerb + " (cannot connect" + to(address) + ": "
+                + oneLine(String.valueOf(root.getMessage())) + ")";
     }
 
     /**
@@ -123,7 +185,7 @@ public final class SendFailures {
     private static String timedOut(String friend, PeerAddress address,
             DeliveryTimeoutException e) {
         String line = e.getCause() != null
-                ? "! " + friend + " is offline (" + offlineReason(e.getCause(), address) + ")"
+                ? "! " + situation(friend, address, e.getCause(), "is offline")
                 : "! " + friend + " is not answering (no acknowledgement within the delivery"
                         + " timeout)";
         // Written at least once but not acknowledged: it may be the acknowledgement that got lost.
@@ -131,37 +193,65 @@ public final class SendFailures {
                 : "; not delivered: ");
     }
 
-    /** The start of a message, quoted on one line. */
-    private static String excerpt(String text) {
-        String t = oneLine(text);
-        if (t.codePointCount(0, t.length()) > EXCERPT_CODE_POINTS) {
-            int end = t.offsetByCodePoints(0, EXCERPT_CODE_POINTS);
-            t = t.substring(0, end).stripTrailing() + "...";
-        }
-        return "\"" + t + "\"";
-    }
-
-    private static String offlineReason(Throwable e, PeerAddress address) {
-        Throwable root = e;
-        int depth = 0;
-        for (Throwable t = e; t != null && depth < MAX_CAUSES; t = t.getCause(), depth++) {
+    /** Why a connection could not be opened at all, or null if one was. */
+    private static String offlineReason(List<Throwable> chain, PeerAddress address) {
+        for (Throwable t : chain) {
             if (t instanceof ConnectTimeoutException) {
-                return "no answer from " + address + " within the connect timeout";
+                return "no answer" + from(address) + " within the connect timeout";
             }
             if (t instanceof ConnectException || String.valueOf(t.getMessage())
                     .toLowerCase(Locale.ROOT).contains("connection refused")) {
-                return "connection refused at " + address;
-            }
-            if (t instanceof ConnectionClosedException closed) {
-                return "connection to " + address + " closed: "
-                        + closed.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+                return "connection refused" + at(address);
             }
             if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-                return "cannot resolve " + address.host();
+                return address == null ? "cannot resolve its address"
+                        : "cannot resolve " + address.host();
             }
-            root = t;
         }
-        return "cannot connect to " + address + ": " + oneLine(String.valueOf(root.getMessage()));
+        return null;
+    }
+
+    /**
+     * Why a connection that was opened did not become a session, or null if nothing says so: the
+     * library's own explanation, which names the address and what happened.
+     */
+    private static String sessionFailure(List<Throwable> chain) {
+        for (Throwable t : chain) {
+            if (t instanceof PeerIdentityException) {
+                return "refused: " + oneLine(String.valueOf(t.getMessage()));
+            }
+        }
+        for (Throwable t : chain) {
+            // The library's wrapper for a handshake cut short or timed out; a delivery timeout is
+            // one too, but only ever wraps the real failure.
+            if (t instanceof PeerUnreachableException && !(t instanceof DeliveryTimeoutException)
+                    || t instanceof ProtocolException) {
+                return oneLine(String.valueOf(t.getMessage()));
+            }
+        }
+        return null;
+    }
+
+    private static String at(PeerAddress address) {
+        return address == null ? "" : " at " + address;
+    }
+
+    private static String to(PeerAddress address) {
+        return address == null ? "" : " to " + address;
+    }
+
+    private static String from(PeerAddress address) {
+        return address == null ? "" : " from " + address;
+    }
+
+    /** The failure and its causes, outermost first; never empty, bounded against a cycle. */
+    private static List<Throwable> chain(Throwable failure) {
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = unwrap(failure); t != null && chain.size() < MAX_CAUSES;
+                t = t.getCause()) {
+            chain.add(t);
+        }
+        return chain;
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -46,7 +46,12 @@ final class RecordedOutput extends OutputStream {
 
     /** Waits until a matching line has been written, and returns the first such line. */
     String awaitLine(String what, Predicate<String> matching) {
-        Await.until(what + " in " + this, () -> lines().stream().anyMatch(matching));
+        try {
+            Await.until(what, () -> lines().stream().anyMatch(matching));
+        } catch (AssertionError e) {
+            // The output at the deadline, not at the start of the wait.
+            throw new AssertionError(e.getMessage() + " in " + this, e);
+        }
         return lines().stream().filter(matching).findFirst().orElseThrow();
     }
 

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,16 +32,8 @@ class ScriptedProcessTest {
     @Test
     void pipedScriptIsCarriedOutAndColonQExitsZero(@TempDir Path dir) throws Exception {
         int[] ports = FreePorts.pick(2);
-        Path userInfo = dir.resolve("user_info");
-        Files.writeString(userInfo, "alice 127.0.0.1:" + ports[0] + "\nbob 127.0.0.1:" + ports[1]
-                + "\n", StandardCharsets.UTF_8);
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp",
-                System.getProperty("java.class.path"), "-Dp2pchat.transport=nio",
-                ConsoleChat.class.getName(), "alice", "--user-info", userInfo.toString(),
-                "--state-dir", dir.resolve("alice-state").toString());
-        builder.redirectError(dir.resolve("alice.err").toFile());
+        Path userInfo = table(dir, ports);
+        ProcessBuilder builder = alice(dir, userInfo);
 
         try (ChatApp bob = ChatApp.start("bob", "--user-info", userInfo.toString(),
                 "--state-dir", dir.resolve("bob-state").toString())) {
@@ -46,7 +42,7 @@ class ScriptedProcessTest {
             try {
                 List<String> output = new CopyOnWriteArrayList<>();
                 Thread reader = collectLines(alice, output);
-                try (Writer stdin = new java.io.OutputStreamWriter(alice.getOutputStream(),
+                try (Writer stdin = new OutputStreamWriter(alice.getOutputStream(),
                         StandardCharsets.UTF_8)) {
                     // All at once, then end of input, as a shell script would.
                     stdin.write("/peers\nbob/hi from a script\n:q\n");
@@ -73,6 +69,95 @@ class ScriptedProcessTest {
             } finally {
                 alice.destroyForcibly();
             }
+        }
+    }
+
+    @Test
+    void libraryLogLinesGoToTheLogFileNeverAmongTheChatLines(@TempDir Path dir) throws Exception {
+        int[] ports = FreePorts.pick(2);
+        Path userInfo = table(dir, ports);
+        Path state = Files.createDirectories(dir.resolve("alice-state"));
+        Path log = state.resolve("chat.log");
+        Files.writeString(log, "a line from an earlier run\n", StandardCharsets.UTF_8);
+
+        try (ChatApp bob = ChatApp.start("bob", "--user-info", userInfo.toString(),
+                "--state-dir", dir.resolve("bob-state").toString())) {
+            bob.awaitFingerprint();
+            Process alice = alice(dir, userInfo).start();
+            try {
+                List<String> output = new CopyOnWriteArrayList<>();
+                collectLines(alice, output);
+                try (Writer stdin = new OutputStreamWriter(alice.getOutputStream(),
+                        StandardCharsets.UTF_8)) {
+                    Await.until("alice's start-up line in " + output,
+                            () -> output.stream().anyMatch(l -> l.startsWith("alice listening")));
+                    // Strangers at alice's port: an HTTP probe (its first bytes read as a huge
+                    // length), a handshake message of the wrong size, one that connects and leaves.
+                    probe(ports[0], "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    probe(ports[0], new byte[] {0, 0, 0, 5, 1, 2, 3, 4, 5});
+                    probe(ports[0], new byte[0]);
+                    Await.until("the library's warnings in the log file", () -> {
+                        String logged = read(log);
+                        return logged.contains("WARN") && logged.contains("announced a frame of")
+                                && logged.contains("handshake message 1 of 5 bytes");
+                    });
+
+                    bob.type("alice/after the probes");
+                    Await.until("bob's message in " + output,
+                            () -> output.contains("[bob] after the probes"));
+                    stdin.write("/help\nbob/still chatting\n:q\n");
+                }
+                bob.stdout.awaitLine("[alice] still chatting");
+                assertTrue(alice.waitFor(Await.DEFAULT.toMillis(), TimeUnit.MILLISECONDS),
+                        "alice did not exit; output " + output);
+                assertEquals(0, alice.exitValue());
+
+                assertTrue(output.stream().noneMatch(l -> l.contains("WARN")
+                        || l.contains("org.p2pchat") || l.contains("p2pchat-nio")), output.toString());
+                assertTrue(output.contains("  library log lines go to " + log
+                        + ", never to the screen"), "/help says where the log is: " + output);
+                assertEquals("", Files.readString(dir.resolve("alice.err")));
+                List<String> logged = Files.readAllLines(log, StandardCharsets.UTF_8);
+                assertEquals("a line from an earlier run", logged.get(0), "appended");
+                assertTrue(logged.get(1).startsWith("--- ") && logged.get(1).contains(" alice"
+                        + " started (process "), logged.toString());
+            } finally {
+                alice.destroyForcibly();
+            }
+        }
+    }
+
+    private static Path table(Path dir, int[] ports) throws IOException {
+        return Files.writeString(dir.resolve("user_info"), "alice 127.0.0.1:" + ports[0]
+                + "\nbob 127.0.0.1:" + ports[1] + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** alice as a child JVM with her state under the test's directory and stderr in a file. */
+    private static ProcessBuilder alice(Path dir, Path userInfo) {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp",
+                System.getProperty("java.class.path"), "-Dp2pchat.transport=nio",
+                ConsoleChat.class.getName(), "alice", "--user-info", userInfo.toString(),
+                "--state-dir", dir.resolve("alice-state").toString());
+        builder.redirectError(dir.resolve("alice.err").toFile());
+        return builder;
+    }
+
+    /** Connects to a port on 127.0.0.1, writes the bytes, and closes. */
+    private static void probe(int port, byte[] bytes) throws IOException {
+        try (Socket s = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
+            OutputStream out = s.getOutputStream();
+            out.write(bytes);
+            out.flush();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.p2pchat.api.ConnectFailedException;
@@ -17,6 +18,7 @@ import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerClosedException;
 import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.PeerUnreachableException;
+import org.p2pchat.api.ProtocolException;
 
 class SendFailuresTest {
     private static final PeerAddress BOB = PeerAddress.parse("127.0.0.1:7002");
@@ -38,10 +40,67 @@ class SendFailuresTest {
 
     @Test
     void lostConnectionNamesTheReason() {
-        Throwable failure = new PeerUnreachableException("x", new ConnectionClosedException(
-                ConnectionClosedException.Reason.REMOTE_CLOSE, "closed by peer"));
-        assertEquals("! bob is offline (connection to 127.0.0.1:7002 closed: remote close)",
-                SendFailures.describe("bob", BOB, "hi", failure));
+        Throwable lost = new ConnectionClosedException(ConnectionClosedException.Reason.REMOTE_CLOSE,
+                "closed by peer");
+        assertEquals("bob is not reachable yet (connection to 127.0.0.1:7002 closed: remote close)",
+                SendFailures.situation("bob", BOB, lost, "is not reachable yet"));
+    }
+
+    @Test
+    void aHandshakeCutShortMeansTheFriendAnswersButTheSessionFails() {
+        Throwable cut = new PeerUnreachableException("connection to 127.0.0.1:7002 closed during"
+                + " the handshake: closed by the remote side", new ConnectionClosedException(
+                        ConnectionClosedException.Reason.REMOTE_CLOSE, "closed by the remote side"));
+        assertEquals("bob answers but the session fails (connection to 127.0.0.1:7002 closed during"
+                + " the handshake: closed by the remote side)",
+                SendFailures.situation("bob", BOB, cut, "is not reachable yet"));
+        assertEquals("! bob answers but the session fails (connection to 127.0.0.1:7002 closed"
+                + " during the handshake: closed by the remote side); not delivered: \"hi\"",
+                SendFailures.describe("bob", BOB, "hi", new DeliveryTimeoutException("no"
+                        + " acknowledgement", false, cut)));
+    }
+
+    @Test
+    void aHandshakeTimeoutOrAProtocolErrorMeansTheSessionFailsToo() {
+        assertEquals("bob answers but the session fails (handshake with 127.0.0.1:7002 did not"
+                + " complete within PT5S)", SendFailures.situation("bob", BOB,
+                        new PeerUnreachableException("handshake with 127.0.0.1:7002 did not"
+                                + " complete within PT5S"), "is offline"));
+        assertEquals("bob answers but the session fails (expected ACCEPT or REFUSE)",
+                SendFailures.situation("bob", BOB, new ProtocolException("expected ACCEPT or"
+                        + " REFUSE"), "is offline"));
+    }
+
+    @Test
+    void aRefusalWhileMessagesWaitIsASessionThatFails() {
+        assertEquals("bob answers but the session fails (refused: bob refused this peer: x)",
+                SendFailures.situation("bob", BOB, new PeerIdentityException("bob refused this"
+                        + " peer: x"), "is not reachable yet"));
+    }
+
+    @Test
+    void aPeerThatIsNotInTheTableHasNoAddressToName() {
+        assertEquals("! zed is offline (connection closed: remote close); zed may have received"
+                + " it: \"hi\"", SendFailures.describe("zed",
+                        null, "hi", new DeliveryTimeoutException("no acknowledgement", true,
+                                new ConnectionClosedException(
+                                        ConnectionClosedException.Reason.REMOTE_CLOSE, "c"))));
+        assertEquals("zed is not reachable yet (connection refused)", SendFailures.situation("zed",
+                null, new ConnectFailedException("x", new ConnectException("Connection refused")),
+                "is not reachable yet"));
+        assertEquals("zed is not reachable yet (no answer within the connect timeout)",
+                SendFailures.situation("zed", null, new ConnectTimeoutException("slow"),
+                        "is not reachable yet"));
+        assertEquals("zed is not reachable yet (cannot connect: odd)", SendFailures.situation(
+                "zed", null, new IllegalStateException("odd"), "is not reachable yet"));
+    }
+
+    @Test
+    void oneRefusalOfSeveralMessagesIsOneLineThatCountsThem() {
+        assertEquals("! refused: bob refused this peer: x; not delivered: \"one\" and 2 more",
+                SendFailures.refused("bob refused this peer: x", List.of("one", "two", "three")));
+        assertEquals("! refused: bob refused this peer: x; not delivered: \"one\"",
+                SendFailures.refused("bob refused this peer: x", List.of("one")));
     }
 
     @Test
@@ -89,9 +148,9 @@ class SendFailuresTest {
         String text = "line one\nline two, and then a long tail of words that is cut";
         assertTrue(SendFailures.describe("bob", BOB, text, failure).endsWith(
                 "; not delivered: \"line one\uFFFDline two, and then a long tail...\""));
-        String smileys = "\uD83D\uDE00".repeat(SendFailures.EXCERPT_CODE_POINTS + 1);
+        String smileys = "\uD83D\uDE00".repeat(Excerpt.CODE_POINTS + 1);
         assertTrue(SendFailures.describe("bob", BOB, smileys, failure).endsWith(
-                ": \"" + "\uD83D\uDE00".repeat(SendFailures.EXCERPT_CODE_POINTS) + "...\""),
+                ": \"" + "\uD83D\uDE00".repeat(Excerpt.CODE_POINTS) + "...\""),
                 "cut between code points, never inside one");
     }
 

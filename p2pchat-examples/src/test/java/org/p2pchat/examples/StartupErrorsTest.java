@@ -102,6 +102,12 @@ class StartupErrorsTest {
         assertTrue(app.stdout.lines().get(0).startsWith("Usage: p2pchat-chat"), app.stdout.toString());
         assertTrue(app.stdout.lines().stream().anyMatch(l -> l.contains("--delivery-timeout")),
                 app.stdout.toString());
+        String help = String.join(" ", app.stdout.lines()).replaceAll("\\s+", " ");
+        for (String told : List.of("--timestamps", "Tab completes a friend's name",
+                "Ctrl-C abandons the line being typed; on an empty line it leaves",
+                "Library log lines go to chat.log in the state directory")) {
+            assertTrue(help.contains(told), "--help tells: " + told + "; " + help);
+        }
     }
 
     /** Starts a chat that must fail, and returns its single stderr line. */

@@ -36,6 +36,7 @@ class ThreeConsoleChatsTest {
     private ChatApp alice;
     private ChatApp bob;
     private ChatApp carol;
+    private Path table;
     private String aliceKey;
     private String bobKey;
 
@@ -47,6 +48,7 @@ class ThreeConsoleChatsTest {
         carolPort = ports[2];
         davePort = ports[3];
         Path userInfo = dir.resolve("user_info");
+        table = userInfo;
         Files.writeString(userInfo, String.join("\n",
                 "# written by " + getClass().getSimpleName(),
                 "alice 127.0.0.1:" + alicePort,
@@ -161,6 +163,40 @@ class ThreeConsoleChatsTest {
                 + bobPort + "\\s+connected\\s+" + bobKey + " trusted"));
         alice.stdout.awaitLine("a row for carol", l -> l.matches("  carol\\s+127\\.0\\.0\\.1:"
                 + carolPort + "\\s+disconnected\\s+-"));
+    }
+
+    @Test
+    void aStrangerWhoWroteCanBeAnsweredAndIsListedInPeers(@TempDir Path zedDir)
+            throws IOException {
+        // zed's table lists alice; alice's does not list zed.
+        Path zedTable = Files.writeString(zedDir.resolve("user_info"),
+                "alice 127.0.0.1:" + alicePort + "\n", StandardCharsets.UTF_8);
+        try (ChatApp zed = ChatApp.start("zed", "--user-info", zedTable.toString(), "--listen",
+                "127.0.0.1:0", "--state-dir", zedDir.resolve("zed-state").toString())) {
+            String zedKey = zed.awaitFingerprint();
+            zed.type("alice/hi from zed");
+            alice.stdout.awaitLine("[zed] hi from zed");
+
+            alice.type("zed/hello zed, you are not in my table");
+            zed.stdout.awaitLine("[alice] hello zed, you are not in my table");
+            alice.type("/peers");
+            alice.stdout.awaitLine("a row for zed", l -> l.matches("  zed\\s+not in table"
+                    + "\\s+connected\\s+" + zedKey + " trusted"));
+            assertNoErrors(alice, zed);
+        }
+    }
+
+    @Test
+    void timestampsStartEachPrintedLineWithTheLocalTime(@TempDir Path other) {
+        try (ChatApp eve = ChatApp.start("eve", "--listen", "127.0.0.1:0", "--state-dir",
+                other.toString(), "--timestamps", "--user-info", table.toString())) {
+            eve.stdout.awaitLine("the stamped start-up line", l -> l.matches(
+                    "\\d\\d:\\d\\d eve listening on 127\\.0\\.0\\.1:\\d+, key .*"));
+            eve.type("bob/hi, with the time");
+            bob.stdout.awaitLine("[eve] hi, with the time");
+            eve.stdout.awaitLine("a stamped notice", l -> l.matches("\\d\\d:\\d\\d \\* bob's"
+                    + " key " + bobKey + " trusted on first use .*"));
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 import java.util.Optional;
+import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -14,8 +15,8 @@ import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.AttributedString;
 
 /**
- * A console on the user's terminal, with a JLine 3 line editor: a prompt, editing and history, and
- * incoming lines printed above the line being typed (the seed's "the console should always be
+ * A console on the user's terminal, with a JLine 3 line editor: a prompt, editing, history, Tab
+ * completion, and incoming lines printed above the line being typed (the seed's "the console should always be
  * ready to accept a new message ... unless the user is already typing").
  *
  * <p><b>Threading:</b> see {@link ChatConsole}. {@link LineReader#printAbove} takes the reader's
@@ -28,12 +29,13 @@ public final class JLineChatConsole implements ChatConsole {
     private final String prompt;
     private volatile boolean closed;
 
-    private JLineChatConsole(Terminal terminal, String prompt) {
+    private JLineChatConsole(Terminal terminal, String prompt, Completer completer) {
         this.terminal = terminal;
         this.prompt = prompt;
         this.reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("p2pchat")
+                .completer(completer)
                 // A message is free text: quotes and backslashes are part of it, so the parser must
                 // neither wait for a closing quote nor eat escapes.
                 .parser(new DefaultParser().quoteChars(new char[0]).escapeChars(new char[0]))
@@ -46,12 +48,14 @@ public final class JLineChatConsole implements ChatConsole {
      * Opens the system terminal, if the process has a real one.
      *
      * @param prompt the prompt shown before each input line, such as {@code "alice> "}
+     * @param completer what Tab completes, such as a {@link ChatCompleter}
      * @return the console, or empty when only a dumb terminal is available (the caller then falls
      *     back to {@link PlainChatConsole}, which is what a dumb terminal can show anyway)
      * @throws UncheckedIOException if the terminal cannot be opened
      */
-    public static Optional<ChatConsole> openSystemTerminal(String prompt) {
+    public static Optional<ChatConsole> openSystemTerminal(String prompt, Completer completer) {
         Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(completer, "completer");
         Terminal terminal;
         try {
             // dumb(true): when no real terminal can be had, say so by the type, without the
@@ -68,7 +72,7 @@ public final class JLineChatConsole implements ChatConsole {
             }
             return Optional.empty();
         }
-        return Optional.of(new JLineChatConsole(terminal, prompt));
+        return Optional.of(new JLineChatConsole(terminal, prompt, completer));
     }
 
     @Override

@@ -1,0 +1,91 @@
+package org.p2pchat.examples;
+
+import java.util.Objects;
+import org.p2pchat.api.ChatMessage;
+import org.p2pchat.api.MessageListener;
+import org.p2pchat.api.PeerIdentityException;
+import org.p2pchat.api.PeerKey;
+import org.p2pchat.examples.console.ChatConsole;
+import org.p2pchat.examples.console.Printable;
+
+/**
+ * The listener of a chat's peer: prints what the library reports, one line each, and remembers
+ * who wrote so that the user can answer.
+ *
+ * <ul>
+ *   <li>a message: {@code [bob] hi}, with anything a terminal would act on replaced;</li>
+ *   <li>a key trusted on first use: {@code * bob's key 9a1c-0d2e-44f1-77aa trusted on first use
+ *       (compare fingerprints out of band)};</li>
+ *   <li>a caller this peer refused because its key is not the pinned or remembered one:
+ *       {@code ! refused alice: 'alice' presented key ... but the key ... is ...}. (A friend this
+ *       peer called and refused is reported by the failed sends instead.)</li>
+ * </ul>
+ *
+ * <p><b>Threading:</b> the peer calls it on its callback executor, one call at a time.
+ */
+public final class ChatListener implements MessageListener {
+    private final ChatConsole console;
+    private final Correspondents correspondents;
+
+    /**
+     * Creates the listener.
+     *
+     * @param console where the lines go
+     * @param correspondents records every peer that writes
+     */
+    public ChatListener(ChatConsole console, Correspondents correspondents) {
+        this.console = Objects.requireNonNull(console, "console");
+        this.correspondents = Objects.requireNonNull(correspondents, "correspondents");
+    }
+
+    @Override
+    public void onMessage(ChatMessage message) {
+        correspondents.wrote(message.from());
+        console.println(incomingLine(message));
+    }
+
+    @Override
+    public void onPeerKeyTrusted(String peerName, PeerKey key) {
+        console.println(keyTrustedLine(peerName, key));
+    }
+
+    @Override
+    public void onPeerRefused(String peerName, PeerIdentityException reason) {
+        console.println(refusedLine(peerName, reason));
+    }
+
+    /**
+     * Formats an incoming message as {@code [bob] hi}, with anything a terminal would act on
+     * replaced, since the text comes from the network.
+     *
+     * @param message the message
+     * @return the line to print
+     */
+    public static String incomingLine(ChatMessage message) {
+        return "[" + Printable.of(message.from()) + "] " + Printable.of(message.text());
+    }
+
+    /**
+     * Formats the notice that a friend's key was trusted on first use.
+     *
+     * @param peerName the friend's name, as it introduced itself
+     * @param key the key now remembered for it
+     * @return the line to print
+     */
+    public static String keyTrustedLine(String peerName, PeerKey key) {
+        return "* " + Printable.of(peerName) + "'s key " + key.fingerprint()
+                + " trusted on first use (compare fingerprints out of band)";
+    }
+
+    /**
+     * Formats the notice that this peer refused a caller.
+     *
+     * @param peerName the name the caller claimed
+     * @param reason the library's explanation, naming both fingerprints
+     * @return the line to print
+     */
+    static String refusedLine(String peerName, PeerIdentityException reason) {
+        return "! refused " + Printable.of(peerName) + ": "
+                + Printable.of(String.valueOf(reason.getMessage()).strip());
+    }
+}
