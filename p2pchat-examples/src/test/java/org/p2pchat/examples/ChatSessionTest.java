@@ -1,6 +1,7 @@
 package org.p2pchat.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -149,8 +150,9 @@ class ChatSessionTest {
         SessionChat bob = start("bob", aliceAndBob(wrongKey), b -> b);
         String refused = alice.stdout.awaitLineStartingWith("! refused: ");
         assertTrue(refused.startsWith("! refused: bob refused this peer: 'alice' presented key "
-                + alice.peer.publicKey().fingerprint() + " but the key pinned in the user_info"
-                + " table is " + wrongKey.fingerprint()), refused);
+                + alice.peer.publicKey().fingerprint() + ", which bob does not trust for that"
+                + " name"), refused);
+        assertFalse(refused.contains(wrongKey.fingerprint()), "bob keeps his pinned key to himself");
         assertTrue(refused.endsWith("; not delivered: \"one\" and 2 more"), refused);
         String refusing = bob.stdout.awaitLineStartingWith("! refused alice: ");
         assertTrue(refusing.startsWith("! refused alice: 'alice' presented key "
