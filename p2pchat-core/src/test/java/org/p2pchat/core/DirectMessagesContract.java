@@ -201,7 +201,8 @@ abstract class DirectMessagesContract {
     }
 
     private static UnaryOperator<PeerBuilder> quickRetries() {
-        return b -> b.reconnectDelay(Duration.ofMillis(5)).maxReconnectDelay(Duration.ofMillis(20));
+        return b -> b.reconnectDelay(Duration.ofMillis(5)).maxReconnectDelay(Duration.ofMillis(20))
+                .maxHandshakeRetryDelay(Duration.ofMillis(20));
     }
 
     @Test
@@ -407,6 +408,82 @@ abstract class DirectMessagesContract {
                     () -> !bob.hasLink("carol"));
         }
         assertTrue(bobInbox.messages.isEmpty() && carolInbox.messages.isEmpty(), "no copies");
+    }
+
+    /** A peer not in {@link #directory}, whose own table lists {@code friend}. */
+    private Peer stranger(String name, Peer friend, Inbox inbox, UnaryOperator<PeerBuilder> tweak) {
+        MutableDirectory table = new MutableDirectory().put(friend.name(), friend.listenAddress());
+        Peer p = tweak.apply(P2pChat.builder(name).transport(transportName())
+                .listenOn(PeerAddress.loopback(0)).directory(table).listener(inbox)
+                .ticker(ticker)).start();
+        toClose.add(p);
+        return p;
+    }
+
+    @Test
+    void aStrangerWhoWroteIsAnsweredAfterItsConnectionIdledOut() {
+        Inbox bobInbox = new Inbox();
+        ChatNode bob = (ChatNode) peer("bob", bobInbox, b -> b.idleTimeout(Duration.ofMinutes(1)));
+        Inbox carolInbox = new Inbox();
+        Peer carol = stranger("carol", bob, carolInbox, b -> b.idleTimeout(Duration.ofMinutes(1)));
+        await(carol.send("bob", "you don't know me"));
+        assertEquals("you don't know me", bobInbox.next().text());
+
+        ticker.advance(Duration.ofMinutes(2));
+        Await.until("bob to forget carol's link once her connection idles out",
+                () -> !bob.hasLink("carol"));
+
+        await(bob.send("carol", "but I can still answer"));
+        assertEquals("but I can still answer", carolInbox.next().text());
+        assertEquals(1, bob.openConnections("carol"), "bob called carol back");
+    }
+
+    @Test
+    void aStrangerWhoseHelloClaimsAnotherHostIsCalledBackAtTheAddressItsConnectionCameFrom() {
+        Inbox bobInbox = new Inbox();
+        ChatNode bob = (ChatNode) peer("bob", bobInbox, b -> b.idleTimeout(Duration.ofMinutes(1)));
+        Inbox carolInbox = new Inbox();
+        // carol listens on 127.0.0.1 but says 127.0.0.2, where nothing of hers listens.
+        Peer carol = stranger("carol", bob, carolInbox, b -> b.idleTimeout(Duration.ofMinutes(1))
+                .transport(new ClaimedHostTransport(
+                        org.p2pchat.core.internal.TransportSelector.discover(transportName()),
+                        "127.0.0.2")));
+        assertEquals("127.0.0.2", carol.listenAddress().host());
+        await(carol.send("bob", "call me back"));
+        assertEquals("call me back", bobInbox.next().text());
+        ticker.advance(Duration.ofMinutes(2));
+        Await.until("bob to forget carol's link", () -> !bob.hasLink("carol"));
+
+        await(bob.send("carol", "at 127.0.0.1"));
+        assertEquals("at 127.0.0.1", carolInbox.next().text());
+    }
+
+    @Test
+    void afterTwoHundredFiftySixNewerStrangersTheOldestCannotBeAnsweredAnyMore() {
+        Inbox bobInbox = new Inbox();
+        ChatNode bob = (ChatNode) peer("bob", bobInbox, quickRetries());
+        List<String> strangers = new ArrayList<>();
+        for (int i = 0; i <= 256; i++) {
+            String name = i == 0 ? "carol" : "stranger" + i;
+            strangers.add(name);
+            Peer s = stranger(name, bob, new Inbox(), b -> b);
+            await(s.send("bob", "hello from " + name));
+            assertEquals("hello from " + name, bobInbox.next().text());
+            s.close(); // bob forgets the link once its connection closes
+            Await.until("bob to forget " + name + "'s link", () -> !bob.hasLink(name));
+        }
+
+        assertInstanceOf(UnknownPeerException.class,
+                Await.failure(bob.send("carol", "are you still there?")), "carol was forgotten");
+        // The 256 newer ones are remembered: bob calls the first of them back, finds it gone,
+        // and says so until the message times out.
+        String oldestKept = strangers.get(1);
+        CompletableFuture<Void> sent = bob.send(oldestKept, "are you there?").toCompletableFuture();
+        Await.until("the call-back to fail", () -> bob.connectionFailure(oldestKept).isPresent());
+        assertInstanceOf(P2pChatException.class, bob.connectionFailure(oldestKept).get());
+        assertTrue(bob.connectionState(oldestKept) != ConnectionState.CONNECTED);
+        ticker.advance(Settings.DEFAULT_DELIVERY_TIMEOUT);
+        assertInstanceOf(DeliveryTimeoutException.class, Await.failure(sent));
     }
 
     @Test

@@ -50,10 +50,11 @@ import org.slf4j.LoggerFactory;
 public final class ChatNode implements Peer {
     private static final Logger LOG = LoggerFactory.getLogger(ChatNode.class);
     /**
-     * How many friends outside the directory whose message numbers are remembered after their
-     * link is forgotten, so that one calling back does not get a message delivered twice.
+     * How many friends outside the directory are remembered after their link is forgotten: their
+     * message numbers, so that one calling back does not get a message delivered twice, and
+     * where to call them back, so that they can be answered.
      */
-    private static final int RECENT_INFLOWS = 256;
+    private static final int REMEMBERED_STRANGERS = 256;
 
     private final String name;
     private final PeerDirectory directory;
@@ -70,7 +71,7 @@ public final class ChatNode implements Peer {
     private final Ticker ticker;
     private final ScheduledThreadPoolExecutor timer;
     private final HandshakeGate gate;
-    private final RecentInflows recentInflows = new RecentInflows(RECENT_INFLOWS);
+    private final Strangers strangers = new Strangers(REMEMBERED_STRANGERS);
     private volatile PeerAddress listenAddress;
     private volatile byte[] helloPayload;
     private volatile boolean closed;
@@ -169,7 +170,9 @@ public final class ChatNode implements Peer {
         while (true) {
             FriendLink link = links.get(friend);
             if (link == null) {
-                if (directory.lookup(friend).isEmpty()) {
+                // (A stranger evicted right after this check gets a link with nowhere to call:
+                // its message waits for a connection from it, or its delivery timeout.)
+                if (directory.lookup(friend).isEmpty() && !strangers.canCallBack(friend)) {
                     return CompletableFuture.failedFuture(new UnknownPeerException(friend));
                 }
                 link = links.computeIfAbsent(friend, this::newLink);
@@ -200,9 +203,11 @@ public final class ChatNode implements Peer {
     }
 
     private FriendLink newLink(String friend) {
-        Inflow inflow = recentInflows.take(friend);
-        return new FriendLink(friend, delivery, ticker, timer, linkConnector,
-                inflow != null ? inflow : new Inflow(friend, delivery.receiveWindowBytes()), random);
+        Strangers.Remembered known = strangers.take(friend);
+        Inflow inflow = known != null ? known.inflow()
+                : new Inflow(friend, delivery.receiveWindowBytes());
+        return new FriendLink(friend, delivery, ticker, timer, linkConnector, inflow,
+                known != null ? known.callBack() : null, random);
     }
 
     /** What every link asks of this node. */
@@ -213,7 +218,7 @@ public final class ChatNode implements Peer {
         }
 
         @Override
-        public PeerAddress addressOf(String friend) {
+        public PeerAddress listedAddress(String friend) {
             return directory.lookup(friend).map(PeerEntry::address).orElse(null);
         }
 
@@ -328,11 +333,20 @@ public final class ChatNode implements Peer {
         return link == null ? 0 : link.openConnections();
     }
 
-    /** Called on the event loop when an accepted connection says who it is. */
-    FriendLink introduced(String friend, LinkSession connection) {
+    /**
+     * Called on the event loop when an accepted connection says who it is.
+     *
+     * @param friend the name it proved
+     * @param connection the connection
+     * @param callBack where the friend can be called back if the directory does not list it, or
+     *     null
+     * @return the friend's link
+     */
+    FriendLink introduced(String friend, LinkSession connection, PeerAddress callBack) {
         while (true) {
             FriendLink link = links.computeIfAbsent(friend, this::newLink);
             if (link.attach(connection)) {
+                link.callBackAt(callBack);
                 return link;
             }
             // Forgotten by the timer a moment ago: attach to a new one.
@@ -348,11 +362,12 @@ public final class ChatNode implements Peer {
 
     /**
      * Forgets a link to a friend outside the directory once nothing refers to it, keeping what
-     * it received (so that messages sent again are recognised if the friend calls back).
+     * it received (so that messages sent again are recognised if the friend calls back) and
+     * where to call it back (so that it can be answered).
      */
     private void forgetIfDisposable(FriendLink link) {
         if (link.dispose() && links.remove(link.friend(), link)) {
-            recentInflows.keep(link.friend(), link.inflow());
+            strangers.keep(link.friend(), link.inflow(), link.callBack());
         }
     }
 

@@ -51,8 +51,8 @@ final class FriendLink {
         /** Opens a connection to the friend; the stage fails if it does not reach the open state. */
         CompletionStage<Void> connect(FriendLink link, PeerAddress address);
 
-        /** Where the friend listens now, per the directory; null if it is not listed. */
-        PeerAddress addressOf(String friend);
+        /** Where the directory says the friend listens now; null if it does not list it. */
+        PeerAddress listedAddress(String friend);
 
         /**
          * The link has nothing to send and no connection, after a timer event: the node may
@@ -73,6 +73,11 @@ final class FriendLink {
     private final Inflow inflow;
     private final Redial redial;
 
+    /**
+     * Where a friend the directory does not list (a stranger) can be called back: the address
+     * its latest accepted connection came from, at the port its HELLO names; or null.
+     */
+    private PeerAddress callBack;
     private LinkSession current;
     private final List<LinkSession> spares = new ArrayList<>(1);
     private ScheduledFuture<?> tick;
@@ -87,9 +92,21 @@ final class FriendLink {
     /** Its node forgot it: sends must go to a new link (see {@link #dispose}). */
     private boolean disposed;
 
+    /**
+     * Creates the link to one friend; it opens no connection before a message waits.
+     *
+     * @param friend the friend's name
+     * @param options timeouts and limits
+     * @param ticker the node's clock
+     * @param timer runs ticks and delayed connection attempts
+     * @param connector what the link needs of its node
+     * @param inflow what this peer received from the friend so far
+     * @param callBack where to call the friend if the directory does not list it, or null
+     * @param random draws the jitter of delays between attempts
+     */
     FriendLink(String friend, DeliveryOptions options, Ticker ticker,
             ScheduledExecutorService timer, Connector connector, Inflow inflow,
-            java.util.random.RandomGenerator random) {
+            PeerAddress callBack, java.util.random.RandomGenerator random) {
         this.friend = friend;
         this.options = options;
         this.ticker = ticker;
@@ -97,9 +114,11 @@ final class FriendLink {
         this.connector = connector;
         this.outbox = new Outbox(friend, options.outboxLimitBytes());
         this.inflow = inflow;
+        this.callBack = callBack;
         this.redial = new Redial(this, timer,
                 new Backoff(options.reconnectDelay(), options.maxReconnectDelay(), random),
-                () -> connector.addressOf(friend), address -> connector.connect(this, address),
+                new Backoff(options.reconnectDelay(), options.maxHandshakeRetryDelay(), random),
+                this::dialAddress, address -> connector.connect(this, address),
                 this::needsConnection, this::connectEnded);
     }
 
@@ -144,6 +163,30 @@ final class FriendLink {
     }
 
     // ---- connections ----
+
+    /** Lock held: the directory's address for the friend, else its call-back address, or null. */
+    private PeerAddress dialAddress() {
+        PeerAddress listed = connector.listedAddress(friend);
+        return listed != null ? listed : callBack;
+    }
+
+    /**
+     * Records where the friend can be called back once its connections are gone, if the
+     * directory does not list it. Event loop, for each connection the friend opened.
+     *
+     * @param address the connection's source address at the port the friend's HELLO names, or
+     *     null if there is none to call
+     */
+    synchronized void callBackAt(PeerAddress address) {
+        if (address != null) {
+            callBack = address;
+        }
+    }
+
+    /** Where the friend can be called back if the directory does not list it, or null. */
+    synchronized PeerAddress callBack() {
+        return callBack;
+    }
 
     /** Lock held: whether messages wait and no connection is open. */
     private boolean needsConnection() {
@@ -499,14 +542,15 @@ final class FriendLink {
     }
 
     /**
-     * Tells whether this link can be forgotten: a friend not in the directory, with no
-     * connection and nothing to send.
+     * Tells whether this link can be forgotten: a friend the directory does not list, with no
+     * connection, no attempt under way and nothing to send. (Its node keeps what it received and
+     * its call-back address for a while.)
      *
      * @return true if nothing refers to it any more
      */
     synchronized boolean isDisposable() {
         return current == null && spares.isEmpty() && !redial.connecting() && outbox.isEmpty()
-                && connector.addressOf(friend) == null;
+                && connector.listedAddress(friend) == null;
     }
 
     /**

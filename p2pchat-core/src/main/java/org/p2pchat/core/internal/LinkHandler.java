@@ -175,7 +175,8 @@ final class LinkHandler implements ConnectionHandler {
         step = Step.OPEN;
         node.handshakeEnded(this);
         session = new LinkSession(channel, hello.epoch(), hello.maxFrameBytes(), node.now());
-        link = node.introduced(hello.name(), session);
+        link = node.introduced(hello.name(), session,
+                Strangers.callBackAddress(connection.remoteAddress(), hello.listenAddress()));
         link.inflow().acknowledge(session);
         established.complete(session);
         LOG.debug("{}: connection {} from {} is {} ({})", node.name(), connection.id(),
