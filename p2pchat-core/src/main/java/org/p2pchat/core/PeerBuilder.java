@@ -49,6 +49,8 @@ import org.p2pchat.spi.TransportProvider;
  * <tr><td>{@link #idleTimeout}</td><td>{@code p2pchat.idleTimeout}</td><td>5m ({@code 0}: never)</td></tr>
  * <tr><td>{@link #maxConnections}</td><td>{@code p2pchat.maxConnections}</td><td>64</td></tr>
  * <tr><td>{@link #connectTimeout}</td><td>{@code p2pchat.connectTimeout}</td><td>10s</td></tr>
+ * <tr><td>{@link #closeLinger}</td><td>{@code p2pchat.closeLinger}</td><td>5s ({@code 0}: fail
+ *     at once)</td></tr>
  * <tr><td>{@link #closeTimeout}</td><td>{@code p2pchat.closeTimeout}</td><td>2s</td></tr>
  * <tr><td>{@link #handshakeTimeout}</td><td>{@code p2pchat.handshakeTimeout}</td><td>5s</td></tr>
  * <tr><td>{@link #maxHandshakes}</td><td>{@code p2pchat.maxHandshakes}</td><td>32</td></tr>
@@ -90,6 +92,7 @@ public final class PeerBuilder {
     private Duration reconnectDelay;
     private Duration maxReconnectDelay;
     private Duration maxHandshakeRetryDelay;
+    private Duration closeLinger;
 
     PeerBuilder(String name, Properties properties) {
         this.name = PeerEntry.validateName(name);
@@ -117,6 +120,8 @@ public final class PeerBuilder {
                 Settings.DEFAULT_MAX_RECONNECT_DELAY));
         maxHandshakeRetryDelay(Settings.duration(properties, Settings.MAX_HANDSHAKE_RETRY_DELAY,
                 Settings.DEFAULT_MAX_HANDSHAKE_RETRY_DELAY));
+        closeLinger(Settings.duration(properties, Settings.CLOSE_LINGER,
+                Settings.DEFAULT_CLOSE_LINGER));
     }
 
     private static Duration positive(String setting, Duration value) {
@@ -240,6 +245,25 @@ public final class PeerBuilder {
      */
     public PeerBuilder maxHandshakeRetryDelay(Duration delay) {
         this.maxHandshakeRetryDelay = positive("maxHandshakeRetryDelay", delay);
+        return this;
+    }
+
+    /**
+     * Sets how long {@link Peer#close()} waits for messages not yet acknowledged, like ZeroMQ's
+     * {@code ZMQ_LINGER}: meanwhile new sends fail at once with
+     * {@link org.p2pchat.api.PeerClosedException}, and the waiting messages keep being sent and
+     * retried, reconnections included. Closing goes on as soon as every friend has acknowledged
+     * everything, or when the linger has passed; the messages still unacknowledged then fail with
+     * {@code PeerClosedException}. Measured in real time, like {@link #closeTimeout}.
+     *
+     * @param linger zero or more; zero fails waiting messages at once
+     * @return this builder
+     */
+    public PeerBuilder closeLinger(Duration linger) {
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("expected closeLinger >= 0, got " + linger);
+        }
+        this.closeLinger = linger;
         return this;
     }
 
@@ -421,7 +445,10 @@ public final class PeerBuilder {
     }
 
     /**
-     * Sets how long closing may spend flushing; see {@link TransportOptions#closeTimeout()}.
+     * Sets how long closing may spend, once the {@link #closeLinger linger} is over, writing the
+     * frames connections still have queued before it drops them and stops; see
+     * {@link TransportOptions#closeTimeout()}. It waits for no acknowledgement: that is the
+     * linger's job.
      *
      * @param timeout positive
      * @return this builder
@@ -482,6 +509,6 @@ public final class PeerBuilder {
         }
         return new DeliveryOptions(deliveryTimeout, outboxLimitBytes, receiveWindowBytes,
                 heartbeatInterval, writeDeadline, reconnectDelay, maxReconnectDelay,
-                maxHandshakeRetryDelay, maxFrameBytes);
+                maxHandshakeRetryDelay, maxFrameBytes, closeLinger);
     }
 }

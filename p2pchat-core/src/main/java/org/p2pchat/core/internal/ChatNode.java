@@ -5,14 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.p2pchat.api.ChatMessage;
 import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.ConnectionState;
@@ -74,7 +81,13 @@ public final class ChatNode implements Peer {
     private final Strangers strangers = new Strangers(REMEMBERED_STRANGERS);
     private volatile PeerAddress listenAddress;
     private volatile byte[] helloPayload;
-    private volatile boolean closed;
+    /** Set by the first {@link #close}: from then on sends fail at once. */
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set when closing stops lingering and tears everything down. */
+    private final AtomicBoolean finished = new AtomicBoolean();
+    /** Completed once everything is torn down. */
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final Duration closeTimeout;
 
     /**
      * Creates a node; {@link #start} makes it listen.
@@ -102,6 +115,7 @@ public final class ChatNode implements Peer {
         this.session = session;
         this.delivery = delivery;
         this.ticker = options.ticker();
+        this.closeTimeout = options.closeTimeout();
         this.timer = new ScheduledThreadPoolExecutor(1, SerialCallbacks.daemonThreads(name + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
         this.callbacks = SerialCallbacks.serial(callbacks, timer);
@@ -157,8 +171,8 @@ public final class ChatNode implements Peer {
     public CompletionStage<Void> send(String friend, String text) {
         Objects.requireNonNull(friend, "friend");
         Objects.requireNonNull(text, "text");
-        if (closed) {
-            return CompletableFuture.failedFuture(new PeerClosedException(name + " is closed"));
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(refusal());
         }
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         if (utf8.length > maxTextBytes(maxFrameBytes)) {
@@ -177,9 +191,9 @@ public final class ChatNode implements Peer {
                 }
                 link = links.computeIfAbsent(friend, this::newLink);
             }
-            if (closed) {
-                // close() may have run before this link existed: it must not outlive the node.
-                link.close(new PeerClosedException(name + " is closed"));
+            if (closed.get()) {
+                // close() may have gone over the links before this one existed.
+                return CompletableFuture.failedFuture(refusal());
             }
             CompletionStage<Void> sent = link.send(utf8);
             if (sent != null) {
@@ -415,20 +429,99 @@ public final class ChatNode implements Peer {
         return link == null ? 0 : link.outboxBytes();
     }
 
+    private PeerClosedException refusal() {
+        return new PeerClosedException(finished.get() ? name + " is closed"
+                : name + " is closing: close() was called, so it takes no new message");
+    }
+
+    /**
+     * Closes the node, lingering first for the messages not yet acknowledged (see
+     * {@link Peer#close()}). On a thread the peers need ({@link NodeThreads}) it does not block:
+     * the linger and the teardown then run on the node's timer.
+     */
     @Override
     public void close() {
-        if (closed) {
+        boolean ownThread = NodeThreads.current();
+        if (!closed.compareAndSet(false, true)) {
+            if (!ownThread) {
+                awaitTermination();
+            }
             return;
         }
-        closed = true;
-        PeerClosedException reason = new PeerClosedException(name + " closed");
-        links.values().forEach(l -> l.close(reason));
-        timer.shutdownNow();
-        transport.close();
-        if (ownedExecutor != null) {
-            ownedExecutor.shutdown();
+        PeerClosedException refusal = refusal();
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        links.values().forEach(l -> l.stopAccepting(refusal, pending));
+        CompletableFuture<Void> drained =
+                CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]));
+        Duration linger = delivery.closeLinger();
+        if (ownThread) {
+            // This may be the thread the acknowledgements arrive on: linger without it.
+            drained.whenComplete((v, e) -> finishOnTimer());
+            try {
+                timer.schedule(this::finish, linger.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // finish() ran already: it shut the timer down.
+            }
+            return;
         }
+        try {
+            drained.get(linger.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // Some failed (they are settled all the same), or the linger is over.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finish();
+    }
+
+    private void finishOnTimer() {
+        try {
+            timer.execute(this::finish);
+        } catch (RejectedExecutionException e) {
+            // finish() ran already: it shut the timer down.
+        }
+    }
+
+    /** Fails what the linger left, closes the transport and stops the node's threads; once. */
+    private void finish() {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        // Stage callbacks run here: one that calls close() again must not wait for this.
+        NodeThreads.runMarked(() -> {
+            // An interrupted closer still gives the transport its close timeout.
+            boolean interrupted = Thread.interrupted();
+            try {
+                for (FriendLink l : links.values()) {
+                    l.close(new PeerClosedException(name + " closed before " + l.friend()
+                            + " acknowledged this message, within the close linger of "
+                            + delivery.closeLinger() + " (p2pchat.closeLinger)"));
+                }
+                transport.close();
+                timer.shutdownNow();
+                if (ownedExecutor != null) {
+                    ownedExecutor.shutdown();
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                terminated.complete(null);
+            }
+        });
         LOG.info("{} closed", name);
+    }
+
+    /** A second close() waits for the first, which ends within the linger and close timeout. */
+    private void awaitTermination() {
+        Duration bound = delivery.closeLinger().plus(closeTimeout).plusSeconds(1);
+        try {
+            terminated.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{}: an earlier close() did not finish within {}", name, bound);
+        }
     }
 
     @Override

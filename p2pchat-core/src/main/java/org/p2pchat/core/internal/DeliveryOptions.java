@@ -23,11 +23,13 @@ import java.time.Duration;
  *     but gave no working connection (handshake failed, or the connection was lost before the
  *     friend acknowledged anything)
  * @param maxFrameBytes the largest frame this peer sends or accepts
+ * @param closeLinger how long closing waits for unacknowledged messages to be acknowledged
+ *     before it fails them
  */
 public record DeliveryOptions(Duration deliveryTimeout, long outboxLimitBytes,
         long receiveWindowBytes, Duration heartbeatInterval, Duration writeDeadline,
         Duration reconnectDelay, Duration maxReconnectDelay, Duration maxHandshakeRetryDelay,
-        int maxFrameBytes) {
+        int maxFrameBytes, Duration closeLinger) {
 
     /** The largest plaintext of a DATA frame that carries several messages. */
     static final int BATCH_BYTES = 64 * 1024;

@@ -81,6 +81,8 @@ final class FriendLink {
     private LinkSession current;
     private final List<LinkSession> spares = new ArrayList<>(1);
     private ScheduledFuture<?> tick;
+    /** Set when the node starts closing: new messages fail with it, waiting ones carry on. */
+    private P2pChatException refusal;
     private P2pChatException closedReason;
 
     /** The window the friend granted on the current connection; -1 until its first ACK there. */
@@ -143,8 +145,8 @@ final class FriendLink {
             if (disposed) {
                 return null;
             }
-            if (closedReason != null) {
-                return CompletableFuture.failedFuture(closedReason);
+            if (closedReason != null || refusal != null) {
+                return CompletableFuture.failedFuture(closedReason != null ? closedReason : refusal);
             }
             long now = ticker.nanoTime();
             try {
@@ -509,6 +511,18 @@ final class FriendLink {
                     + friend + " within " + options.deliveryTimeout() + " (p2pchat.deliveryTimeout)"
                     + why, e.transmitted, cause));
         }
+    }
+
+    /**
+     * Refuses new messages from now on; those waiting keep being sent and retried. The node is
+     * closing and lingers for them.
+     *
+     * @param reason the exception new messages fail with
+     * @param pending receives the futures of the messages still waiting for an acknowledgement
+     */
+    synchronized void stopAccepting(P2pChatException reason, List<CompletableFuture<Void>> pending) {
+        refusal = reason;
+        outbox.pending(pending);
     }
 
     /**

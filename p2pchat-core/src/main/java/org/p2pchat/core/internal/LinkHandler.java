@@ -110,6 +110,8 @@ final class LinkHandler implements ConnectionHandler {
         try {
             switch (step) {
                 case AWAIT_HANDSHAKE_1 -> {
+                    // Every connection's first frames arrive here, on the transport's loop.
+                    NodeThreads.markCurrent();
                     if (frame.remaining() != HANDSHAKE_1_BYTES) {
                         // Only an ephemeral key, no payload: nothing unauthenticated is processed.
                         throw new ProtocolException("handshake message 1 of " + frame.remaining()
@@ -120,6 +122,7 @@ final class LinkHandler implements ConnectionHandler {
                     step = Step.AWAIT_HANDSHAKE_3;
                 }
                 case AWAIT_HANDSHAKE_2 -> {
+                    NodeThreads.markCurrent();
                     hello = WireCodec.readHelloPayload(channel.readHandshake(frame));
                     if (!hello.name().equals(link.friend())) {
                         throw new PeerIdentityException("called " + link.friend() + " at "
@@ -253,6 +256,7 @@ final class LinkHandler implements ConnectionHandler {
 
     @Override
     public void onClosed(Connection connection, ConnectionClosedException reason) {
+        NodeThreads.markCurrent();
         Step last = step;
         step = Step.CLOSED;
         node.handshakeEnded(this);

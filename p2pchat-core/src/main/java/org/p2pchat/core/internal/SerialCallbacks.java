@@ -24,7 +24,8 @@ public final class SerialCallbacks {
     }
 
     /**
-     * Returns a factory of daemon threads named after a peer, for the default callback executor.
+     * Returns a factory of daemon threads named after a peer, for the default callback executor
+     * and the node's timer. Its threads count as the peer's own (see {@link NodeThreads}).
      *
      * @param peerName the peer's name
      * @return the thread factory
@@ -32,7 +33,11 @@ public final class SerialCallbacks {
     public static ThreadFactory daemonThreads(String peerName) {
         AtomicInteger count = new AtomicInteger();
         return task -> {
-            Thread t = new Thread(task, "p2pchat-" + peerName + "-callbacks"
+            Runnable marked = () -> {
+                NodeThreads.markCurrent();
+                task.run();
+            };
+            Thread t = new Thread(marked, "p2pchat-" + peerName + "-callbacks"
                     + (count.getAndIncrement() == 0 ? "" : "-" + count.get()));
             t.setDaemon(true);
             return t;

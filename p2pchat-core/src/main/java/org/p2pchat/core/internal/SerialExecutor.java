@@ -85,6 +85,11 @@ final class SerialExecutor implements Executor {
     }
 
     private void drain() {
+        // The executor may be the application's: its thread is the peer's only while it drains.
+        NodeThreads.runMarked(this::drainMarked);
+    }
+
+    private void drainMarked() {
         if (retryNanos != 0) {
             retryNanos = 0;
             LOG.info("Callback executor accepts work again");

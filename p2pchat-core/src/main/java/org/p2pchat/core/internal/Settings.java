@@ -48,6 +48,15 @@ public final class Settings {
     public static final String MAX_RECONNECT_DELAY = "p2pchat.maxReconnectDelay";
     /** The longest delay after connection attempts whose handshake or connection failed. */
     public static final String MAX_HANDSHAKE_RETRY_DELAY = "p2pchat.maxHandshakeRetryDelay";
+    /** How long {@code close()} waits for unacknowledged messages before it fails them. */
+    public static final String CLOSE_LINGER = "p2pchat.closeLinger";
+    /**
+     * Default {@link #CLOSE_LINGER}: a fresh connection, its handshake and an acknowledgement
+     * take a few milliseconds on a LAN and about five round trips (well under 2 s) across
+     * continents, so a message sent right before {@code close()} gets through, with room for a
+     * reconnection; yet closing with a friend offline is not held up for long.
+     */
+    public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(5);
     /** Default {@link #DELIVERY_TIMEOUT}. */
     public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
     /** Default {@link #OUTBOX_LIMIT_BYTES}: 4 MiB. */

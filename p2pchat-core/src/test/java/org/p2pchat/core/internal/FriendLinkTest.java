@@ -31,7 +31,8 @@ class FriendLinkTest {
     private static final int OVERHEAD = MessageFrames.MESSAGE_OVERHEAD;
     private static final DeliveryOptions DEFAULTS = new DeliveryOptions(Duration.ofSeconds(30),
             1 << 20, 1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(30),
-            Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10), 1 << 20);
+            Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10), 1 << 20,
+            Duration.ofSeconds(5));
 
     private final ManualTicker ticker = new ManualTicker();
     private final ScheduledExecutorService refusingTimer = new ScheduledThreadPoolExecutor(1);
