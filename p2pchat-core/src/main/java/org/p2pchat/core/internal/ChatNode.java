@@ -246,11 +246,17 @@ public final class ChatNode implements Peer {
         CompletableFuture<LinkSession> established = new CompletableFuture<>();
         LinkHandler handler = LinkHandler.opener(this, link, established);
         transport.connect(address, handler).whenComplete((connection, error) -> {
-            if (error != null) {
-                established.completeExceptionally(error);
-            } else {
-                gate.opened(handler, connection);
-                handler.start(connection);
+            // Usually the transport's loop: what the outcome triggers must not block it.
+            boolean marked = NodeThreads.enter();
+            try {
+                if (error != null) {
+                    established.completeExceptionally(error);
+                } else {
+                    gate.opened(handler, connection);
+                    handler.start(connection);
+                }
+            } finally {
+                NodeThreads.exit(marked);
             }
         });
         return established.thenApply(s -> null);

@@ -105,13 +105,24 @@ final class LinkHandler implements ConnectionHandler {
     /** The handshake timeout, cancelled once the handshake ends either way. */
     volatile java.util.concurrent.Future<?> expiry;
 
+    /**
+     * Handles one frame. Stage callbacks it triggers (acknowledged sends) run inside, with the
+     * thread marked as the peer's ({@link NodeThreads}).
+     */
     @Override
     public void onFrame(Connection connection, ByteBuffer frame) {
+        boolean marked = NodeThreads.enter();
+        try {
+            frame(connection, frame);
+        } finally {
+            NodeThreads.exit(marked);
+        }
+    }
+
+    private void frame(Connection connection, ByteBuffer frame) {
         try {
             switch (step) {
                 case AWAIT_HANDSHAKE_1 -> {
-                    // Every connection's first frames arrive here, on the transport's loop.
-                    NodeThreads.markCurrent();
                     if (frame.remaining() != HANDSHAKE_1_BYTES) {
                         // Only an ephemeral key, no payload: nothing unauthenticated is processed.
                         throw new ProtocolException("handshake message 1 of " + frame.remaining()
@@ -122,7 +133,6 @@ final class LinkHandler implements ConnectionHandler {
                     step = Step.AWAIT_HANDSHAKE_3;
                 }
                 case AWAIT_HANDSHAKE_2 -> {
-                    NodeThreads.markCurrent();
                     hello = WireCodec.readHelloPayload(channel.readHandshake(frame));
                     if (!hello.name().equals(link.friend())) {
                         throw new PeerIdentityException("called " + link.friend() + " at "
@@ -256,7 +266,15 @@ final class LinkHandler implements ConnectionHandler {
 
     @Override
     public void onClosed(Connection connection, ConnectionClosedException reason) {
-        NodeThreads.markCurrent();
+        boolean marked = NodeThreads.enter();
+        try {
+            closed(connection, reason);
+        } finally {
+            NodeThreads.exit(marked);
+        }
+    }
+
+    private void closed(Connection connection, ConnectionClosedException reason) {
         Step last = step;
         step = Step.CLOSED;
         node.handshakeEnded(this);

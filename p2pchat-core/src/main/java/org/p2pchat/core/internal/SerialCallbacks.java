@@ -34,7 +34,7 @@ public final class SerialCallbacks {
         AtomicInteger count = new AtomicInteger();
         return task -> {
             Runnable marked = () -> {
-                NodeThreads.markCurrent();
+                NodeThreads.markForLife();
                 task.run();
             };
             Thread t = new Thread(marked, "p2pchat-" + peerName + "-callbacks"

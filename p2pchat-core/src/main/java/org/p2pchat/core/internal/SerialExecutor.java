@@ -85,15 +85,12 @@ final class SerialExecutor implements Executor {
     }
 
     private void drain() {
-        // The executor may be the application's: its thread is the peer's only while it drains.
-        NodeThreads.runMarked(this::drainMarked);
-    }
-
-    private void drainMarked() {
         if (retryNanos != 0) {
             retryNanos = 0;
             LOG.info("Callback executor accepts work again");
         }
+        // The executor may be the application's: its thread is the peer's only while it drains.
+        boolean marked = NodeThreads.enter();
         try {
             for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
                 try {
@@ -103,6 +100,7 @@ final class SerialExecutor implements Executor {
                 }
             }
         } finally {
+            NodeThreads.exit(marked);
             scheduled.set(false);
             schedule();
         }

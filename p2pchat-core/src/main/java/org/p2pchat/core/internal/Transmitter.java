@@ -149,7 +149,13 @@ final class Transmitter {
             }
             frameInTransport = false;
         }
-        flush();
+        // Usually the transport's loop: sends failed by this flush must not block it.
+        boolean marked = NodeThreads.enter();
+        try {
+            flush();
+        } finally {
+            NodeThreads.exit(marked);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package org.p2pchat.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -69,6 +70,12 @@ class LinkHandlerTest {
         MessageFrames.putMessage(plain, utf8);
         alice.write(plain.flip());
         deliverToBob();
+    }
+
+    @Test
+    void aThreadThatHandsTheHandlerFramesIsThePeersOnlyWhileItDoes() {
+        handshake();
+        assertFalse(NodeThreads.current(), "close() on this thread may block again");
     }
 
     @Test
