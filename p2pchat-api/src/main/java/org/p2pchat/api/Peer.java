@@ -8,10 +8,11 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Created and started by {@code org.p2pchat.core.P2pChat.builder(name)}.
  *
- * <p><b>Threading:</b> every method is thread-safe and none blocks on the network: work that needs
- * the network is queued for the transport's event loop and its outcome reported through the
- * returned {@link CompletionStage}. Stages complete on a network thread, so keep dependent actions
- * short or move them to your own executor.
+ * <p><b>Threading:</b> every method is thread-safe and none but {@link #close()} blocks on the
+ * network: work that needs the network is queued for the transport's event loop and its outcome
+ * reported through the returned {@link CompletionStage}. Stages complete on a network thread, so
+ * keep dependent actions short or move them to your own executor. {@code close()} lingers for
+ * unacknowledged messages, for a bounded time, and never blocks a p2pchat thread.
  */
 public interface Peer extends AutoCloseable {
 
@@ -58,15 +59,24 @@ public interface Peer extends AutoCloseable {
      * <p>The message is numbered and kept in the friend's outbox until the friend acknowledges
      * it: if the friend is offline or the connection breaks, it is sent again on the next
      * connection, and the friend's listener gets it exactly once, in the order of this peer's
-     * calls. The stage completes when the friend has acknowledged it, and fails with
-     * {@link UnknownPeerException} if the friend is not in the directory (nor connected),
-     * {@link DeliveryTimeoutException} if no acknowledgement came within the delivery timeout,
-     * {@link OutboxFullException} at once if the friend's outbox is at its limit,
-     * {@link PeerIdentityException} if the friend's key does not match the trusted one (or the
-     * friend refused this peer's key),
-     * {@link MessageTooLargeException} if the text does not fit in a frame (this peer's, or the
-     * friend's if smaller), or
-     * {@link PeerClosedException} if this peer is closed first.
+     * calls. While nobody answers at the friend's address (connection refused or timed out) this
+     * peer tries again at least once a second ({@code p2pchat.maxReconnectDelay}), so waiting
+     * messages go out within about a second of the friend's return, however long it was away.
+     *
+     * <p>The friend is looked up in the directory; a friend it does not list (a stranger) can be
+     * answered while its connection is open, and afterwards if it is one of the last 256
+     * strangers that connected to this peer: it is then called back at the IP address its
+     * connection came from, on the port it said it listens on.
+     *
+     * <p>The stage completes when the friend has acknowledged the message, and fails with
+     * {@link UnknownPeerException} if the friend is neither in the directory nor a stranger that
+     * can be answered, {@link DeliveryTimeoutException} if no acknowledgement came within the
+     * delivery timeout, {@link OutboxFullException} at once if the friend's outbox is at its
+     * limit, {@link PeerIdentityException} if the friend's key does not match the trusted one (or
+     * the friend refused this peer's key), {@link MessageTooLargeException} if the text does not
+     * fit in a frame (this peer's, or the friend's if smaller), or {@link PeerClosedException} at
+     * once if {@link #close()} was called, or when close() ends its linger with the message
+     * still unacknowledged.
      *
      * @param friend the friend's name, as in the directory
      * @param text the message text (may be empty)
@@ -95,9 +105,33 @@ public interface Peer extends AutoCloseable {
     java.util.Optional<Throwable> connectionFailure(String friend);
 
     /**
-     * Closes every connection and the listening socket, fails pending sends with
-     * {@link PeerClosedException}, and stops the callback thread it owns. Returns within the
-     * transport's close timeout; calling it again does nothing.
+     * Closes this peer, first lingering for the messages friends have not acknowledged yet, like
+     * ZeroMQ's {@code ZMQ_LINGER}.
+     *
+     * <ol>
+     * <li>From the first call on, new {@link #send}s fail at once with
+     *     {@link PeerClosedException}.
+     * <li>For up to the linger ({@code p2pchat.closeLinger}, default 5 s; 0 skips it) the messages
+     *     already sent keep being sent and retried, with new connections if needed, and messages
+     *     from friends still reach the listener. The linger ends as soon as every message is
+     *     settled: acknowledged, or failed (at its delivery timeout, for instance).
+     * <li>Then the messages still unacknowledged fail with {@code PeerClosedException} (its
+     *     message names the linger), the connections and the listening socket close, with up to
+     *     the close timeout ({@code p2pchat.closeTimeout}, default 2 s) to write what they have
+     *     queued, and the callback thread the peer owns stops.
+     * </ol>
+     *
+     * <p><b>How long it blocks.</b> Called on an application thread, it returns once all this is
+     * done: at once when nothing waits, at most the linger plus the close timeout (plus a few
+     * milliseconds) in any case; an interrupt ends the linger early. Called on a thread of
+     * p2pchat (a stage callback on the network thread or timer, a listener call, including one on
+     * your {@code callbackExecutor}) it does not block at all, since the acknowledgements it
+     * would wait for may need that very thread: it returns at once, new sends already fail, and
+     * the peer finishes closing in the background within the same bounds.
+     *
+     * <p>Idempotent and thread-safe: a later call waits, on an application thread, until the first
+     * one has finished, so that the peer is closed when it returns; on a p2pchat thread it returns
+     * at once.
      */
     @Override
     void close();

@@ -49,6 +49,8 @@ import org.p2pchat.spi.TransportProvider;
  * <tr><td>{@link #idleTimeout}</td><td>{@code p2pchat.idleTimeout}</td><td>5m ({@code 0}: never)</td></tr>
  * <tr><td>{@link #maxConnections}</td><td>{@code p2pchat.maxConnections}</td><td>64</td></tr>
  * <tr><td>{@link #connectTimeout}</td><td>{@code p2pchat.connectTimeout}</td><td>10s</td></tr>
+ * <tr><td>{@link #closeLinger}</td><td>{@code p2pchat.closeLinger}</td><td>5s ({@code 0}: fail
+ *     at once)</td></tr>
  * <tr><td>{@link #closeTimeout}</td><td>{@code p2pchat.closeTimeout}</td><td>2s</td></tr>
  * <tr><td>{@link #handshakeTimeout}</td><td>{@code p2pchat.handshakeTimeout}</td><td>5s</td></tr>
  * <tr><td>{@link #maxHandshakes}</td><td>{@code p2pchat.maxHandshakes}</td><td>32</td></tr>
@@ -62,7 +64,9 @@ import org.p2pchat.spi.TransportProvider;
  * <tr><td>{@link #heartbeatInterval}</td><td>{@code p2pchat.heartbeatInterval}</td><td>5s</td></tr>
  * <tr><td>{@link #writeDeadline}</td><td>{@code p2pchat.writeDeadline}</td><td>30s</td></tr>
  * <tr><td>{@link #reconnectDelay}</td><td>{@code p2pchat.reconnectDelay}</td><td>100ms</td></tr>
- * <tr><td>{@link #maxReconnectDelay}</td><td>{@code p2pchat.maxReconnectDelay}</td><td>10s</td></tr>
+ * <tr><td>{@link #maxReconnectDelay}</td><td>{@code p2pchat.maxReconnectDelay}</td><td>1s</td></tr>
+ * <tr><td>{@link #maxHandshakeRetryDelay}</td><td>{@code p2pchat.maxHandshakeRetryDelay}</td>
+ *     <td>10s</td></tr>
  * </table>
  *
  * <p>Not thread-safe: build on one thread. The peer it starts is thread-safe.
@@ -87,6 +91,8 @@ public final class PeerBuilder {
     private Duration writeDeadline;
     private Duration reconnectDelay;
     private Duration maxReconnectDelay;
+    private Duration maxHandshakeRetryDelay;
+    private Duration closeLinger;
 
     PeerBuilder(String name, Properties properties) {
         this.name = PeerEntry.validateName(name);
@@ -112,6 +118,10 @@ public final class PeerBuilder {
                 Settings.DEFAULT_RECONNECT_DELAY));
         maxReconnectDelay(Settings.duration(properties, Settings.MAX_RECONNECT_DELAY,
                 Settings.DEFAULT_MAX_RECONNECT_DELAY));
+        maxHandshakeRetryDelay(Settings.duration(properties, Settings.MAX_HANDSHAKE_RETRY_DELAY,
+                Settings.DEFAULT_MAX_HANDSHAKE_RETRY_DELAY));
+        closeLinger(Settings.duration(properties, Settings.CLOSE_LINGER,
+                Settings.DEFAULT_CLOSE_LINGER));
     }
 
     private static Duration positive(String setting, Duration value) {
@@ -195,9 +205,11 @@ public final class PeerBuilder {
     }
 
     /**
-     * Sets the delay after the first failed reconnection attempt; it doubles after each further
-     * failure, up to {@link #maxReconnectDelay}, each drawn at random from the upper half of its
-     * step. The first attempt after a connection is lost is immediate.
+     * Sets the delay after the first failed connection attempt; it doubles after each further
+     * failure, up to {@link #maxReconnectDelay} or {@link #maxHandshakeRetryDelay} depending on
+     * how the attempt failed, each drawn at random from the upper half of its step. The first
+     * attempt, and the first after a connection on which the friend acknowledged a message, is
+     * immediate.
      *
      * @param delay positive
      * @return this builder
@@ -208,13 +220,50 @@ public final class PeerBuilder {
     }
 
     /**
-     * Sets the longest delay between reconnection attempts.
+     * Sets the longest delay between connection attempts that nobody answers: refused (nothing
+     * listens), unreachable, unresolved or timed out. Such an attempt costs one packet each way
+     * (a timeout spaces attempts by the connect timeout anyway), so it is retried often: a friend
+     * that starts listening again gets its waiting messages within about this delay, however
+     * long it was away.
      *
      * @param delay positive
      * @return this builder
      */
     public PeerBuilder maxReconnectDelay(Duration delay) {
         this.maxReconnectDelay = positive("maxReconnectDelay", delay);
+        return this;
+    }
+
+    /**
+     * Sets the longest delay between connection attempts that reach the friend's address but give
+     * no working connection: the handshake fails, is cut, times out or is refused, the connection
+     * cap is reached, or the connection is lost before the friend acknowledged anything. Each
+     * such attempt costs both peers a handshake, so these back off further.
+     *
+     * @param delay positive
+     * @return this builder
+     */
+    public PeerBuilder maxHandshakeRetryDelay(Duration delay) {
+        this.maxHandshakeRetryDelay = positive("maxHandshakeRetryDelay", delay);
+        return this;
+    }
+
+    /**
+     * Sets how long {@link Peer#close()} waits for messages not yet acknowledged, like ZeroMQ's
+     * {@code ZMQ_LINGER}: meanwhile new sends fail at once with
+     * {@link org.p2pchat.api.PeerClosedException}, and the waiting messages keep being sent and
+     * retried, reconnections included. Closing goes on as soon as every friend has acknowledged
+     * everything, or when the linger has passed; the messages still unacknowledged then fail with
+     * {@code PeerClosedException}. Measured in real time, like {@link #closeTimeout}.
+     *
+     * @param linger zero or more; zero fails waiting messages at once
+     * @return this builder
+     */
+    public PeerBuilder closeLinger(Duration linger) {
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("expected closeLinger >= 0, got " + linger);
+        }
+        this.closeLinger = linger;
         return this;
     }
 
@@ -396,7 +445,10 @@ public final class PeerBuilder {
     }
 
     /**
-     * Sets how long closing may spend flushing; see {@link TransportOptions#closeTimeout()}.
+     * Sets how long closing may spend, once the {@link #closeLinger linger} is over, writing the
+     * frames connections still have queued before it drops them and stops; see
+     * {@link TransportOptions#closeTimeout()}. It waits for no acknowledgement: that is the
+     * linger's job.
      *
      * @param timeout positive
      * @return this builder
@@ -457,6 +509,7 @@ public final class PeerBuilder {
                     + ") must be at least twice maxFrameBytes (" + maxFrameBytes + ")");
         }
         return new DeliveryOptions(deliveryTimeout, outboxLimitBytes, receiveWindowBytes,
-                heartbeatInterval, writeDeadline, reconnectDelay, maxReconnectDelay, maxFrameBytes);
+                heartbeatInterval, writeDeadline, reconnectDelay, maxReconnectDelay,
+                maxHandshakeRetryDelay, maxFrameBytes, closeLinger);
     }
 }

@@ -201,7 +201,8 @@ abstract class DirectMessagesContract {
     }
 
     private static UnaryOperator<PeerBuilder> quickRetries() {
-        return b -> b.reconnectDelay(Duration.ofMillis(5)).maxReconnectDelay(Duration.ofMillis(20));
+        return b -> b.reconnectDelay(Duration.ofMillis(5)).maxReconnectDelay(Duration.ofMillis(20))
+                .maxHandshakeRetryDelay(Duration.ofMillis(20));
     }
 
     @Test
@@ -407,6 +408,239 @@ abstract class DirectMessagesContract {
                     () -> !bob.hasLink("carol"));
         }
         assertTrue(bobInbox.messages.isEmpty() && carolInbox.messages.isEmpty(), "no copies");
+    }
+
+    /** A peer not in {@link #directory}, whose own table lists {@code friend}. */
+    private Peer stranger(String name, Peer friend, Inbox inbox, UnaryOperator<PeerBuilder> tweak) {
+        MutableDirectory table = new MutableDirectory().put(friend.name(), friend.listenAddress());
+        Peer p = tweak.apply(P2pChat.builder(name).transport(transportName())
+                .listenOn(PeerAddress.loopback(0)).directory(table).listener(inbox)
+                .ticker(ticker)).start();
+        toClose.add(p);
+        return p;
+    }
+
+    @Test
+    void aStrangerWhoWroteIsAnsweredAfterItsConnectionIdledOut() {
+        Inbox bobInbox = new Inbox();
+        ChatNode bob = (ChatNode) peer("bob", bobInbox, b -> b.idleTimeout(Duration.ofMinutes(1)));
+        Inbox carolInbox = new Inbox();
+        Peer carol = stranger("carol", bob, carolInbox, b -> b.idleTimeout(Duration.ofMinutes(1)));
+        await(carol.send("bob", "you don't know me"));
+        assertEquals("you don't know me", bobInbox.next().text());
+
+        ticker.advance(Duration.ofMinutes(2));
+        Await.until("bob to forget carol's link once her connection idles out",
+                () -> !bob.hasLink("carol"));
+
+        await(bob.send("carol", "but I can still answer"));
+        assertEquals("but I can still answer", carolInbox.next().text());
+        assertEquals(1, bob.openConnections("carol"), "bob called carol back");
+    }
+
+    @Test
+    void aStrangerWhoseHelloClaimsAnotherHostIsCalledBackAtTheAddressItsConnectionCameFrom() {
+        Inbox bobInbox = new Inbox();
+        ChatNode bob = (ChatNode) peer("bob", bobInbox, b -> b.idleTimeout(Duration.ofMinutes(1)));
+        Inbox carolInbox = new Inbox();
+        // carol listens on 127.0.0.1 but says 127.0.0.2, where nothing of hers listens.
+        Peer carol = stranger("carol", bob, carolInbox, b -> b.idleTimeout(Duration.ofMinutes(1))
+                .transport(new ClaimedHostTransport(
+                        org.p2pchat.core.internal.TransportSelector.discover(transportName()),
+                        "127.0.0.2")));
+        assertEquals("127.0.0.2", carol.listenAddress().host());
+        await(carol.send("bob", "call me back"));
+        assertEquals("call me back", bobInbox.next().text());
+        ticker.advance(Duration.ofMinutes(2));
+        Await.until("bob to forget carol's link", () -> !bob.hasLink("carol"));
+
+        await(bob.send("carol", "at 127.0.0.1"));
+        assertEquals("at 127.0.0.1", carolInbox.next().text());
+    }
+
+    @Test
+    void afterTwoHundredFiftySixNewerStrangersTheOldestCannotBeAnsweredAnyMore() {
+        Inbox bobInbox = new Inbox();
+        ChatNode bob = (ChatNode) peer("bob", bobInbox, quickRetries());
+        List<String> strangers = new ArrayList<>();
+        for (int i = 0; i <= 256; i++) {
+            String name = i == 0 ? "carol" : "stranger" + i;
+            strangers.add(name);
+            Peer s = stranger(name, bob, new Inbox(), b -> b);
+            await(s.send("bob", "hello from " + name));
+            assertEquals("hello from " + name, bobInbox.next().text());
+            s.close(); // bob forgets the link once its connection closes
+            Await.until("bob to forget " + name + "'s link", () -> !bob.hasLink(name));
+        }
+
+        assertInstanceOf(UnknownPeerException.class,
+                Await.failure(bob.send("carol", "are you still there?")), "carol was forgotten");
+        // The 256 newer ones are remembered: bob calls the first of them back, finds it gone,
+        // and says so until the message times out.
+        String oldestKept = strangers.get(1);
+        CompletableFuture<Void> sent = bob.send(oldestKept, "are you there?").toCompletableFuture();
+        Await.until("the call-back to fail", () -> bob.connectionFailure(oldestKept).isPresent());
+        assertInstanceOf(P2pChatException.class, bob.connectionFailure(oldestKept).get());
+        assertTrue(bob.connectionState(oldestKept) != ConnectionState.CONNECTED);
+        ticker.advance(Settings.DEFAULT_DELIVERY_TIMEOUT);
+        assertInstanceOf(DeliveryTimeoutException.class, Await.failure(sent));
+    }
+
+    /** The failure of a stage that has already completed, or null. */
+    private static Throwable failureNow(CompletionStage<?> stage) {
+        return stage.toCompletableFuture().handle((v, e) -> e).getNow(null);
+    }
+
+    private static UnaryOperator<PeerBuilder> quickRetriesAndLinger(Duration linger) {
+        return b -> quickRetries().apply(b).closeLinger(linger);
+    }
+
+    /** Starts bob at an address alice has been failing to reach. */
+    private Peer bobAt(PeerAddress address, Inbox inbox) {
+        Peer bob = P2pChat.builder("bob").transport(transportName()).listenOn(address)
+                .directory(directory).listener(inbox).ticker(ticker).start();
+        toClose.add(bob);
+        return bob;
+    }
+
+    /** Closes a peer on a thread of its own and waits until the peer refuses new messages. */
+    private Thread closeInBackground(Peer peer) {
+        Thread closer = new Thread(peer::close, "closer of " + peer.name());
+        closer.setDaemon(true);
+        closer.start();
+        Await.until(peer.name() + " to start closing",
+                () -> failureNow(peer.send("nobody", "x")) instanceof PeerClosedException);
+        return closer;
+    }
+
+    @Test
+    void aMessageSentRightBeforeCloseIsStillDelivered() {
+        Inbox bobInbox = new Inbox();
+        Peer alice = peer("alice", m -> { });
+        peer("bob", bobInbox);
+        CompletableFuture<Void> sent = alice.send("bob", "hi bob").toCompletableFuture();
+        alice.close();
+        assertTrue(sent.isDone(), "close() returned once bob had acknowledged");
+        Await.result(sent);
+        assertEquals("hi bob", bobInbox.next().text());
+    }
+
+    @Test
+    void withAFriendOfflineCloseReturnsAfterTheLingerAndTheMessageFails() throws Exception {
+        Duration linger = Duration.ofMillis(200);
+        Peer alice = peer("alice", m -> { }, quickRetriesAndLinger(linger));
+        directory.put("bob", deadAddress());
+        CompletableFuture<Void> sent = alice.send("bob", "are you there?").toCompletableFuture();
+        long start = System.nanoTime();
+        alice.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(took.compareTo(linger) >= 0, "lingered for " + took);
+        assertTrue(sent.isDone(), "failed by the time close() returned");
+        Throwable e = failureNow(sent);
+        assertInstanceOf(PeerClosedException.class, e);
+        assertEquals("alice closed before bob acknowledged this message, within the close linger"
+                + " of PT0.2S (p2pchat.closeLinger)", e.getMessage());
+    }
+
+    @Test
+    void withALingerOfZeroCloseFailsWaitingMessagesAtOnce() throws Exception {
+        Peer alice = peer("alice", m -> { }, quickRetriesAndLinger(Duration.ZERO));
+        directory.put("bob", deadAddress());
+        CompletableFuture<Void> sent = alice.send("bob", "are you there?").toCompletableFuture();
+        alice.close();
+        assertInstanceOf(PeerClosedException.class, failureNow(sent));
+    }
+
+    @Test
+    void duringTheLingerNewSendsFailAtOnceAndWaitingMessagesAreRetriedUntilDelivered()
+            throws Exception {
+        Peer alice = peer("alice", m -> { }, quickRetriesAndLinger(Duration.ofMinutes(1)));
+        PeerAddress bobsAddress = deadAddress();
+        directory.put("bob", bobsAddress);
+        CompletableFuture<Void> waiting = alice.send("bob", "waiting").toCompletableFuture();
+        Thread closer = closeInBackground(alice);
+
+        CompletableFuture<Void> late = alice.send("bob", "too late").toCompletableFuture();
+        assertInstanceOf(PeerClosedException.class, failureNow(late), "fails at once");
+        assertTrue(closer.isAlive(), "close() lingers for the waiting message");
+
+        Inbox bobInbox = new Inbox();
+        bobAt(bobsAddress, bobInbox);
+        Await.result(waiting);
+        assertEquals("waiting", bobInbox.next().text());
+        closer.join(Await.DEFAULT.toMillis());
+        assertFalse(closer.isAlive(), "close() returned once nothing waited, long before the"
+                + " minute of linger");
+        assertTrue(bobInbox.messages.isEmpty(), "the refused message was never sent");
+    }
+
+    @Test
+    void aSecondCloseReturnsOnlyOnceTheFirstHasFinished() throws Exception {
+        Peer alice = peer("alice", m -> { }, quickRetriesAndLinger(Duration.ofMinutes(1)));
+        PeerAddress bobsAddress = deadAddress();
+        directory.put("bob", bobsAddress);
+        CompletableFuture<Void> waiting = alice.send("bob", "waiting").toCompletableFuture();
+        Thread first = closeInBackground(alice);
+        CompletableFuture<Boolean> secondSawTheMessageSettled = new CompletableFuture<>();
+        Thread second = new Thread(() -> {
+            alice.close();
+            secondSawTheMessageSettled.complete(waiting.isDone());
+        });
+        second.setDaemon(true);
+        second.start();
+        Await.until("the second close() to wait",
+                () -> second.getState() == Thread.State.TIMED_WAITING);
+
+        bobAt(bobsAddress, new Inbox());
+        Await.result(waiting);
+        assertTrue(Await.result(secondSawTheMessageSettled));
+        first.join(Await.DEFAULT.toMillis());
+        assertFalse(first.isAlive());
+    }
+
+    @Test
+    void closeFromAStageCallbackOnTheNetworkThreadLingersWithoutBlockingIt() throws Exception {
+        Inbox bobInbox = new Inbox();
+        Peer alice = peer("alice", m -> { }, quickRetriesAndLinger(Duration.ofMinutes(1)));
+        PeerAddress bobsAddress = deadAddress();
+        directory.put("bob", bobsAddress);
+        CompletableFuture<Void> first = alice.send("bob", "first").toCompletableFuture();
+        CompletableFuture<CompletableFuture<Void>> second = new CompletableFuture<>();
+        CompletableFuture<String> closeReturnedOn = new CompletableFuture<>();
+        // bob is offline, so this runs when his acknowledgement arrives: on alice's network loop.
+        first.thenRun(() -> {
+            second.complete(alice.send("bob", "second").toCompletableFuture());
+            alice.close();
+            closeReturnedOn.complete(Thread.currentThread().getName());
+        });
+
+        bobAt(bobsAddress, bobInbox);
+        // Not waiting on first itself: a thread waiting on a stage may run its callbacks.
+        String thread = Await.result(closeReturnedOn);
+        assertTrue(thread.startsWith("p2pchat-" + transportName() + "-alice"), thread);
+        Await.result(first);
+        Await.result(Await.result(second));
+        assertEquals("first", bobInbox.next().text());
+        assertEquals("second", bobInbox.next().text());
+        Await.until("alice to finish closing once nothing waits",
+                () -> failureNow(alice.send("bob", "x")).getMessage().equals("alice is closed"));
+    }
+
+    @Test
+    void aListenerThatClosesItsPeerAfterAnsweringStillGetsTheAnswerDelivered() {
+        Inbox aliceInbox = new Inbox();
+        Peer alice = peer("alice", aliceInbox);
+        CompletableFuture<Peer> bobRef = new CompletableFuture<>();
+        CompletableFuture<CompletableFuture<Void>> answer = new CompletableFuture<>();
+        Peer bob = peer("bob", m -> {
+            Peer self = bobRef.join();
+            answer.complete(self.send("alice", "bye, " + m.from()).toCompletableFuture());
+            self.close();
+        }, b -> b.closeLinger(Duration.ofMinutes(1)));
+        bobRef.complete(bob);
+        await(alice.send("bob", "hi"));
+        Await.result(Await.result(answer));
+        assertEquals("bye, alice", aliceInbox.next().text());
     }
 
     @Test

@@ -48,7 +48,8 @@ class LostFramesTest {
     private Peer peer(String name, Inbox inbox, UnaryOperator<PeerBuilder> tweak) {
         Peer p = tweak.apply(P2pChat.builder(name).transport("local")
                 .listenOn(PeerAddress.loopback(0)).directory(directory).listener(inbox)
-                .reconnectDelay(Duration.ofMillis(5)).maxReconnectDelay(Duration.ofMillis(20)))
+                .reconnectDelay(Duration.ofMillis(5)).maxReconnectDelay(Duration.ofMillis(20))
+                .maxHandshakeRetryDelay(Duration.ofMillis(20)))
                 .start();
         toClose.add(p);
         directory.put(name, p.listenAddress());

@@ -42,7 +42,8 @@ class ReliableDeliveryTest {
     private Peer peer(String name, MessageListener inbox, UnaryOperator<PeerBuilder> tweak) {
         Peer p = tweak.apply(P2pChat.builder(name).transport("nio").listenOn(PeerAddress.loopback(0))
                 .directory(directory).listener(inbox).reconnectDelay(Duration.ofMillis(5))
-                .maxReconnectDelay(Duration.ofMillis(50))).start();
+                .maxReconnectDelay(Duration.ofMillis(50))
+                .maxHandshakeRetryDelay(Duration.ofMillis(50))).start();
         toClose.add(p);
         directory.put(name, p.listenAddress());
         return p;

@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * Delays between attempts to reconnect to a friend: the first attempt is immediate, then each
- * delay doubles from {@code initial} up to {@code max}, and each is drawn uniformly from its upper
- * half ("equal jitter"), so that peers cut off together do not all call back at the same instant
- * while none waits less than half its step. {@link #reset()} starts over after a success.
+ * Delays between failed attempts of one kind to reach a friend: the delay after the first failure
+ * is drawn from a step of {@code initial}, and each further failure doubles the step up to
+ * {@code max}. Each delay is drawn uniformly from the upper half of its step ("equal jitter"), so
+ * that peers cut off together do not all call back at the same instant while none waits less
+ * than half its step. {@link #reset()} starts over after a success. Whether an attempt waits at
+ * all is its {@link Redial}'s decision.
  *
- * <p>Not thread-safe: its {@link FriendLink} guards it.
+ * <p>Not thread-safe: its {@link FriendLink}'s lock guards it.
  */
 final class Backoff {
     private final long initialNanos;
@@ -24,16 +26,12 @@ final class Backoff {
     }
 
     /**
-     * Returns how long to wait before the next attempt, and counts one more failure.
+     * Counts one more failure and returns how long to wait before the next attempt.
      *
-     * @return the delay in nanoseconds; 0 for the first attempt
+     * @return the delay in nanoseconds, in the upper half of the current step
      */
     long nextDelayNanos() {
-        long n = failures++;
-        if (n == 0) {
-            return 0;
-        }
-        long shift = n - 1;
+        long shift = failures++;
         // A shift that would carry into the sign bit means the step is past any maximum.
         long step = shift >= Long.numberOfLeadingZeros(initialNanos) - 1 ? maxNanos
                 : Math.min(maxNanos, initialNanos << (int) shift);
@@ -41,12 +39,12 @@ final class Backoff {
         return half + (half > 0 ? random.nextLong(step - half + 1) : 0);
     }
 
-    /** How many attempts have failed since the last reset. */
+    /** How many failures were counted since the last reset. */
     long failures() {
         return failures;
     }
 
-    /** The friend answered: the next attempt after a loss is immediate again. */
+    /** The friend answered: the next failure waits the shortest step again. */
     void reset() {
         failures = 0;
     }

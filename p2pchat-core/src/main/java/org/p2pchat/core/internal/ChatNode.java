@@ -5,14 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.p2pchat.api.ChatMessage;
 import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.ConnectionState;
@@ -50,10 +57,11 @@ import org.slf4j.LoggerFactory;
 public final class ChatNode implements Peer {
     private static final Logger LOG = LoggerFactory.getLogger(ChatNode.class);
     /**
-     * How many friends outside the directory whose message numbers are remembered after their
-     * link is forgotten, so that one calling back does not get a message delivered twice.
+     * How many friends outside the directory are remembered after their link is forgotten: their
+     * message numbers, so that one calling back does not get a message delivered twice, and
+     * where to call them back, so that they can be answered.
      */
-    private static final int RECENT_INFLOWS = 256;
+    private static final int REMEMBERED_STRANGERS = 256;
 
     private final String name;
     private final PeerDirectory directory;
@@ -70,10 +78,16 @@ public final class ChatNode implements Peer {
     private final Ticker ticker;
     private final ScheduledThreadPoolExecutor timer;
     private final HandshakeGate gate;
-    private final RecentInflows recentInflows = new RecentInflows(RECENT_INFLOWS);
+    private final Strangers strangers = new Strangers(REMEMBERED_STRANGERS);
     private volatile PeerAddress listenAddress;
     private volatile byte[] helloPayload;
-    private volatile boolean closed;
+    /** Set by the first {@link #close}: from then on sends fail at once. */
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set when closing stops lingering and tears everything down. */
+    private final AtomicBoolean finished = new AtomicBoolean();
+    /** Completed once everything is torn down. */
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final Duration closeTimeout;
 
     /**
      * Creates a node; {@link #start} makes it listen.
@@ -101,11 +115,12 @@ public final class ChatNode implements Peer {
         this.session = session;
         this.delivery = delivery;
         this.ticker = options.ticker();
+        this.closeTimeout = options.closeTimeout();
         this.timer = new ScheduledThreadPoolExecutor(1, SerialCallbacks.daemonThreads(name + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
         this.callbacks = new SerialExecutor(callbacks, timer);
         HandshakeAdmission admission = new HandshakeAdmission(
-                HandshakeAdmission.Limits.defaults(session.maxHandshakes()), ticker, random,
+                HandshakeAdmission.Limits.defaults(session.maxHandshakes()), Ticker.system(), random,
                 this::friendHosts);
         this.gate = new HandshakeGate(name, session.handshakeTimeout(), admission, timer, LOG);
     }
@@ -158,8 +173,8 @@ public final class ChatNode implements Peer {
     public CompletionStage<Void> send(String friend, String text) {
         Objects.requireNonNull(friend, "friend");
         Objects.requireNonNull(text, "text");
-        if (closed) {
-            return CompletableFuture.failedFuture(new PeerClosedException(name + " is closed"));
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(refusal());
         }
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         if (utf8.length > maxTextBytes(maxFrameBytes)) {
@@ -171,14 +186,16 @@ public final class ChatNode implements Peer {
         while (true) {
             FriendLink link = links.get(friend);
             if (link == null) {
-                if (directory.lookup(friend).isEmpty()) {
+                // (A stranger evicted right after this check gets a link with nowhere to call:
+                // its message waits for a connection from it, or its delivery timeout.)
+                if (directory.lookup(friend).isEmpty() && !strangers.canCallBack(friend)) {
                     return CompletableFuture.failedFuture(new UnknownPeerException(friend));
                 }
                 link = links.computeIfAbsent(friend, this::newLink);
             }
-            if (closed) {
-                // close() may have run before this link existed: it must not outlive the node.
-                link.close(new PeerClosedException(name + " is closed"));
+            if (closed.get()) {
+                // close() may have gone over the links before this one existed.
+                return CompletableFuture.failedFuture(refusal());
             }
             CompletionStage<Void> sent = link.send(utf8);
             if (sent != null) {
@@ -202,9 +219,11 @@ public final class ChatNode implements Peer {
     }
 
     private FriendLink newLink(String friend) {
-        Inflow inflow = recentInflows.take(friend);
-        return new FriendLink(friend, delivery, ticker, timer, linkConnector,
-                inflow != null ? inflow : new Inflow(friend, delivery.receiveWindowBytes()), random);
+        Strangers.Remembered known = strangers.take(friend);
+        Inflow inflow = known != null ? known.inflow()
+                : new Inflow(friend, delivery.receiveWindowBytes());
+        return new FriendLink(friend, delivery, ticker, timer, linkConnector, inflow,
+                known != null ? known.callBack() : null, random);
     }
 
     /** What every link asks of this node. */
@@ -215,7 +234,7 @@ public final class ChatNode implements Peer {
         }
 
         @Override
-        public PeerAddress addressOf(String friend) {
+        public PeerAddress listedAddress(String friend) {
             return directory.lookup(friend).map(PeerEntry::address).orElse(null);
         }
 
@@ -229,11 +248,17 @@ public final class ChatNode implements Peer {
         CompletableFuture<LinkSession> established = new CompletableFuture<>();
         LinkHandler handler = LinkHandler.opener(this, link, established);
         transport.connect(address, handler).whenComplete((connection, error) -> {
-            if (error != null) {
-                established.completeExceptionally(error);
-            } else {
-                gate.opened(handler, connection);
-                handler.start(connection);
+            // Usually the transport's loop: what the outcome triggers must not block it.
+            boolean marked = NodeThreads.enter();
+            try {
+                if (error != null) {
+                    established.completeExceptionally(error);
+                } else {
+                    gate.opened(handler, connection);
+                    handler.start(connection);
+                }
+            } finally {
+                NodeThreads.exit(marked);
             }
         });
         return established.thenApply(s -> null);
@@ -339,11 +364,20 @@ public final class ChatNode implements Peer {
         return link == null ? 0 : link.openConnections();
     }
 
-    /** Called on the event loop when an accepted connection says who it is. */
-    FriendLink introduced(String friend, LinkSession connection) {
+    /**
+     * Called on the event loop when an accepted connection says who it is.
+     *
+     * @param friend the name it proved
+     * @param connection the connection
+     * @param callBack where the friend can be called back if the directory does not list it, or
+     *     null
+     * @return the friend's link
+     */
+    FriendLink introduced(String friend, LinkSession connection, PeerAddress callBack) {
         while (true) {
             FriendLink link = links.computeIfAbsent(friend, this::newLink);
             if (link.attach(connection)) {
+                link.callBackAt(callBack);
                 return link;
             }
             // Forgotten by the timer a moment ago: attach to a new one.
@@ -359,11 +393,12 @@ public final class ChatNode implements Peer {
 
     /**
      * Forgets a link to a friend outside the directory once nothing refers to it, keeping what
-     * it received (so that messages sent again are recognised if the friend calls back).
+     * it received (so that messages sent again are recognised if the friend calls back) and
+     * where to call it back (so that it can be answered).
      */
     private void forgetIfDisposable(FriendLink link) {
         if (link.dispose() && links.remove(link.friend(), link)) {
-            recentInflows.keep(link.friend(), link.inflow());
+            strangers.keep(link.friend(), link.inflow(), link.callBack());
         }
     }
 
@@ -411,20 +446,99 @@ public final class ChatNode implements Peer {
         return link == null ? 0 : link.outboxBytes();
     }
 
+    private PeerClosedException refusal() {
+        return new PeerClosedException(finished.get() ? name + " is closed"
+                : name + " is closing: close() was called, so it takes no new message");
+    }
+
+    /**
+     * Closes the node, lingering first for the messages not yet acknowledged (see
+     * {@link Peer#close()}). On a thread the peers need ({@link NodeThreads}) it does not block:
+     * the linger and the teardown then run on the node's timer.
+     */
     @Override
     public void close() {
-        if (closed) {
+        boolean ownThread = NodeThreads.current();
+        if (!closed.compareAndSet(false, true)) {
+            if (!ownThread) {
+                awaitTermination();
+            }
             return;
         }
-        closed = true;
-        PeerClosedException reason = new PeerClosedException(name + " closed");
-        links.values().forEach(l -> l.close(reason));
-        timer.shutdownNow();
-        transport.close();
-        if (ownedExecutor != null) {
-            ownedExecutor.shutdown();
+        PeerClosedException refusal = refusal();
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        links.values().forEach(l -> l.stopAccepting(refusal, pending));
+        CompletableFuture<Void> drained =
+                CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]));
+        Duration linger = delivery.closeLinger();
+        if (ownThread) {
+            // This may be the thread the acknowledgements arrive on: linger without it.
+            drained.whenComplete((v, e) -> finishOnTimer());
+            try {
+                timer.schedule(this::finish, linger.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // finish() ran already: it shut the timer down.
+            }
+            return;
         }
+        try {
+            drained.get(linger.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // Some failed (they are settled all the same), or the linger is over.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finish();
+    }
+
+    private void finishOnTimer() {
+        try {
+            timer.execute(this::finish);
+        } catch (RejectedExecutionException e) {
+            // finish() ran already: it shut the timer down.
+        }
+    }
+
+    /** Fails what the linger left, closes the transport and stops the node's threads; once. */
+    private void finish() {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        // Stage callbacks run here: one that calls close() again must not wait for this.
+        NodeThreads.runMarked(() -> {
+            // An interrupted closer still gives the transport its close timeout.
+            boolean interrupted = Thread.interrupted();
+            try {
+                for (FriendLink l : links.values()) {
+                    l.close(new PeerClosedException(name + " closed before " + l.friend()
+                            + " acknowledged this message, within the close linger of "
+                            + delivery.closeLinger() + " (p2pchat.closeLinger)"));
+                }
+                transport.close();
+                timer.shutdownNow();
+                if (ownedExecutor != null) {
+                    ownedExecutor.shutdown();
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                terminated.complete(null);
+            }
+        });
         LOG.info("{} closed", name);
+    }
+
+    /** A second close() waits for the first, which ends within the linger and close timeout. */
+    private void awaitTermination() {
+        Duration bound = delivery.closeLinger().plus(closeTimeout).plusSeconds(1);
+        try {
+            terminated.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{}: an earlier close() did not finish within {}", name, bound);
+        }
     }
 
     @Override

@@ -15,13 +15,21 @@ import java.time.Duration;
  *     acknowledgement before a PING; three intervals without a frame close it
  * @param writeDeadline how long a message written to a connection may go unacknowledged before
  *     the connection closes as not reading
- * @param reconnectDelay the first delay between reconnection attempts, doubled after each failure
- * @param maxReconnectDelay the longest delay between reconnection attempts
+ * @param reconnectDelay the first delay after a failed connection attempt, doubled after each
+ *     further failure
+ * @param maxReconnectDelay the longest delay after attempts nobody answered (refused, timed out,
+ *     unresolved)
+ * @param maxHandshakeRetryDelay the longest delay after attempts that reached the friend's address
+ *     but gave no working connection (handshake failed, or the connection was lost before the
+ *     friend acknowledged anything)
  * @param maxFrameBytes the largest frame this peer sends or accepts
+ * @param closeLinger how long closing waits for unacknowledged messages to be acknowledged
+ *     before it fails them
  */
 public record DeliveryOptions(Duration deliveryTimeout, long outboxLimitBytes,
         long receiveWindowBytes, Duration heartbeatInterval, Duration writeDeadline,
-        Duration reconnectDelay, Duration maxReconnectDelay, int maxFrameBytes) {
+        Duration reconnectDelay, Duration maxReconnectDelay, Duration maxHandshakeRetryDelay,
+        int maxFrameBytes, Duration closeLinger) {
 
     /** The largest plaintext of a DATA frame that carries several messages. */
     static final int BATCH_BYTES = 64 * 1024;

@@ -1,6 +1,5 @@
 package org.p2pchat.core.internal;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,13 +12,11 @@ import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.ConnectionClosedException.Reason;
 import org.p2pchat.api.ConnectionState;
 import org.p2pchat.api.DeliveryTimeoutException;
-import org.p2pchat.api.MessageTooLargeException;
 import org.p2pchat.api.OutboxFullException;
 import org.p2pchat.api.P2pChatException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.ProtocolException;
-import org.p2pchat.core.internal.noise.CipherState;
 import org.p2pchat.spi.Ticker;
 
 /**
@@ -28,22 +25,20 @@ import org.p2pchat.spi.Ticker;
  *
  * <p><b>Delivery.</b> Messages go out on the current connection, packed several to a frame when
  * they queue up, within the window the friend granted. When the connection is lost the messages
- * in flight are sent again on the next one, which is opened at once, then after exponentially
- * longer, jittered delays while attempts fail. A message leaves the outbox when the friend
- * acknowledges it (its send completes) or when its delivery timeout passes (its send fails).
+ * in flight are sent again on the next one, which its {@link Redial} opens, at the directory's
+ * address or, for a friend the directory does not list, at its call-back address. A message
+ * leaves the outbox when the friend acknowledges it (its send completes) or when its delivery
+ * timeout passes (its send fails). When the node closes, the link first refuses new messages
+ * while the waiting ones carry on ({@link #stopAccepting}), then fails what is left.
  *
- * <p><b>Liveness.</b> While messages wait for the friend, a timer ticks: it expires messages,
- * sends a PING after a heartbeat interval of silence, closes the connection after three, and
- * closes it when a message written to it has gone unacknowledged for the write deadline (the
- * friend stopped reading; its acknowledgements are sent on receipt, so a slow listener does not
- * count). With an empty outbox the timer stops and nothing is sent, so idle connections can close.
- * Connections are opened by its {@link Redial}.
+ * <p><b>Liveness.</b> While messages wait for the friend, a timer ticks: it expires messages and
+ * asks its {@link Liveness} whether to PING the connection or close it. With an empty outbox the
+ * timer stops and nothing is sent, so idle connections can close.
  *
  * <p><b>Threading.</b> Thread-safe. Application threads send; the event loop attaches, detaches
  * and acknowledges; the node's timer ticks and retries. State is guarded by this object's lock,
- * which is never held while a frame is sealed or a future completed: the one thread flushing at a
- * time (the {@code flushing} flag) seals outside it, and other senders just leave their messages
- * for it, which is what packs them into one frame.
+ * which is never held while a frame is sealed or a future completed: its {@link Transmitter}
+ * seals outside it.
  */
 final class FriendLink {
     /** What a link needs from the node that owns it. */
@@ -51,8 +46,8 @@ final class FriendLink {
         /** Opens a connection to the friend; the stage fails if it does not reach the open state. */
         CompletionStage<Void> connect(FriendLink link, PeerAddress address);
 
-        /** Where the friend listens now, per the directory; null if it is not listed. */
-        PeerAddress addressOf(String friend);
+        /** Where the directory says the friend listens now; null if it does not list it. */
+        PeerAddress listedAddress(String friend);
 
         /**
          * The link has nothing to send and no connection, after a timer event: the node may
@@ -72,24 +67,39 @@ final class FriendLink {
     private final Outbox outbox;
     private final Inflow inflow;
     private final Redial redial;
+    private final Liveness liveness;
+    private final Transmitter transmitter;
 
+    /**
+     * Where a friend the directory does not list (a stranger) can be called back: the address
+     * its latest accepted connection came from, at the port its HELLO names; or null.
+     */
+    private PeerAddress callBack;
     private LinkSession current;
     private final List<LinkSession> spares = new ArrayList<>(1);
     private ScheduledFuture<?> tick;
+    /** Set when the node starts closing: new messages fail with it, waiting ones carry on. */
+    private P2pChatException refusal;
     private P2pChatException closedReason;
 
-    /** The window the friend granted on the current connection; -1 until its first ACK there. */
-    private long credit = -1;
-    private boolean flushing;
-    private boolean frameInTransport;
-    private long awaitingSince;
-    private long lastPing;
     /** Its node forgot it: sends must go to a new link (see {@link #dispose}). */
     private boolean disposed;
 
+    /**
+     * Creates the link to one friend; it opens no connection before a message waits.
+     *
+     * @param friend the friend's name
+     * @param options timeouts and limits
+     * @param ticker the node's clock
+     * @param timer runs ticks and delayed connection attempts
+     * @param connector what the link needs of its node
+     * @param inflow what this peer received from the friend so far
+     * @param callBack where to call the friend if the directory does not list it, or null
+     * @param random draws the jitter of delays between attempts
+     */
     FriendLink(String friend, DeliveryOptions options, Ticker ticker,
             ScheduledExecutorService timer, Connector connector, Inflow inflow,
-            java.util.random.RandomGenerator random) {
+            PeerAddress callBack, java.util.random.RandomGenerator random) {
         this.friend = friend;
         this.options = options;
         this.ticker = ticker;
@@ -97,9 +107,13 @@ final class FriendLink {
         this.connector = connector;
         this.outbox = new Outbox(friend, options.outboxLimitBytes());
         this.inflow = inflow;
+        this.callBack = callBack;
+        this.liveness = new Liveness(friend, options);
+        this.transmitter = new Transmitter(this, friend, outbox, options, ticker);
         this.redial = new Redial(this, timer,
                 new Backoff(options.reconnectDelay(), options.maxReconnectDelay(), random),
-                () -> connector.addressOf(friend), address -> connector.connect(this, address),
+                new Backoff(options.reconnectDelay(), options.maxHandshakeRetryDelay(), random),
+                this::dialAddress, address -> connector.connect(this, address),
                 this::needsConnection, this::connectEnded);
     }
 
@@ -124,13 +138,13 @@ final class FriendLink {
             if (disposed) {
                 return null;
             }
-            if (closedReason != null) {
-                return CompletableFuture.failedFuture(closedReason);
+            if (closedReason != null || refusal != null) {
+                return CompletableFuture.failedFuture(closedReason != null ? closedReason : refusal);
             }
             long now = ticker.nanoTime();
             try {
                 if (outbox.isEmpty()) {
-                    awaitingSince = now;
+                    liveness.awaiting(now);
                 }
                 outbox.add(utf8, done, now + options.deliveryTimeout().toNanos());
             } catch (OutboxFullException e) {
@@ -139,11 +153,35 @@ final class FriendLink {
             ensureConnection();
             ensureTick();
         }
-        flush();
+        transmitter.flush();
         return done;
     }
 
     // ---- connections ----
+
+    /** Lock held: the directory's address for the friend, else its call-back address, or null. */
+    private PeerAddress dialAddress() {
+        PeerAddress listed = connector.listedAddress(friend);
+        return listed != null ? listed : callBack;
+    }
+
+    /**
+     * Records where the friend can be called back once its connections are gone, if the
+     * directory does not list it. Event loop, for each connection the friend opened.
+     *
+     * @param address the connection's source address at the port the friend's HELLO names, or
+     *     null if there is none to call
+     */
+    synchronized void callBackAt(PeerAddress address) {
+        if (address != null) {
+            callBack = address;
+        }
+    }
+
+    /** Where the friend can be called back if the directory does not list it, or null. */
+    synchronized PeerAddress callBack() {
+        return callBack;
+    }
 
     /** Lock held: whether messages wait and no connection is open. */
     private boolean needsConnection() {
@@ -216,9 +254,8 @@ final class FriendLink {
         spares.remove(session);
         current = session;
         outbox.rewind();
-        credit = -1;
-        frameInTransport = false;
-        awaitingSince = ticker.nanoTime();
+        transmitter.sendOn(session);
+        liveness.awaiting(ticker.nanoTime());
     }
 
     /**
@@ -237,8 +274,7 @@ final class FriendLink {
             }
             current = null;
             outbox.rewind();
-            credit = -1;
-            frameInTransport = false;
+            transmitter.sendOn(null);
             redial.lost(reason);
             while (!spares.isEmpty() && current == null) {
                 LinkSession spare = spares.remove(0);
@@ -251,7 +287,7 @@ final class FriendLink {
         }
         if (probe != null) {
             // Its window was granted long ago: ask for a fresh one.
-            ping(probe);
+            Transmitter.ping(probe);
         }
     }
 
@@ -277,106 +313,18 @@ final class FriendLink {
             }
             long inFlightBefore = outbox.inFlightUnits();
             outbox.acknowledge(acked, done);
-            if (session == current) {
-                credit = window;
-            } else if (credit >= 0) {
-                // The current connection's window was granted before these arrived, and they
-                // now fill it: they leave the flight but not the friend's backlog.
-                credit = Math.max(0, credit - (inFlightBefore - outbox.inFlightUnits()));
-            }
+            transmitter.granted(session, window, inFlightBefore - outbox.inFlightUnits());
             if (!done.isEmpty()) {
                 // Only progress proves the friend works; a bare ACK from a friend that then
                 // drops every connection must not reset the delays between attempts.
                 redial.progress();
-                awaitingSince = ticker.nanoTime();
+                liveness.awaiting(ticker.nanoTime());
             }
         }
         for (Outbox.Entry e : done) {
             e.done.complete(null);
         }
-        flush();
-    }
-
-    // ---- sending ----
-
-    /** Sends what the window allows; one thread at a time does it, any thread may call. */
-    private void flush() {
-        synchronized (this) {
-            if (flushing) {
-                return;
-            }
-            flushing = true;
-        }
-        List<Outbox.Entry> tooLarge = new ArrayList<>();
-        try {
-            while (true) {
-                DataBatch batch;
-                synchronized (this) {
-                    batch = nextBatch(tooLarge);
-                    if (batch == null) {
-                        flushing = false;
-                        break;
-                    }
-                }
-                write(batch);
-            }
-        } catch (RuntimeException | Error e) {
-            synchronized (this) {
-                flushing = false;
-            }
-            throw e;
-        }
-        for (Outbox.Entry e : tooLarge) {
-            e.done.completeExceptionally(new MessageTooLargeException("message of "
-                    + e.utf8.length + " bytes does not fit in the frames " + friend
-                    + " accepts (its p2pchat.maxFrameBytes is smaller than this peer's)"));
-        }
-    }
-
-    /** Lock held: takes the next messages to send, or returns null if none can go now. */
-    private DataBatch nextBatch(List<Outbox.Entry> tooLarge) {
-        LinkSession s = current;
-        if (s == null || credit < 0 || frameInTransport || !outbox.hasWaiting() || !s.isOpen()) {
-            return null;
-        }
-        int maxPlain = Math.min(options.maxFrameBytes(), s.remoteMaxFrameBytes())
-                - CipherState.TAG_BYTES;
-        DataBatch batch = DataBatch.take(outbox, s, maxPlain, credit, ticker.nanoTime(), tooLarge);
-        frameInTransport = batch != null;
-        return batch;
-    }
-
-    /** Seals and sends one DATA frame; no lock held. */
-    private void write(DataBatch batch) {
-        LinkSession s = batch.session();
-        CompletionStage<Void> sent;
-        try {
-            sent = batch.send();
-        } catch (RuntimeException e) {
-            // Nothing may be left half-sent on this connection: drop it, resend on the next.
-            s.connection().abort(new ConnectionClosedException(Reason.PROTOCOL_ERROR,
-                    "could not send to " + friend + ": " + e, e));
-            sent = CompletableFuture.failedFuture(e);
-        }
-        sent.whenComplete((v, e) -> written(s));
-    }
-
-    private void written(LinkSession session) {
-        synchronized (this) {
-            if (session != current) {
-                return;
-            }
-            frameInTransport = false;
-        }
-        flush();
-    }
-
-    private void ping(LinkSession session) {
-        try {
-            session.channel().write(ByteBuffer.wrap(new byte[] {MessageFrames.PING}));
-        } catch (P2pChatException e) {
-            // The connection is closing: detach follows.
-        }
+        transmitter.flush();
     }
 
     // ---- the timer ----
@@ -410,27 +358,10 @@ final class FriendLink {
             cause = redial.lastFailure();
             LinkSession s = current;
             if (s != null && s.isOpen() && !outbox.isEmpty()) {
-                long heartbeat = options.heartbeatInterval().toNanos();
-                long silence = now - Math.max(s.lastHeard(), awaitingSince);
-                // A friend that talks but whose window update went astray would otherwise leave
-                // the waiting messages stuck until they time out.
-                boolean starved = outbox.hasWaiting() && outbox.inFlightUnits() == 0
-                        && now - Math.max(awaitingSince, lastPing) > heartbeat;
-                long oldestWrite = outbox.oldestUnacknowledgedWriteAt(now);
-                if (now - oldestWrite > options.writeDeadline().toNanos()) {
-                    // Kernel buffers swallow megabytes from a friend that stopped reading; only
-                    // the missing acknowledgement shows it.
+                abortReason = liveness.failure(s, outbox, now);
+                if (abortReason != null) {
                     abort = s;
-                    abortReason = new ConnectionClosedException(Reason.WRITE_TIMEOUT, friend
-                            + " has not acknowledged a message written " + options.writeDeadline()
-                            + " ago (p2pchat.writeDeadline): it stopped reading");
-                } else if (silence > 3 * heartbeat) {
-                    abort = s;
-                    abortReason = new ConnectionClosedException(Reason.HEARTBEAT_TIMEOUT, friend
-                            + " sent nothing for three heartbeat intervals of "
-                            + options.heartbeatInterval() + " (p2pchat.heartbeatInterval)");
-                } else if (starved || silence > heartbeat && now - lastPing > heartbeat) {
-                    lastPing = now;
+                } else if (liveness.pingDue(s, outbox, now)) {
                     ping = s;
                 }
             }
@@ -446,10 +377,10 @@ final class FriendLink {
             abort.connection().abort(abortReason);
         }
         if (ping != null) {
-            ping(ping);
+            Transmitter.ping(ping);
         }
         // Expiry may have moved the floor past a message that blocked the ones behind it.
-        flush();
+        transmitter.flush();
         if (idle && !expired.isEmpty()) {
             connector.idle(this);
         }
@@ -466,6 +397,18 @@ final class FriendLink {
                     + friend + " within " + options.deliveryTimeout() + " (p2pchat.deliveryTimeout)"
                     + why, e.transmitted, cause));
         }
+    }
+
+    /**
+     * Refuses new messages from now on; those waiting keep being sent and retried. The node is
+     * closing and lingers for them.
+     *
+     * @param reason the exception new messages fail with
+     * @param pending receives the futures of the messages still waiting for an acknowledgement
+     */
+    synchronized void stopAccepting(P2pChatException reason, List<CompletableFuture<Void>> pending) {
+        refusal = reason;
+        outbox.pending(pending);
     }
 
     /**
@@ -499,14 +442,15 @@ final class FriendLink {
     }
 
     /**
-     * Tells whether this link can be forgotten: a friend not in the directory, with no
-     * connection and nothing to send.
+     * Tells whether this link can be forgotten: a friend the directory does not list, with no
+     * connection, no attempt under way and nothing to send. (Its node keeps what it received and
+     * its call-back address for a while.)
      *
      * @return true if nothing refers to it any more
      */
     synchronized boolean isDisposable() {
         return current == null && spares.isEmpty() && !redial.connecting() && outbox.isEmpty()
-                && connector.addressOf(friend) == null;
+                && connector.listedAddress(friend) == null;
     }
 
     /**

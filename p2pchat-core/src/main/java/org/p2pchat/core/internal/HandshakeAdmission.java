@@ -28,8 +28,9 @@ import org.p2pchat.spi.Ticker;
  * </ul>
  *
  * <p>A source where a friend in the directory is listed (its host, as an IP literal) is no
- * stranger's: only its own per-source limits apply, so a flood from elsewhere never keeps that
- * friend out. Thread-safe; called on the event loop.
+ * stranger's: it may hold up to {@code maxHandshakes} handshakes of its own, at any rate, so a
+ * flood from elsewhere never keeps that friend out. Rates are measured on the system clock, not
+ * the node's ticker, which tests stop. Thread-safe; called on the event loop.
  */
 final class HandshakeAdmission {
     /** The limits; see the class comment. */
@@ -128,31 +129,34 @@ final class HandshakeAdmission {
     }
 
     private Verdict decide(String source, boolean stranger, long now) {
-        if (inProgress.getOrDefault(source, 0) >= limits.maxPerSource()) {
+        int sourceCap = stranger ? limits.maxPerSource() : limits.maxHandshakes();
+        if (inProgress.getOrDefault(source, 0) >= sourceCap) {
             return Verdict.SOURCE_FULL;
         }
-        if (stranger) {
-            if (strangersInProgress >= limits.maxHandshakes()) {
-                return Verdict.FULL;
-            }
-            int start = limits.maxHandshakes() / 2;
-            if (strangersInProgress >= start && random.nextInt(limits.maxHandshakes() - start + 1)
-                    < strangersInProgress - start + 1) {
-                return Verdict.EARLY_DROP;
-            }
+        if (!stranger) {
+            // Friends (and strangers behind their address) are held to the cap, not to a rate:
+            // a busy room forming on one machine must not be slowed down by it.
+            inProgress.merge(source, 1, Integer::sum);
+            return Verdict.ADMITTED;
+        }
+        if (strangersInProgress >= limits.maxHandshakes()) {
+            return Verdict.FULL;
+        }
+        int start = limits.maxHandshakes() / 2;
+        if (strangersInProgress >= start && random.nextInt(limits.maxHandshakes() - start + 1)
+                < strangersInProgress - start + 1) {
+            return Verdict.EARLY_DROP;
         }
         TokenBucket own = perSource.computeIfAbsent(source,
                 s -> new TokenBucket(limits.ratePerSource(), now));
         if (!own.available(now)) {
             return Verdict.SOURCE_RATE;
         }
-        if (stranger) {
-            if (!allStrangers.available(now)) {
-                return Verdict.RATE;
-            }
-            allStrangers.take();
-            strangersInProgress++;
+        if (!allStrangers.available(now)) {
+            return Verdict.RATE;
         }
+        allStrangers.take();
+        strangersInProgress++;
         own.take();
         inProgress.merge(source, 1, Integer::sum);
         return Verdict.ADMITTED;

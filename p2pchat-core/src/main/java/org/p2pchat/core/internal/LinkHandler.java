@@ -103,8 +103,21 @@ final class LinkHandler implements ConnectionHandler {
     /** The handshake timeout, cancelled once the handshake ends either way. */
     volatile java.util.concurrent.Future<?> expiry;
 
+    /**
+     * Handles one frame. Stage callbacks it triggers (acknowledged sends) run inside, with the
+     * thread marked as the peer's ({@link NodeThreads}).
+     */
     @Override
     public void onFrame(Connection connection, ByteBuffer frame) {
+        boolean marked = NodeThreads.enter();
+        try {
+            frame(connection, frame);
+        } finally {
+            NodeThreads.exit(marked);
+        }
+    }
+
+    private void frame(Connection connection, ByteBuffer frame) {
         try {
             switch (step) {
                 case AWAIT_HANDSHAKE_1 -> {
@@ -183,7 +196,8 @@ final class LinkHandler implements ConnectionHandler {
         step = Step.OPEN;
         node.handshakeEnded(this);
         session = new LinkSession(channel, hello.epoch(), hello.maxFrameBytes(), node.now());
-        link = node.introduced(hello.name(), session);
+        link = node.introduced(hello.name(), session,
+                Strangers.callBackAddress(connection.remoteAddress(), hello.listenAddress()));
         link.inflow().acknowledge(session);
         established.complete(session);
         LOG.debug("{}: connection {} from {} is {} ({})", node.name(), connection.id(),
@@ -274,6 +288,15 @@ final class LinkHandler implements ConnectionHandler {
 
     @Override
     public void onClosed(Connection connection, ConnectionClosedException reason) {
+        boolean marked = NodeThreads.enter();
+        try {
+            closed(connection, reason);
+        } finally {
+            NodeThreads.exit(marked);
+        }
+    }
+
+    private void closed(Connection connection, ConnectionClosedException reason) {
         Step last = step;
         step = Step.CLOSED;
         node.handshakeEnded(this);

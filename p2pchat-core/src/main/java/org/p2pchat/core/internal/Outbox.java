@@ -259,6 +259,20 @@ final class Outbox {
     }
 
     /**
+     * Lists the sends still waiting for an acknowledgement.
+     *
+     * @param into receives their futures, in order
+     */
+    void pending(List<CompletableFuture<Void>> into) {
+        for (Entry e : inFlight) {
+            into.add(e.done);
+        }
+        for (Entry e : waiting) {
+            into.add(e.done);
+        }
+    }
+
+    /**
      * Removes every entry.
      *
      * @param removed receives them, in order

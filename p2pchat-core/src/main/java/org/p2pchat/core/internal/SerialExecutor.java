@@ -150,6 +150,8 @@ final class SerialExecutor implements Executor {
             retryNanos = 0;
             LOG.info("Callback executor accepts work again");
         }
+        // The executor may be the application's: its thread is the peer's only while it drains.
+        boolean marked = NodeThreads.enter();
         try {
             for (Runnable task = next(); task != null; task = next()) {
                 try {
@@ -159,6 +161,7 @@ final class SerialExecutor implements Executor {
                 }
             }
         } finally {
+            NodeThreads.exit(marked);
             scheduled.set(false);
             schedule();
         }

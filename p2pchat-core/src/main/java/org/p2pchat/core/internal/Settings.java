@@ -42,10 +42,21 @@ public final class Settings {
     public static final String HEARTBEAT_INTERVAL = "p2pchat.heartbeatInterval";
     /** How long a message written to a connection may go unacknowledged before it closes. */
     public static final String WRITE_DEADLINE = "p2pchat.writeDeadline";
-    /** The first delay between reconnection attempts. */
+    /** The first delay after a failed connection attempt. */
     public static final String RECONNECT_DELAY = "p2pchat.reconnectDelay";
-    /** The longest delay between reconnection attempts. */
+    /** The longest delay after connection attempts nobody answered. */
     public static final String MAX_RECONNECT_DELAY = "p2pchat.maxReconnectDelay";
+    /** The longest delay after connection attempts whose handshake or connection failed. */
+    public static final String MAX_HANDSHAKE_RETRY_DELAY = "p2pchat.maxHandshakeRetryDelay";
+    /** How long {@code close()} waits for unacknowledged messages before it fails them. */
+    public static final String CLOSE_LINGER = "p2pchat.closeLinger";
+    /**
+     * Default {@link #CLOSE_LINGER}: a fresh connection, its handshake and an acknowledgement
+     * take a few milliseconds on a LAN and about five round trips (well under 2 s) across
+     * continents, so a message sent right before {@code close()} gets through, with room for a
+     * reconnection; yet closing with a friend offline is not held up for long.
+     */
+    public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(5);
     /** Default {@link #DELIVERY_TIMEOUT}. */
     public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
     /** Default {@link #OUTBOX_LIMIT_BYTES}: 4 MiB. */
@@ -58,8 +69,16 @@ public final class Settings {
     public static final Duration DEFAULT_WRITE_DEADLINE = Duration.ofSeconds(30);
     /** Default {@link #RECONNECT_DELAY}. */
     public static final Duration DEFAULT_RECONNECT_DELAY = Duration.ofMillis(100);
-    /** Default {@link #MAX_RECONNECT_DELAY}. */
-    public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(10);
+    /**
+     * Default {@link #MAX_RECONNECT_DELAY}: a friend that starts listening again is reached within
+     * about a second, and an attempt refused at once costs one packet each way.
+     */
+    public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+    /**
+     * Default {@link #MAX_HANDSHAKE_RETRY_DELAY}: a failed handshake costs both peers about a
+     * millisecond of CPU, negligible once every 5 to 10 seconds.
+     */
+    public static final Duration DEFAULT_MAX_HANDSHAKE_RETRY_DELAY = Duration.ofSeconds(10);
     /** Default {@link #HANDSHAKE_TIMEOUT}. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
     /** Default {@link #MAX_HANDSHAKES}. */

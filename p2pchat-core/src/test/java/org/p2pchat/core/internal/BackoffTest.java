@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
-/** Reconnection delays: immediate first, then doubling steps with equal jitter, capped. */
+/** Delays after failed attempts: doubling steps from the initial delay, with equal jitter, capped. */
 class BackoffTest {
     private static final Duration INITIAL = Duration.ofMillis(100);
     private static final Duration MAX = Duration.ofSeconds(10);
@@ -33,7 +33,7 @@ class BackoffTest {
         }
     }
 
-    /** The step of the {@code n}th delay (n ≥ 1 failures before it), computed without overflow. */
+    /** The step of the delay after the {@code n}th failure (n ≥ 1), computed without overflow. */
     private static long step(Duration initial, Duration max, int n) {
         long cap = Math.max(initial.toNanos(), max.toNanos());
         long step = initial.toNanos();
@@ -49,17 +49,16 @@ class BackoffTest {
     }
 
     @Test
-    void theFirstAttemptIsImmediate() {
+    void theDelayAfterTheFirstFailureIsDrawnFromTheInitialStep() {
         Backoff b = new Backoff(INITIAL, MAX, new SplittableRandom(1));
         assertEquals(0, b.failures());
-        assertEquals(0, b.nextDelayNanos());
+        assertInUpperHalf(INITIAL.toNanos(), b.nextDelayNanos(), "first delay");
         assertEquals(1, b.failures());
     }
 
     @Test
     void eachLaterDelayIsDrawnFromTheUpperHalfOfADoublingStep() {
         Backoff b = new Backoff(INITIAL, MAX, new SplittableRandom(20240601));
-        b.nextDelayNanos();
         for (int n = 1; n <= 40; n++) {
             assertInUpperHalf(step(INITIAL, MAX, n), b.nextDelayNanos(), "delay " + n);
         }
@@ -68,7 +67,6 @@ class BackoffTest {
     @Test
     void theStepStartsAtTheInitialDelayAndDoublesUntilTheMaximum() {
         Backoff top = new Backoff(INITIAL, MAX, new Extreme(true));
-        top.nextDelayNanos();
         long ms = 1_000_000;
         long[] expected = {100 * ms, 200 * ms, 400 * ms, 800 * ms, 1_600 * ms, 3_200 * ms,
             6_400 * ms, 10_000 * ms, 10_000 * ms, 10_000 * ms};
@@ -80,7 +78,6 @@ class BackoffTest {
     @Test
     void noDelayIsShorterThanHalfItsStep() {
         Backoff bottom = new Backoff(INITIAL, MAX, new Extreme(false));
-        bottom.nextDelayNanos();
         long ms = 1_000_000;
         long[] expected = {50 * ms, 100 * ms, 200 * ms, 400 * ms, 800 * ms, 1_600 * ms,
             3_200 * ms, 5_000 * ms, 5_000 * ms};
@@ -96,14 +93,13 @@ class BackoffTest {
         java.util.Set<Long> seen = new java.util.HashSet<>();
         for (int i = 0; i < 20; i++) {
             b.reset();
-            b.nextDelayNanos();
             seen.add(b.nextDelayNanos());
         }
         assertTrue(seen.size() > 1, "20 first delays all equal: " + seen);
     }
 
     @Test
-    void resetMakesTheNextAttemptImmediateAndRestartsTheDoubling() {
+    void resetRestartsTheDoublingFromTheInitialStep() {
         Backoff b = new Backoff(INITIAL, MAX, new Extreme(true));
         for (int i = 0; i < 6; i++) {
             b.nextDelayNanos();
@@ -113,7 +109,6 @@ class BackoffTest {
         b.reset();
 
         assertEquals(0, b.failures());
-        assertEquals(0, b.nextDelayNanos());
         assertEquals(INITIAL.toNanos(), b.nextDelayNanos());
         assertEquals(2 * INITIAL.toNanos(), b.nextDelayNanos());
     }
@@ -121,7 +116,6 @@ class BackoffTest {
     @Test
     void aMaximumBelowTheInitialDelayIsRaisedToIt() {
         Backoff b = new Backoff(Duration.ofSeconds(1), Duration.ofMillis(100), new Extreme(true));
-        b.nextDelayNanos();
         for (int i = 0; i < 5; i++) {
             assertEquals(Duration.ofSeconds(1).toNanos(), b.nextDelayNanos());
         }
@@ -130,7 +124,6 @@ class BackoffTest {
     @Test
     void aOneNanosecondStepHasNoRoomForJitter() {
         Backoff b = new Backoff(Duration.ofNanos(1), Duration.ofNanos(1), new SplittableRandom(5));
-        b.nextDelayNanos();
         for (int i = 0; i < 10; i++) {
             long d = b.nextDelayNanos();
             assertTrue(d == 0 || d == 1, "delay " + d);
@@ -149,7 +142,6 @@ class BackoffTest {
         for (Duration[] c : configs) {
             Backoff b = new Backoff(c[0], c[1], new SplittableRandom(c[1].toNanos()));
             long max = c[1].toNanos();
-            b.nextDelayNanos();
             for (int n = 1; n <= 100_000; n++) {
                 long delay = b.nextDelayNanos();
                 assertInUpperHalf(step(c[0], c[1], n), delay, c[0] + ".." + c[1] + " delay " + n);
@@ -157,7 +149,7 @@ class BackoffTest {
                     assertInUpperHalf(max, delay, c[0] + ".." + c[1] + " delay " + n);
                 }
             }
-            assertEquals(100_001, b.failures());
+            assertEquals(100_000, b.failures());
         }
     }
 
@@ -176,7 +168,6 @@ class BackoffTest {
         Duration initial = Duration.ofNanos(2);
         Duration max = Duration.ofHours(1);
         Backoff b = new Backoff(initial, max, new Extreme(true));
-        b.nextDelayNanos();
         for (int n = 1; n <= 70; n++) {
             assertEquals(step(initial, max, n), b.nextDelayNanos(), "delay " + n);
         }
@@ -188,7 +179,6 @@ class BackoffTest {
         Duration initial = Duration.ofNanos(10_737_424_189L);
         Duration max = Duration.ofNanos(56_414_666_505_109L);
         Backoff b = new Backoff(initial, max, new Extreme(true));
-        b.nextDelayNanos();
         for (int n = 1; n <= 70; n++) {
             assertEquals(step(initial, max, n), b.nextDelayNanos(), "delay " + n);
         }

@@ -144,12 +144,19 @@ class HandshakeAdmissionTest {
     }
 
     @Test
-    void aFriendsSourceKeepsItsOwnPerSourceLimits() {
+    void aFriendsSourceMayHoldEveryHandshakePlaceAtAnyRate() {
         HandshakeAdmission a = admission();
-        for (int i = 0; i < 4; i++) {
-            assertEquals(Verdict.ADMITTED, a.admit(FRIEND).verdict());
+        List<Place> places = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            places.add(a.admit(FRIEND));
+            assertEquals(Verdict.ADMITTED, places.get(i).verdict());
         }
         assertEquals(Verdict.SOURCE_FULL, a.admit(FRIEND).verdict());
+        for (int i = 0; i < 1_000; i++) {
+            a.ended(places.remove(0));
+            places.add(a.admit(FRIEND));
+            assertEquals(Verdict.ADMITTED, places.get(places.size() - 1).verdict(), "no rate");
+        }
         assertEquals(0, a.strangersInProgress());
     }
 }

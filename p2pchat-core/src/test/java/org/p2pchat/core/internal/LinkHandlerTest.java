@@ -92,6 +92,12 @@ class LinkHandlerTest {
     }
 
     @Test
+    void aThreadThatHandsTheHandlerFramesIsThePeersOnlyWhileItDoes() {
+        handshake();
+        assertFalse(NodeThreads.current(), "close() on this thread may block again");
+    }
+
+    @Test
     void dataReadOnAConnectionThisPeerIsClosingIsLeftForTheNextConnection() {
         handshake();
         sendData(1, "one");
