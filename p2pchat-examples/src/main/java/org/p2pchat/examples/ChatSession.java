@@ -2,6 +2,8 @@ package org.p2pchat.examples;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +17,7 @@ import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerEntry;
 import org.p2pchat.api.PeerKey;
 import org.p2pchat.examples.console.ChatConsole;
+import org.p2pchat.examples.console.Printable;
 
 /**
  * One user's chat: reads lines from a {@link ChatConsole}, carries them out against a running
@@ -28,17 +31,18 @@ import org.p2pchat.examples.console.ChatConsole;
  * they are delivered after all. A message may go to anyone in the user_info table and to anyone
  * who wrote this session: whether the name is known is the peer's question, and a name it does not
  * know fails at once with the unknown-friend line. On leaving, sends still in flight get a few
- * seconds to finish, so that {@code printf 'bob/hi\n' | p2pchat-chat alice} delivers its message.
+ * seconds to finish (the peer's close linger), so that {@code printf 'bob/hi\n' | p2pchat-chat alice}
+ * delivers its message.
  *
  * <p><b>Threading:</b> {@link #run()} is called once, on the thread that owns the console's input,
  * and returns when the user leaves; send outcomes and wait notices are reported on the
  * {@code reports} executor (normally the peer's callback executor, so all asynchronous output
  * comes from one thread). The peer's listener is a {@link ChatListener} sharing the session's
- * {@link Correspondents}. The caller closes the peer after {@link #run()} returns.
+ * {@link Correspondents}. {@link #run()} closes the peer when the user leaves.
  */
 public final class ChatSession {
-    /** How long leaving waits for sends still in flight. */
-    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /** How long leaving waits, after the peer has closed, for the last outcomes to be printed. */
+    static final Duration REPORTS_TIMEOUT = Duration.ofSeconds(2);
     /** How long a send waits for its acknowledgement before the user is told that it waits. */
     static final Duration WAIT_NOTICE_DELAY = Duration.ofSeconds(3);
 
@@ -47,13 +51,19 @@ public final class ChatSession {
     private final Path logFile;
     private final CommandInterpreter interpreter = new CommandInterpreter();
     private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+    /** What was still unacknowledged when the peer closed, in send order; guards itself. */
+    private final List<String> undelivered = new ArrayList<>();
+    /** Whom those were for; guarded by {@link #undelivered}. */
+    private final Set<String> undeliveredTo = new java.util.LinkedHashSet<>();
+    /** Sends whose stage has not completed; guarded by {@link #undelivered}. */
+    private int sendsWaiting;
     private final SendOutcomes outcomes;
     private final PeerList peerList;
 
     /**
      * Creates a session.
      *
-     * @param peer the running peer, closed by the caller
+     * @param peer the running peer, which {@link #run()} closes when the user leaves
      * @param console where lines come from and go to
      * @param reports runs the reporting of send outcomes
      * @param correspondents who wrote, as the peer's {@link ChatListener} records it
@@ -78,9 +88,12 @@ public final class ChatSession {
 
     /**
      * Prints the greeting, then reads and carries out lines until {@code :q}, {@code /quit} or the
-     * end of input, then waits (boundedly) for sends in flight.
+     * end of input, then closes the peer: it lingers up to its {@code closeLinger} for the
+     * messages still on their way, and those that still have not arrived are named in one line.
+     *
+     * @return how many messages were not delivered because the chat closed first
      */
-    public void run() {
+    public int run() {
         console.println(peer.name() + " listening on " + peer.listenAddress() + ", key "
                 + peer.publicKey().fingerprint() + " - type friend/message, /help for help");
         PeerKey listed = peer.directory().lookup(peer.name()).map(PeerEntry::key).orElse(null);
@@ -96,7 +109,7 @@ public final class ChatSession {
             }
             execute(command);
         }
-        awaitSendsInFlight();
+        return leave();
     }
 
     private void execute(Command command) {
@@ -122,8 +135,21 @@ public final class ChatSession {
         }
         // Null for a peer that wrote without being in the table: the peer knows it, the table not.
         PeerAddress address = peer.directory().lookup(friend).map(PeerEntry::address).orElse(null);
-        CompletableFuture<Void> reported = outcomes.follow(friend, address, text,
-                peer.send(friend, text).toCompletableFuture());
+        CompletableFuture<Void> sent = peer.send(friend, text).toCompletableFuture();
+        synchronized (undelivered) {
+            sendsWaiting++;
+        }
+        sent.whenComplete((ok, failure) -> {
+            synchronized (undelivered) {
+                sendsWaiting--;
+                if (failure != null && SendFailures.isClosing(failure)) {
+                    // Still unacknowledged when the chat closed: the user left before it arrived.
+                    undelivered.add(text);
+                    undeliveredTo.add(friend);
+                }
+            }
+        });
+        CompletableFuture<Void> reported = outcomes.follow(friend, address, text, sent);
         inFlight.add(reported);
         reported.whenComplete((ok, failure) -> inFlight.remove(reported));
     }
@@ -153,19 +179,44 @@ public final class ChatSession {
         }
     }
 
-    private void awaitSendsInFlight() {
-        CompletableFuture<?>[] pending = inFlight.toArray(new CompletableFuture<?>[0]);
-        if (pending.length == 0) {
-            return;
+    /**
+     * Leaves: closes the peer, which lingers for the messages still on their way, lets their lines
+     * be printed, and names those that were not delivered.
+     *
+     * @return how many messages were not delivered
+     */
+    private int leave() {
+        int waiting = waitingCount();
+        if (waiting > 0) {
+            console.println("* " + waiting + " message(s) still on their way; waiting for them"
+                    + " before leaving (p2pchat.closeLinger, --linger)");
         }
+        peer.close();
+        // Every stage has completed now; their lines go out on the reports executor.
+        CompletableFuture<?>[] pending = inFlight.toArray(new CompletableFuture<?>[0]);
         try {
-            CompletableFuture.allOf(pending).get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            console.println("! leaving with " + inFlight.size() + " message(s) not yet delivered");
-        } catch (ExecutionException e) {
-            // Each failure has been reported by its own stage.
+            CompletableFuture.allOf(pending).get(REPORTS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Each outcome was reported by its own stage, or is too late to matter.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        List<String> lost;
+        String to;
+        synchronized (undelivered) {
+            lost = List.copyOf(undelivered);
+            to = String.join(", ", undeliveredTo);
+        }
+        if (!lost.isEmpty()) {
+            console.println("! leaving with " + lost.size() + " message(s) not delivered (to "
+                    + Printable.of(to) + "): " + Excerpt.ofAll(lost));
+        }
+        return lost.size();
+    }
+
+    private int waitingCount() {
+        synchronized (undelivered) {
+            return sendsWaiting;
         }
     }
 }

@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
 /**
  * The console chat of the seed design, as a command line program:
  * {@code java -jar p2pchat-chat.jar alice [--user-info FILE] [--listen host:port]
- * [--state-dir DIR] [--idle-timeout 5m] [--delivery-timeout 30s] [--timestamps]}.
+ * [--state-dir DIR] [--idle-timeout 5m] [--delivery-timeout 30s] [--linger 5s] [--timestamps]}.
  *
  * <p>Its job is the process around a {@link ChatSession}: parse the arguments, load the user_info
  * table, start the {@link Peer} with its identity kept in the state directory, choose a terminal
@@ -63,10 +63,18 @@ import picocli.CommandLine.Parameters;
             "Library log lines go to chat.log in the state directory (appended), never to the"
                 + " screen; -Dorg.slf4j.simpleLogger.defaultLogLevel=info logs more."})
 public final class ConsoleChat implements Callable<Integer> {
-    /** The exit code after the user leaves with {@code :q}, {@code /quit} or end of input. */
+    /**
+     * The exit code after the user leaves ({@code :q}, {@code /quit}, end of input) with every
+     * message delivered.
+     */
     public static final int EXIT_OK = 0;
     /** The exit code for bad arguments, an unusable user_info table, or a failed listen. */
     public static final int EXIT_BAD_START = 2;
+    /**
+     * The exit code after leaving with messages that were still not delivered when the close
+     * linger ran out (each is named on the way out).
+     */
+    public static final int EXIT_UNDELIVERED = 3;
 
     private static final Duration OUTPUT_STOP_TIMEOUT = Duration.ofSeconds(2);
     /** The library's own setting, the state directory when {@code --state-dir} is not given. */
@@ -101,6 +109,12 @@ public final class ConsoleChat implements Callable<Integer> {
                     + " 10s or 2m, then report it undelivered. Default: 30s (or"
                     + " -Dp2pchat.deliveryTimeout).")
     private Duration deliveryTimeout;
+
+    @Option(names = "--linger", paramLabel = "DURATION", converter = CliConverters.Time.class,
+            description = "On leaving, wait this long for messages still on their way, e.g. 10s;"
+                    + " 0 = leave at once. Exit code 3 if some were not delivered. Default: 5s (or"
+                    + " -Dp2pchat.closeLinger).")
+    private Duration linger;
 
     @Option(names = "--timestamps",
             description = "Start each printed line with the local time, e.g. 14:03 [bob] hi.")
@@ -147,7 +161,8 @@ public final class ConsoleChat implements Callable<Integer> {
      * @param in input lines, UTF-8; the chat ends at their end
      * @param out output lines
      * @param err start-up errors and usage messages
-     * @return the exit code: {@value #EXIT_OK} after leaving, {@value #EXIT_BAD_START} if the chat
+     * @return the exit code: {@value #EXIT_OK} after leaving, {@value #EXIT_UNDELIVERED} after
+     *     leaving with messages not delivered, {@value #EXIT_BAD_START} if the chat
      *     could not start
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
@@ -169,7 +184,7 @@ public final class ConsoleChat implements Callable<Integer> {
                     w.println("usage: " + e.getCommandLine().getCommandSpec().qualifiedName()
                             + " NAME [--user-info FILE] [--listen HOST:PORT] [--state-dir DIR]"
                             + " [--idle-timeout DURATION] [--delivery-timeout DURATION]"
-                            + " [--timestamps]; --help for more");
+                            + " [--linger DURATION] [--timestamps]; --help for more");
                     return EXIT_BAD_START;
                 });
         return cli.execute(args);
@@ -229,6 +244,9 @@ public final class ConsoleChat implements Callable<Integer> {
             if (idleTimeout != null) {
                 builder.idleTimeout(idleTimeout);
             }
+            if (linger != null) {
+                builder.closeLinger(linger);
+            }
             if (deliveryTimeout != null) {
                 builder.deliveryTimeout(deliveryTimeout);
             }
@@ -246,10 +264,11 @@ public final class ConsoleChat implements Callable<Integer> {
                 // The state directory: its identity or known-peers file cannot be read or written.
                 return badStart(e.getMessage() + " (" + describe(e.getCause()) + ")");
             }
+            int undelivered;
             try (peer) {
-                new ChatSession(peer, console, output, correspondents, logFile).run();
+                undelivered = new ChatSession(peer, console, output, correspondents, logFile).run();
             }
-            return EXIT_OK;
+            return undelivered == 0 ? EXIT_OK : EXIT_UNDELIVERED;
         } finally {
             // In this order: the peer is closed, lines it already handed over are printed, and
             // only then does the console stop printing.

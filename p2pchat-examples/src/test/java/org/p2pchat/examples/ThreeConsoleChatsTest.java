@@ -249,6 +249,32 @@ class ThreeConsoleChatsTest {
     }
 
     @Test
+    void leavingWithAMessageStillWaitingNamesItAndExitsWithCodeThree(@TempDir Path other) {
+        try (ChatApp eve = ChatApp.start("eve", "--user-info", table.toString(), "--listen",
+                "127.0.0.1:0", "--state-dir", other.resolve("eve-state").toString(), "--linger",
+                "300ms")) {
+            eve.awaitFingerprint();
+            eve.type("dave/are you there?");
+            eve.type("bob/and you?");
+            bob.stdout.awaitLine("[eve] and you?");
+            eve.type(":q");
+            assertEquals(ConsoleChat.EXIT_UNDELIVERED, eve.awaitExit());
+            eve.stdout.awaitLine("* 1 message(s) still on their way; waiting for them before"
+                    + " leaving (p2pchat.closeLinger, --linger)");
+            eve.stdout.awaitLine("! leaving with 1 message(s) not delivered (to dave): \"are you"
+                    + " there?\"");
+        }
+    }
+
+    @Test
+    void aMessageTypedJustBeforeLeavingIsDeliveredBeforeTheChatExits() {
+        alice.type("bob/last words");
+        alice.type(":q");
+        assertEquals(0, alice.awaitExit());
+        assertTrue(bob.stdout.lines().contains("[alice] last words"), bob.stdout.toString());
+    }
+
+    @Test
     void friendWhoLeftIsReportedOfflineAndTheOthersCarryOn() {
         alice.type("bob/hi");
         bob.stdout.awaitLine("[alice] hi");
