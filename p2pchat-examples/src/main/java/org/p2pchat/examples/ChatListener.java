@@ -3,6 +3,7 @@ package org.p2pchat.examples;
 import java.util.Objects;
 import org.p2pchat.api.ChatMessage;
 import org.p2pchat.api.MessageListener;
+import org.p2pchat.api.PeerDirectory;
 import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.PeerKey;
 import org.p2pchat.examples.console.ChatConsole;
@@ -13,7 +14,8 @@ import org.p2pchat.examples.console.Printable;
  * who wrote so that the user can answer.
  *
  * <ul>
- *   <li>a message: {@code [bob] hi}, with anything a terminal would act on replaced;</li>
+ *   <li>a message: {@code [bob] hi}, or {@code [zed (not in table)] hi} from a sender the table
+ *       does not list, with anything a terminal would act on replaced;</li>
  *   <li>a key trusted on first use: {@code * bob's key 9a1c-0d2e-44f1-77aa trusted on first use
  *       (compare fingerprints out of band)};</li>
  *   <li>a caller this peer refused because its key is not the pinned or remembered one:
@@ -24,24 +26,30 @@ import org.p2pchat.examples.console.Printable;
  * <p><b>Threading:</b> the peer calls it on its callback executor, one call at a time.
  */
 public final class ChatListener implements MessageListener {
+    /** What follows the name of a sender outside the user_info table. */
+    static final String STRANGER_MARK = " (not in table)";
+
     private final ChatConsole console;
     private final Correspondents correspondents;
+    private final PeerDirectory table;
 
     /**
      * Creates the listener.
      *
      * @param console where the lines go
      * @param correspondents records every peer that writes
+     * @param table the user_info table: a sender not in it is marked as such on every line
      */
-    public ChatListener(ChatConsole console, Correspondents correspondents) {
+    public ChatListener(ChatConsole console, Correspondents correspondents, PeerDirectory table) {
         this.console = Objects.requireNonNull(console, "console");
         this.correspondents = Objects.requireNonNull(correspondents, "correspondents");
+        this.table = Objects.requireNonNull(table, "table");
     }
 
     @Override
     public void onMessage(ChatMessage message) {
         correspondents.wrote(message.from());
-        console.println(incomingLine(message));
+        console.println(incomingLine(message, table.lookup(message.from()).isPresent()));
     }
 
     @Override
@@ -55,14 +63,19 @@ public final class ChatListener implements MessageListener {
     }
 
     /**
-     * Formats an incoming message as {@code [bob] hi}, with anything a terminal would act on
-     * replaced, since the text comes from the network.
+     * Formats an incoming message as {@code [bob] hi}, or {@code [zed (not in table)] hi} for a
+     * sender the user_info table does not list, so that no stranger passes for a friend on screen
+     * (look-alike names are refused by the library; one written wholly in another script still
+     * differs here). Anything a terminal would act on is replaced, since the text comes from the
+     * network.
      *
      * @param message the message
+     * @param listed whether the sender is in the user_info table
      * @return the line to print
      */
-    public static String incomingLine(ChatMessage message) {
-        return "[" + Printable.of(message.from()) + "] " + Printable.of(message.text());
+    public static String incomingLine(ChatMessage message, boolean listed) {
+        return "[" + Printable.of(message.from()) + (listed ? "" : STRANGER_MARK) + "] "
+                + Printable.of(message.text());
     }
 
     /**

@@ -240,7 +240,7 @@ public final class ConsoleChat implements Callable<Integer> {
                     .listenOn(address)
                     .stateDirectory(state)
                     .callbackExecutor(output)
-                    .listener(new ChatListener(console, correspondents));
+                    .listener(new ChatListener(console, correspondents, table.directory()));
             if (idleTimeout != null) {
                 builder.idleTimeout(idleTimeout);
             }

@@ -41,7 +41,7 @@ final class SessionChat implements AutoCloseable {
                 .directory(directory)
                 .listenOn(self.address())
                 .callbackExecutor(output)
-                .listener(new ChatListener(console, correspondents)))
+                .listener(new ChatListener(console, correspondents, directory)))
                 .start();
         ChatSession session = new ChatSession(peer, console, output, correspondents, null,
                 noticeDelay);
