@@ -78,6 +78,8 @@ public final class ChatNode implements Peer {
     private final Ticker ticker;
     private final ScheduledThreadPoolExecutor timer;
     private final HandshakeGate gate;
+    private final ThrottledLog connectionWarnings =
+            new ThrottledLog(LoggerFactory.getLogger(LinkHandler.class));
     private final Strangers strangers = new Strangers(REMEMBERED_STRANGERS);
     private volatile PeerAddress listenAddress;
     private volatile byte[] helloPayload;
@@ -316,6 +318,14 @@ public final class ChatNode implements Peer {
             LOG.info("{}: trusting {} with key {} on first use", name, peerName, key.fingerprint());
             callbacks.execute(peerName, () -> listener.onPeerKeyTrusted(peerName, key));
         }
+    }
+
+    /**
+     * The warnings about single connections that anyone who reaches the port can cause (a
+     * refused key, a protocol error): one line a second at most, with a count of the others.
+     */
+    ThrottledLog connectionWarnings() {
+        return connectionWarnings;
     }
 
     /** Called on the event loop when this peer refuses a caller's key; tells the application. */

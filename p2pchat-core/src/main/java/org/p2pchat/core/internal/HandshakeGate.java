@@ -28,7 +28,7 @@ final class HandshakeGate {
     private final HandshakeAdmission admission;
     /** The places taken by accepted connections still in their handshake. */
     private final Map<LinkHandler, HandshakeAdmission.Place> admitted = new ConcurrentHashMap<>();
-    private final RefusalLog refusals;
+    private final ThrottledLog refusals;
 
     HandshakeGate(String peerName, Duration timeout, HandshakeAdmission admission,
             ScheduledExecutorService timer, Logger log) {
@@ -36,8 +36,7 @@ final class HandshakeGate {
         this.timeout = timeout;
         this.admission = admission;
         this.timer = timer;
-        this.refusals = new RefusalLog(log, peerName + ": refused connections before their"
-                + " handshake (p2pchat.maxHandshakes, maxHandshakesPerSource, handshakeRate)");
+        this.refusals = new ThrottledLog(log);
     }
 
     Duration timeout() {
@@ -61,7 +60,8 @@ final class HandshakeGate {
         connection.maxInboundFrameBytes(LinkHandler.HANDSHAKE_FRAME_BYTES);
         HandshakeAdmission.Place place = admission.admit(connection.remoteAddress().host());
         if (!place.admitted()) {
-            refusals.refused(connection.remoteAddress(), place.verdict().why());
+            refusals.warn("{}: refused a connection from {} before its handshake: {}", peerName,
+                    connection.remoteAddress(), place.verdict().why());
             connection.abort(new ConnectionClosedException(Reason.CONNECTION_LIMIT,
                     place.verdict().why()));
             return false;

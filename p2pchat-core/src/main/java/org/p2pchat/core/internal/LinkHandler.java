@@ -149,12 +149,12 @@ final class LinkHandler implements ConnectionHandler {
                 default -> { }
             }
         } catch (PeerIdentityException e) {
-            LOG.warn("{}: refusing connection {} with {}: {}", node.name(), connection.id(),
-                    connection.remoteAddress(), e.getMessage());
+            node.connectionWarnings().warn("{}: refusing connection {} with {}: {}", node.name(),
+                    connection.id(), connection.remoteAddress(), e.getMessage());
             fail(connection, e, Reason.PROTOCOL_ERROR);
         } catch (ProtocolException e) {
-            LOG.warn("{}: closing connection {} with {}: {}", node.name(), connection.id(),
-                    connection.remoteAddress(), e.getMessage());
+            node.connectionWarnings().warn("{}: closing connection {} with {}: {}", node.name(),
+                    connection.id(), connection.remoteAddress(), e.getMessage());
             fail(connection, e, Reason.PROTOCOL_ERROR);
         } catch (P2pChatException e) {
             // A write (the handshake's, ACCEPT, REFUSE) found the connection aborted meanwhile,
@@ -177,8 +177,8 @@ final class LinkHandler implements ConnectionHandler {
         try {
             node.trust(hello.name(), channel.remoteKey());
         } catch (PeerIdentityException e) {
-            LOG.warn("{}: refusing {} from {}: {}", node.name(), hello.name(),
-                    connection.remoteAddress(), e.getMessage());
+            node.connectionWarnings().warn("{}: refusing {} from {}: {}", node.name(),
+                    hello.name(), connection.remoteAddress(), e.getMessage());
             node.refused(hello.name(), e);
             step = Step.CLOSED;
             // The caller learns nothing of the key this peer trusts: no fingerprint to aim at.
@@ -211,8 +211,8 @@ final class LinkHandler implements ConnectionHandler {
      * why. It reveals nothing that this peer's own HELLO did not.
      */
     private void refuseVersion(Connection connection, int version) {
-        LOG.warn("{}: refusing connection {} from {}: {}", node.name(), connection.id(),
-                connection.remoteAddress(), WireCodec.otherVersion(version));
+        node.connectionWarnings().warn("{}: refusing connection {} from {}: {}", node.name(),
+                connection.id(), connection.remoteAddress(), WireCodec.otherVersion(version));
         step = Step.CLOSED;
         channel.write(WireCodec.refuseVersion(version));
         connection.close();
