@@ -81,6 +81,7 @@ public final class ChatNode implements Peer {
     private final ThrottledLog connectionWarnings =
             new ThrottledLog(LoggerFactory.getLogger(LinkHandler.class));
     private final Strangers strangers = new Strangers(REMEMBERED_STRANGERS);
+    private final ListedAddressCheck listedAddressCheck;
     private volatile PeerAddress listenAddress;
     private volatile byte[] helloPayload;
     /** Set by the first {@link #close}: from then on sends fail at once. */
@@ -125,6 +126,8 @@ public final class ChatNode implements Peer {
                 HandshakeAdmission.Limits.defaults(session.maxHandshakes()), Ticker.system(), random,
                 this::friendHosts);
         this.gate = new HandshakeGate(name, session.handshakeTimeout(), admission, timer, LOG);
+        this.listedAddressCheck = new ListedAddressCheck(this, transport, timer,
+                session.handshakeTimeout(), this::trust);
     }
 
     /**
@@ -314,10 +317,37 @@ public final class ChatNode implements Peer {
      * the name, and tells the application about keys trusted on first use.
      */
     void trust(String peerName, PeerKey key) {
-        if (session.trust().check(peerName, key) == TrustStore.Verdict.FIRST_USE) {
+        told(peerName, key, session.trust().check(peerName, key, true));
+    }
+
+    /**
+     * Called on the event loop when a caller has proven its key: checks it as {@link #trust}
+     * does, except that a listed friend's key not known yet is only {@code UNCONFIRMED}: the
+     * caller must then be {@link #confirmAtListedAddress confirmed}.
+     */
+    TrustStore.Verdict trustCaller(String peerName, PeerKey key) {
+        return told(peerName, key, session.trust().check(peerName, key, false));
+    }
+
+    private TrustStore.Verdict told(String peerName, PeerKey key, TrustStore.Verdict verdict) {
+        if (verdict == TrustStore.Verdict.FIRST_USE) {
             LOG.info("{}: trusting {} with key {} on first use", name, peerName, key.fingerprint());
             callbacks.execute(peerName, () -> listener.onPeerKeyTrusted(peerName, key));
         }
+        return verdict;
+    }
+
+    /**
+     * Checks a caller's key at the address the directory lists for the name it claims (see
+     * {@link ListedAddressCheck}).
+     */
+    CompletionStage<Void> confirmAtListedAddress(String friend, PeerKey presented) {
+        PeerAddress listed = directory.lookup(friend).map(PeerEntry::address).orElse(null);
+        if (listed == null) {
+            return CompletableFuture.failedFuture(new PeerIdentityException(friend
+                    + " is no longer in " + name + "'s user_info table"));
+        }
+        return listedAddressCheck.confirm(friend, listed, presented);
     }
 
     /**

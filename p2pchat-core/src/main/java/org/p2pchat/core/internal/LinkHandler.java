@@ -10,6 +10,7 @@ import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.PeerUnreachableException;
 import org.p2pchat.api.ProtocolException;
 import org.p2pchat.core.internal.session.SecureChannel;
+import org.p2pchat.core.internal.session.TrustStore;
 import org.p2pchat.spi.Connection;
 import org.p2pchat.spi.ConnectionHandler;
 import org.slf4j.Logger;
@@ -40,7 +41,12 @@ import org.slf4j.LoggerFactory;
 final class LinkHandler implements ConnectionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(LinkHandler.class);
 
-    private enum Step { AWAIT_HANDSHAKE_1, AWAIT_HANDSHAKE_2, AWAIT_HANDSHAKE_3, AWAIT_ACCEPT, OPEN, CLOSED }
+    private enum Step {
+        AWAIT_HANDSHAKE_1, AWAIT_HANDSHAKE_2, AWAIT_HANDSHAKE_3,
+        /** The acceptor checks the opener's key at the address listed for its name. */
+        AWAIT_CONFIRMATION,
+        AWAIT_ACCEPT, OPEN, CLOSED
+    }
 
     private static final int HANDSHAKE_1_BYTES = 32;
     /**
@@ -144,6 +150,7 @@ final class LinkHandler implements ConnectionHandler {
                     step = Step.AWAIT_ACCEPT;
                 }
                 case AWAIT_HANDSHAKE_3 -> acceptOpener(connection, frame);
+                case AWAIT_CONFIRMATION -> throw new ProtocolException("sent a frame before ACCEPT");
                 case AWAIT_ACCEPT -> awaitAccept(connection, channel.open(frame));
                 case OPEN -> onSealed(channel.open(frame));
                 default -> { }
@@ -174,22 +181,68 @@ final class LinkHandler implements ConnectionHandler {
             return;
         }
         hello = WireCodec.readHelloPayload(payload);
+        TrustStore.Verdict verdict;
         try {
-            node.trust(hello.name(), channel.remoteKey());
+            verdict = node.trustCaller(hello.name(), channel.remoteKey());
         } catch (PeerIdentityException e) {
-            node.connectionWarnings().warn("{}: refusing {} from {}: {}", node.name(),
-                    hello.name(), connection.remoteAddress(), e.getMessage());
-            node.refused(hello.name(), e);
-            step = Step.CLOSED;
-            // The caller learns nothing of the key this peer trusts: no fingerprint to aim at.
-            channel.write(WireCodec.refuse("'" + hello.name() + "' presented key "
+            refuse(connection, e, "'" + hello.name() + "' presented key "
                     + channel.remoteKey().fingerprint() + ", which " + node.name()
                     + " does not trust for that name (pinned or remembered); if your key changed,"
-                    + " ask " + node.name() + " to update it",
-                    hello.maxFrameBytes() - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES));
-            connection.close();
+                    + " ask " + node.name() + " to update it");
             return;
         }
+        if (verdict == TrustStore.Verdict.UNCONFIRMED) {
+            // A listed friend's name with a key not known yet: ask the listed address first.
+            step = Step.AWAIT_CONFIRMATION;
+            node.confirmAtListedAddress(hello.name(), channel.remoteKey())
+                    .whenComplete((ok, failure) -> confirmed(connection, failure));
+            return;
+        }
+        admit(connection);
+    }
+
+    /** Any thread: the listed address answered for the opener, or could not vouch for it. */
+    private void confirmed(Connection connection, Throwable failure) {
+        boolean marked = NodeThreads.enter();
+        try {
+            synchronized (this) {
+                if (step != Step.AWAIT_CONFIRMATION) {
+                    return;
+                }
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                        && failure.getCause() != null ? failure.getCause() : failure;
+                if (cause == null) {
+                    admit(connection);
+                } else if (cause instanceof PeerIdentityException refused) {
+                    // Both reasons name no key this peer trusts, so the caller may read them.
+                    refuse(connection, refused, refused.getMessage());
+                } else {
+                    fail(connection, new ProtocolException("confirming " + hello.name()
+                            + " failed: " + cause), Reason.PROTOCOL_ERROR);
+                }
+            }
+        } catch (P2pChatException e) {
+            // The connection was aborted meanwhile (its handshake timed out, say).
+            fail(connection, e, Reason.IO_ERROR);
+        } finally {
+            NodeThreads.exit(marked);
+        }
+    }
+
+    /** Refuses the opener: the application is told, the opener reads {@code told}. */
+    private void refuse(Connection connection, PeerIdentityException e, String told) {
+        node.connectionWarnings().warn("{}: refusing {} from {}: {}", node.name(),
+                hello.name(), connection.remoteAddress(), e.getMessage());
+        node.refused(hello.name(), e);
+        step = Step.CLOSED;
+        // The caller learns nothing of the key this peer trusts: no fingerprint to aim at.
+        channel.write(WireCodec.refuse(told,
+                hello.maxFrameBytes() - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES));
+        connection.close();
+    }
+
+    /** The opener's key may speak for its name: ACCEPT, and its messages go to the link. */
+    private void admit(Connection connection) {
         // The opener has proved its trusted key: raise the limit before ACCEPT lets it send.
         connection.maxInboundFrameBytes(node.maxFrameBytes());
         channel.write(WireCodec.accept());
