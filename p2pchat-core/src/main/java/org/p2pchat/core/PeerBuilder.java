@@ -61,6 +61,8 @@ import org.p2pchat.spi.TransportProvider;
  *     <td>4194304</td></tr>
  * <tr><td>{@link #receiveWindowBytes}</td><td>{@code p2pchat.receiveWindowBytes}</td>
  *     <td>4194304</td></tr>
+ * <tr><td>{@link #inboundMemoryBytes}</td><td>{@code p2pchat.inboundMemoryBytes}</td>
+ *     <td>an eighth of the maximum heap</td></tr>
  * <tr><td>{@link #heartbeatInterval}</td><td>{@code p2pchat.heartbeatInterval}</td><td>5s</td></tr>
  * <tr><td>{@link #writeDeadline}</td><td>{@code p2pchat.writeDeadline}</td><td>30s</td></tr>
  * <tr><td>{@link #reconnectDelay}</td><td>{@code p2pchat.reconnectDelay}</td><td>100ms</td></tr>
@@ -86,6 +88,7 @@ public final class PeerBuilder {
     private long rekeyInterval = SecureChannel.DEFAULT_REKEY_INTERVAL;
     private Duration deliveryTimeout;
     private long outboxLimitBytes;
+    private long inboundMemoryBytes;
     private long receiveWindowBytes;
     private Duration heartbeatInterval;
     private Duration writeDeadline;
@@ -108,6 +111,8 @@ public final class PeerBuilder {
                 Settings.DEFAULT_DELIVERY_TIMEOUT));
         outboxLimitBytes(Settings.longValue(properties, Settings.OUTBOX_LIMIT_BYTES,
                 Settings.DEFAULT_OUTBOX_LIMIT_BYTES));
+        inboundMemoryBytes(Settings.longValue(properties, Settings.INBOUND_MEMORY_BYTES,
+                Settings.defaultInboundMemoryBytes()));
         receiveWindowBytes(Settings.longValue(properties, Settings.RECEIVE_WINDOW_BYTES,
                 Settings.DEFAULT_RECEIVE_WINDOW_BYTES));
         heartbeatInterval(Settings.duration(properties, Settings.HEARTBEAT_INTERVAL,
@@ -141,6 +146,24 @@ public final class PeerBuilder {
      */
     public PeerBuilder deliveryTimeout(Duration timeout) {
         this.deliveryTimeout = positive("deliveryTimeout", timeout);
+        return this;
+    }
+
+    /**
+     * Sets the most heap that all received messages the listener has not finished with may take,
+     * counted by their real cost (their text as Java strings plus about 144 bytes each), for every
+     * sender together; strangers (peers not in the directory) share a quarter of it. Windows are
+     * granted within what is left, and a sender that goes beyond it has its connection cut (an
+     * honest one sends the messages again later). Default: an eighth of the maximum heap.
+     *
+     * @param bytes at least 64 KiB
+     * @return this builder
+     */
+    public PeerBuilder inboundMemoryBytes(long bytes) {
+        if (bytes < 64 * 1024) {
+            throw new IllegalArgumentException("expected inboundMemoryBytes >= 65536, got " + bytes);
+        }
+        this.inboundMemoryBytes = bytes;
         return this;
     }
 
@@ -510,6 +533,6 @@ public final class PeerBuilder {
         }
         return new DeliveryOptions(deliveryTimeout, outboxLimitBytes, receiveWindowBytes,
                 heartbeatInterval, writeDeadline, reconnectDelay, maxReconnectDelay,
-                maxHandshakeRetryDelay, maxFrameBytes, closeLinger);
+                maxHandshakeRetryDelay, maxFrameBytes, closeLinger, inboundMemoryBytes);
     }
 }

@@ -82,6 +82,7 @@ public final class ChatNode implements Peer {
             new ThrottledLog(LoggerFactory.getLogger(LinkHandler.class));
     private final Strangers strangers = new Strangers(REMEMBERED_STRANGERS);
     private final ListedAddressCheck listedAddressCheck;
+    private final MemoryBudget memory;
     private volatile PeerAddress listenAddress;
     private volatile byte[] helloPayload;
     /** Set by the first {@link #close}: from then on sends fail at once. */
@@ -126,6 +127,7 @@ public final class ChatNode implements Peer {
                 HandshakeAdmission.Limits.defaults(session.maxHandshakes()), Ticker.system(), random,
                 this::friendHosts);
         this.gate = new HandshakeGate(name, session.handshakeTimeout(), admission, timer, LOG);
+        this.memory = new MemoryBudget(delivery.inboundMemoryBytes());
         this.listedAddressCheck = new ListedAddressCheck(this, transport, timer,
                 session.handshakeTimeout(), this::trust);
     }
@@ -226,7 +228,8 @@ public final class ChatNode implements Peer {
     private FriendLink newLink(String friend) {
         Strangers.Remembered known = strangers.take(friend);
         Inflow inflow = known != null ? known.inflow()
-                : new Inflow(friend, delivery.receiveWindowBytes());
+                : new Inflow(friend, delivery.receiveWindowBytes(), memory,
+                        directory.lookup(friend).isEmpty());
         return new FriendLink(friend, delivery, ticker, timer, linkConnector, inflow,
                 known != null ? known.callBack() : null, random);
     }

@@ -25,11 +25,13 @@ import java.time.Duration;
  * @param maxFrameBytes the largest frame this peer sends or accepts
  * @param closeLinger how long closing waits for unacknowledged messages to be acknowledged
  *     before it fails them
+ * @param inboundMemoryBytes the most heap all received messages the listener has not finished
+ *     with may take, a quarter of it for strangers
  */
 public record DeliveryOptions(Duration deliveryTimeout, long outboxLimitBytes,
         long receiveWindowBytes, Duration heartbeatInterval, Duration writeDeadline,
         Duration reconnectDelay, Duration maxReconnectDelay, Duration maxHandshakeRetryDelay,
-        int maxFrameBytes, Duration closeLinger) {
+        int maxFrameBytes, Duration closeLinger, long inboundMemoryBytes) {
 
     /** The largest plaintext of a DATA frame that carries several messages. */
     static final int BATCH_BYTES = 64 * 1024;

@@ -33,6 +33,8 @@ final class Inflow {
 
     private final String friend;
     private final long window;
+    private final MemoryBudget budget;
+    private final boolean stranger;
     private boolean started;
     private long epoch;
     /** The next number to deliver; 0 while unknown (nothing received from this process). */
@@ -48,9 +50,19 @@ final class Inflow {
      */
     private LinkSession lastAcked;
 
-    Inflow(String friend, long window) {
+    /**
+     * Creates the record of one friend.
+     *
+     * @param friend its name
+     * @param window the receive window, in units
+     * @param budget the node's memory budget every held message is reserved in
+     * @param stranger whether the friend is a stranger (one the directory does not list)
+     */
+    Inflow(String friend, long window, MemoryBudget budget, boolean stranger) {
         this.friend = friend;
         this.window = window;
+        this.budget = budget;
+        this.stranger = stranger;
     }
 
     /**
@@ -109,6 +121,12 @@ final class Inflow {
                     throw new ProtocolException(friend + " sent beyond the window it was granted"
                             + " (p2pchat.receiveWindowBytes = " + window + ")");
                 }
+                if (!budget.reserve(MemoryBudget.cost(length), stranger)) {
+                    // Before its string is made: a peer's memory is never promised twice.
+                    throw new ProtocolException(friend + " sent more than this peer's memory for "
+                            + (stranger ? "strangers" : "friends")
+                            + " holds now (p2pchat.inboundMemoryBytes = " + budget.limit() + ")");
+                }
                 backlog.addAndGet(units);
                 admitted += units;
                 delivery.deliver(utf8(frame, length), units);
@@ -145,7 +163,7 @@ final class Inflow {
             return;
         }
         lastAcked = session;
-        long grant = Math.max(0, window - backlog.get());
+        long grant = room();
         advertisedEnd = admitted + grant;
         ByteBuffer ack = ByteBuffer.allocate(1 + 9 + 9);
         MessageFrames.putAck(ack, Math.max(0, expected - 1), grant);
@@ -166,11 +184,12 @@ final class Inflow {
      * @param units what {@link Delivery#deliver} was given
      */
     void consumed(long units) {
-        long now = window - backlog.addAndGet(-units);
-        if (opensWindow(now)) {
+        backlog.addAndGet(-units);
+        budget.release(MemoryBudget.cost((int) (units - MessageFrames.MESSAGE_OVERHEAD)), stranger);
+        if (opensWindow(room())) {
             synchronized (this) {
                 LinkSession target = windowUpdateTarget();
-                if (target != null && opensWindow(window - backlog.get())) {
+                if (target != null && opensWindow(room())) {
                     acknowledge(target);
                 }
             }
@@ -187,6 +206,11 @@ final class Inflow {
             return lastData;
         }
         return lastAcked != null && lastAcked.isOpen() ? lastAcked : null;
+    }
+
+    /** What may be granted now: the window's rest, within what the memory budget has left. */
+    private long room() {
+        return Math.max(0, Math.min(window - backlog.get(), budget.grantableUnits(stranger)));
     }
 
     private boolean opensWindow(long room) {

@@ -38,6 +38,8 @@ public final class Settings {
     public static final String OUTBOX_LIMIT_BYTES = "p2pchat.outboxLimitBytes";
     /** The most bytes received from one friend that the listener has not finished with. */
     public static final String RECEIVE_WINDOW_BYTES = "p2pchat.receiveWindowBytes";
+    /** The most heap all received messages the listener has not finished with may take. */
+    public static final String INBOUND_MEMORY_BYTES = "p2pchat.inboundMemoryBytes";
     /** Silence, while messages await acknowledgement, before a PING; three close the connection. */
     public static final String HEARTBEAT_INTERVAL = "p2pchat.heartbeatInterval";
     /** How long a message written to a connection may go unacknowledged before it closes. */
@@ -59,6 +61,15 @@ public final class Settings {
     public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(5);
     /** Default {@link #DELIVERY_TIMEOUT}. */
     public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Default {@link #INBOUND_MEMORY_BYTES}: an eighth of the largest heap the JVM may use.
+     *
+     * @return the default, in bytes
+     */
+    public static long defaultInboundMemoryBytes() {
+        return Runtime.getRuntime().maxMemory() / 8;
+    }
+
     /** Default {@link #OUTBOX_LIMIT_BYTES}: 4 MiB. */
     public static final long DEFAULT_OUTBOX_LIMIT_BYTES = 4L << 20;
     /** Default {@link #RECEIVE_WINDOW_BYTES}: 4 MiB. */

@@ -32,7 +32,7 @@ class FriendLinkTest {
     private static final DeliveryOptions DEFAULTS = new DeliveryOptions(Duration.ofSeconds(30),
             1 << 20, 1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(30),
             Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10), 1 << 20,
-            Duration.ofSeconds(5));
+            Duration.ofSeconds(5), 1L << 30);
 
     private final ManualTicker ticker = new ManualTicker();
     private final ScheduledExecutorService refusingTimer = new ScheduledThreadPoolExecutor(1);
@@ -58,7 +58,7 @@ class FriendLinkTest {
             }
         };
         link = new FriendLink("alice", DEFAULTS, ticker, refusingTimer, strangerOnly,
-                new Inflow("alice", 1 << 20), null, new SplittableRandom(1));
+                new Inflow("alice", 1 << 20, new MemoryBudget(1L << 30), false), null, new SplittableRandom(1));
     }
 
     @AfterEach

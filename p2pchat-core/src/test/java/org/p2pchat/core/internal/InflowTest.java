@@ -26,7 +26,8 @@ class InflowTest {
     private static final int OVERHEAD = MessageFrames.MESSAGE_OVERHEAD;
     private static final long WINDOW = 1_000;
 
-    private final Inflow inflow = new Inflow("alice", WINDOW);
+    private final MemoryBudget budget = new MemoryBudget(1L << 30);
+    private final Inflow inflow = new Inflow("alice", WINDOW, budget, false);
     private final FakeLinkSessions.Link link = FakeLinkSessions.open(1, 100);
     private final List<String> delivered = new ArrayList<>();
     private final List<Long> deliveredUnits = new ArrayList<>();
@@ -331,6 +332,35 @@ class InflowTest {
             listener.shutdown();
             assertTrue(listener.awaitTermination(10, TimeUnit.SECONDS));
         }
+    }
+
+    @Test
+    void aMessageBeyondTheNodesMemoryBudgetIsRefusedBeforeItIsMadeAndTakesNoWindow() {
+        MemoryBudget small = new MemoryBudget(4_000);
+        Inflow tight = new Inflow("zed", WINDOW, small, true);
+        tight.acknowledge(link.session);
+        link.newAcks();
+        // Granted while the strangers' 1,000 bytes were free; then other strangers took 800.
+        assertTrue(small.reserve(800, true));
+        tight.receive(data(1, 1, ""), link.session, delivery);
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> tight.receive(data(2, 1, ""), link.session, delivery));
+        assertTrue(e.getMessage().contains("memory for strangers"), e.getMessage());
+        assertEquals(List.of(""), delivered);
+        assertEquals(800 + 144, small.used());
+        tight.consumed(deliveredUnits.get(0));
+        assertEquals(800, small.used(), "finishing a message gives its memory back");
+    }
+
+    @Test
+    void theWindowGrantedShrinksToWhatTheMemoryBudgetHasLeft() {
+        MemoryBudget small = new MemoryBudget(900);
+        Inflow tight = new Inflow("alice", WINDOW, small, false);
+        tight.acknowledge(link.session);
+        assertArrayEquals(new long[] {0, 200}, link.onlyNewAck(), "900 bytes / 4.5 per unit");
+        small.reserve(450, false);
+        tight.acknowledge(link.session);
+        assertArrayEquals(new long[] {0, 100}, link.onlyNewAck());
     }
 
     @Test

@@ -77,7 +77,7 @@ class MessageFramesFuzzTest {
         int[] delivered = {0};
         int refusals = 0;
         int overruns = 0;
-        Inflow inflow = new Inflow("fuzz", WINDOW);
+        Inflow inflow = new Inflow("fuzz", WINDOW, new MemoryBudget(1L << 30), false);
         inflow.acknowledge(SESSION);
         ArrayDeque<Long> held = new ArrayDeque<>();
         long[] heldUnits = {0};

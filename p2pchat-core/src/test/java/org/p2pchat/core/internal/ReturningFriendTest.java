@@ -34,7 +34,7 @@ class ReturningFriendTest {
             Settings.DEFAULT_OUTBOX_LIMIT_BYTES, Settings.DEFAULT_RECEIVE_WINDOW_BYTES,
             Settings.DEFAULT_HEARTBEAT_INTERVAL, Settings.DEFAULT_WRITE_DEADLINE,
             Settings.DEFAULT_RECONNECT_DELAY, Settings.DEFAULT_MAX_RECONNECT_DELAY,
-            Settings.DEFAULT_MAX_HANDSHAKE_RETRY_DELAY, 1 << 20, Settings.DEFAULT_CLOSE_LINGER);
+            Settings.DEFAULT_MAX_HANDSHAKE_RETRY_DELAY, 1 << 20, Settings.DEFAULT_CLOSE_LINGER, 1L << 30);
     private static final Duration AWAY = Duration.ofHours(3);
     /** What a connect, handshake and ACCEPT take on a LAN, in simulated time. */
     private static final Duration HANDSHAKE = Duration.ofMillis(2);
@@ -74,7 +74,7 @@ class ReturningFriendTest {
                 @Override
                 public void idle(FriendLink l) {
                 }
-            }, new Inflow("bob", 1 << 20), null, new SplittableRandom(7));
+            }, new Inflow("bob", 1 << 20, new MemoryBudget(1L << 30), false), null, new SplittableRandom(7));
 
     private interface Outcome {
         void settle(CompletableFuture<Void> attempt);
