@@ -76,6 +76,8 @@ import org.p2pchat.spi.TransportProvider;
 public final class PeerBuilder {
     private final String name;
     private final TransportOptions.Builder options;
+    /** Transport connections beyond the authenticated and handshaking ones: key probes. */
+    private static final int KEY_PROBE_HEADROOM = 8;
     private String transportName;
     private TransportProvider provider;
     private PeerAddress listenAddress;
@@ -446,7 +448,11 @@ public final class PeerBuilder {
     }
 
     /**
-     * Sets the connection cap; see {@link TransportOptions#maxConnections()}.
+     * Sets how many authenticated connections may be open at once. Strangers (callers the
+     * directory does not list) hold at most half, at most 4 from one address; beyond that they are
+     * refused as busy. A friend always gets in: when all are taken, the stranger's connection heard
+     * from longest ago is closed for it. The transport's cap is this plus {@link #maxHandshakes}
+     * and a few more, for connections still in their handshake.
      *
      * @param connections at least 1
      * @return this builder
@@ -502,7 +508,12 @@ public final class PeerBuilder {
     public Peer start() {
         TransportProvider chosen = provider != null ? provider
                 : TransportSelector.discover(transportName);
-        TransportOptions transportOptions = options.build();
+        TransportOptions asked = options.build();
+        // The transport's cap leaves room above the authenticated connections for those still
+        // in their handshake (and the key probes of callers), which the handshake gate bounds.
+        TransportOptions transportOptions = asked.toBuilder()
+                .maxConnections(asked.maxConnections() + maxHandshakes + KEY_PROBE_HEADROOM)
+                .build();
         DeliveryOptions delivery = deliveryOptions(transportOptions.maxFrameBytes());
         PeerAddress address = listenAddress != null ? listenAddress
                 : directory.lookup(name).map(PeerEntry::address).orElse(PeerAddress.loopback(0));
@@ -516,7 +527,7 @@ public final class PeerBuilder {
         KnownPeers known = stateDirectory == null ? KnownPeers.inMemory(listed)
                 : KnownPeers.load(stateDirectory.resolve("known_peers"), listed);
         SessionOptions session = new SessionOptions(identity, new TrustStore(directory, known),
-                handshakeTimeout, maxHandshakes, rekeyInterval);
+                handshakeTimeout, maxHandshakes, rekeyInterval, asked.maxConnections());
         Transport transport = chosen.create(transportOptions);
         return new ChatNode(name, directory, listener, callbacks, owned, transport,
                 transportOptions, session, delivery).start(address);

@@ -83,6 +83,7 @@ public final class ChatNode implements Peer {
     private final Strangers strangers = new Strangers(REMEMBERED_STRANGERS);
     private final ListedAddressCheck listedAddressCheck;
     private final MemoryBudget memory;
+    private final ConnectionSlots slots;
     private volatile PeerAddress listenAddress;
     private volatile byte[] helloPayload;
     /** Set by the first {@link #close}: from then on sends fail at once. */
@@ -128,6 +129,7 @@ public final class ChatNode implements Peer {
                 this::friendHosts);
         this.gate = new HandshakeGate(name, session.handshakeTimeout(), admission, timer, LOG);
         this.memory = new MemoryBudget(delivery.inboundMemoryBytes());
+        this.slots = new ConnectionSlots(session.maxConnections());
         this.listedAddressCheck = new ListedAddressCheck(this, transport, timer,
                 session.handshakeTimeout(), this::trust);
     }
@@ -429,7 +431,18 @@ public final class ChatNode implements Peer {
     }
 
     /** Called on the event loop when a connection to a friend closes. */
+    /** The places for authenticated connections. */
+    ConnectionSlots slots() {
+        return slots;
+    }
+
+    /** Whether the directory lists a name: a friend, as opposed to a stranger. */
+    boolean isListed(String peerName) {
+        return directory.lookup(peerName).isPresent();
+    }
+
     void detached(FriendLink link, LinkSession connection, ConnectionClosedException reason) {
+        slots.release(connection);
         link.detach(connection, reason);
         forgetIfDisposable(link);
     }
@@ -463,6 +476,17 @@ public final class ChatNode implements Peer {
     /** The node's clock, for deadlines. */
     long now() {
         return ticker.nanoTime();
+    }
+
+    /**
+     * Returns the heap that messages received and not yet finished with by the listener take, as
+     * {@code p2pchat.inboundMemoryBytes} counts it, from every sender together; for tests and
+     * diagnostics.
+     *
+     * @return the bytes
+     */
+    public long inboundMemoryUsed() {
+        return memory.used();
     }
 
     /**

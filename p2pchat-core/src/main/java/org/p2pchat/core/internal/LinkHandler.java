@@ -229,6 +229,16 @@ final class LinkHandler implements ConnectionHandler {
         }
     }
 
+    /** Refuses the opener for now: no place for it; it may call again later. */
+    private void refuseBusy(Connection connection, String why) {
+        node.connectionWarnings().warn("{}: refusing {} from {}: {}", node.name(), hello.name(),
+                connection.remoteAddress(), why);
+        step = Step.CLOSED;
+        channel.write(WireCodec.refuse(WireCodec.BUSY_PREFIX + why,
+                hello.maxFrameBytes() - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES));
+        connection.close();
+    }
+
     /** Refuses the opener: the application is told, the opener reads {@code told}. */
     private void refuse(Connection connection, PeerIdentityException e, String told) {
         node.connectionWarnings().warn("{}: refusing {} from {}: {}", node.name(),
@@ -243,12 +253,23 @@ final class LinkHandler implements ConnectionHandler {
 
     /** The opener's key may speak for its name: ACCEPT, and its messages go to the link. */
     private void admit(Connection connection) {
+        LinkSession opened = new LinkSession(channel, hello.epoch(), hello.maxFrameBytes(),
+                node.now());
+        if (node.isListed(hello.name())) {
+            node.slots().claimForFriend(opened);
+        } else {
+            String busy = node.slots().claimForStranger(opened, connection.remoteAddress().host());
+            if (busy != null) {
+                refuseBusy(connection, busy);
+                return;
+            }
+        }
         // The opener has proved its trusted key: raise the limit before ACCEPT lets it send.
         connection.maxInboundFrameBytes(node.maxFrameBytes());
         channel.write(WireCodec.accept());
         step = Step.OPEN;
         node.handshakeEnded(this);
-        session = new LinkSession(channel, hello.epoch(), hello.maxFrameBytes(), node.now());
+        session = opened;
         link = node.introduced(hello.name(), session,
                 Strangers.callBackAddress(connection.remoteAddress(), hello.listenAddress()));
         link.inflow().acknowledge(session);
@@ -274,7 +295,13 @@ final class LinkHandler implements ConnectionHandler {
     private void awaitAccept(Connection connection, ByteBuffer plain) {
         byte type = WireCodec.type(plain);
         if (type == WireCodec.REFUSE) {
-            throw new PeerIdentityException(link.friend() + " refused this peer: " + text(plain));
+            String why = text(plain);
+            if (why.startsWith(WireCodec.BUSY_PREFIX)) {
+                // Not about who this peer is: try again later.
+                throw new org.p2pchat.api.ConnectionLimitException(link.friend() + " refused the"
+                        + " connection for now: " + why);
+            }
+            throw new PeerIdentityException(link.friend() + " refused this peer: " + why);
         }
         if (type != WireCodec.ACCEPT) {
             throw new ProtocolException("expected ACCEPT or REFUSE, got a frame of type " + type);
@@ -283,6 +310,8 @@ final class LinkHandler implements ConnectionHandler {
         step = Step.OPEN;
         node.handshakeEnded(this);
         session = new LinkSession(channel, hello.epoch(), hello.maxFrameBytes(), node.now());
+        // A connection this peer opened is one it wants: it is never refused a place.
+        node.slots().claimForFriend(session);
         link.attach(session);
         link.inflow().acknowledge(session);
         established.complete(session);

@@ -12,7 +12,8 @@ import org.p2pchat.core.internal.session.TrustStore;
  * @param handshakeTimeout how long a handshake may take before its connection closes
  * @param maxHandshakes how many accepted connections may be in their handshake at once
  * @param rekeyInterval messages sealed under one key before both sides rekey
+ * @param maxConnections how many authenticated connections may be open at once (strangers half)
  */
 public record SessionOptions(Identity identity, TrustStore trust, Duration handshakeTimeout,
-        int maxHandshakes, long rekeyInterval) {
+        int maxHandshakes, long rekeyInterval, int maxConnections) {
 }

@@ -18,6 +18,11 @@ public final class WireCodec {
     public static final int VERSION = 3;
     /** Names a peer inside a handshake message: version, name, listen address. */
     public static final byte HELLO = 1;
+    /**
+     * How a REFUSE reason starts when the refusal is not about the caller's identity but a
+     * passing lack of room (connection places): the caller may try again later.
+     */
+    static final String BUSY_PREFIX = "busy: ";
     /** The acceptor refuses the opener's key: the rest is a UTF-8 reason. */
     public static final byte REFUSE = 3;
     /** The acceptor trusts the opener's key: the conversation may start. */
