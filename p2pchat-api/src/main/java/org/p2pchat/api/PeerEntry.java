@@ -10,7 +10,7 @@ import java.util.Objects;
  * refused. Without one, the first key seen is trusted and remembered.
  *
  * @param name the friend's name: 1 to 64 letters (with their marks) or digits of one script,
- *     {@code -}, {@code _} or {@code .}, in Unicode normalization form C, so that a look-alike
+ *     {@code -}, {@code _} or {@code .}, in Unicode normalization form KC, so that a look-alike
  *     cannot pass for it (it is the part before the {@code /} in {@code friend/message}); see
  *     {@link #validateName}
  * @param address where the friend's peer listens
@@ -33,11 +33,12 @@ public record PeerEntry(String name, PeerAddress address, PeerKey key) {
 
     /**
      * Checks that a text can be a peer name: 1 to {@value #MAX_NAME_LENGTH} characters in Unicode
-     * normalization form C, letters (with their combining marks) and digits plus {@code -},
-     * {@code _} and {@code .}, the letters from one script or from scripts written together
-     * (Latin with Han, Hiragana and Katakana, or with Han and Hangul, or with Han and Bopomofo).
-     * So no white space, {@code /}, {@code #}, symbols, or invisible and direction-changing
-     * characters, and no {@code аlice} with a Cyrillic {@code а} passing for {@code alice}.
+     * normalization form KC, letters (with at most three combining marks each) and digits plus
+     * {@code -}, {@code _} and {@code .}, none invisible, the letters and digits from one script
+     * or from scripts written together (Latin with Han, Hiragana and Katakana, or with Han and
+     * Hangul, or with Han and Bopomofo). So no white space, {@code /}, {@code #}, symbols,
+     * invisible, fullwidth or direction-changing characters, and no {@code аlice} with a
+     * Cyrillic {@code а} passing for {@code alice}.
      *
      * @param name the candidate
      * @return the name, unchanged

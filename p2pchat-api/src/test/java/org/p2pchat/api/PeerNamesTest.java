@@ -12,7 +12,7 @@ class PeerNamesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"alice", "Bob", "carol-2", "d_e.f", "x", "zoë", "Ελένη", "Дмитрий",
-        "山田", "やまだ太郎", "김민준", "hans-jürgen", "عمر", "user.42", "a123456789012345678901234567890"
+        "山田", "やまだ太郎", "김민준", "hans-jürgen", "عمر", "user.42", "अनिल", "Nguyễn", "عمر٢", "a123456789012345678901234567890"
             + "12345678901234567890123456789012"})
     void namesOfOneScriptAreAccepted(String name) {
         assertEquals(name, PeerEntry.validateName(name));
@@ -31,6 +31,13 @@ class PeerNamesTest {
         "al ice", "al/ice", "al#ice", "al\tice", "ali\u0000ce", "alice!", "a\u2024lice",
         "\u0301alice", // a combining mark with nothing to combine with
         "zoe\u0308", // e + combining diaeresis: not NFC (zoë is U+00EB)
+        "alice\u3164", "ali\u115Fce", "alice\uFFA0", "\u3164", // Hangul fillers: invisible letters
+        "\uD835\uDDBAlice", // mathematical sans-serif a
+        "\uD835\uDC1A\uD835\uDC25\uD835\uDC22\uD835\uDC1C\uD835\uDC1E", // bold alice
+        "a\u0661ice", // an Arabic-Indic digit among Latin letters
+        "alice\uFF11", "\uFF41lice", // fullwidth
+        "alice\u0335\u0335\u0335\u0335", // a tower of marks
+        "-\u0301", "a-\u0301b", // a mark on punctuation
         "", "a1234567890123456789012345678901234567890123456789012345678901234"})
     void lookAlikesInvisibleAndOddCharactersAreRefused(String name) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
