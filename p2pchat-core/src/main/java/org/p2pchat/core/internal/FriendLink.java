@@ -201,9 +201,12 @@ final class FriendLink {
         }
         List<Outbox.Entry> refused = new ArrayList<>();
         synchronized (this) {
-            if (cause instanceof PeerIdentityException && (current == null || !current.isOpen())) {
-                // A key mismatch will not mend by retrying: fail every message now. (With a
-                // connection from the friend open, the messages keep going out on it.)
+            boolean hopeless = cause instanceof PeerIdentityException
+                    || cause instanceof org.p2pchat.api.TransportClosedException;
+            if (hopeless && (current == null || !current.isOpen())) {
+                // A key mismatch will not mend by retrying, nor will a transport that closed
+                // itself: fail every message now. (With a connection from the friend open, the
+                // messages keep going out on it.)
                 outbox.clear(refused);
             } else {
                 ensureConnection();
@@ -388,8 +391,9 @@ final class FriendLink {
 
     private void fail(List<Outbox.Entry> entries, Throwable cause) {
         for (Outbox.Entry e : entries) {
-            if (cause instanceof PeerIdentityException refused) {
-                e.done.completeExceptionally(refused);
+            if (cause instanceof PeerIdentityException
+                    || cause instanceof org.p2pchat.api.TransportClosedException) {
+                e.done.completeExceptionally(cause);
                 continue;
             }
             String why = cause == null ? "" : "; last failure: " + cause.getMessage();

@@ -28,8 +28,10 @@ import org.p2pchat.spi.Ticker;
  * </ul>
  *
  * <p>A source where a friend in the directory is listed (its host, as an IP literal) is no
- * stranger's: it may hold up to {@code maxHandshakes} handshakes of its own, at any rate, so a
- * flood from elsewhere never keeps that friend out. Rates are measured on the system clock, not
+ * stranger's: it may hold up to {@code maxHandshakes} handshakes of its own, and start ten times
+ * the per-source rate, outside the strangers' shared limits, so a flood from elsewhere never
+ * keeps that friend out (and one behind the friend's address still cannot make this peer spend
+ * more than about 200 handshakes a second on it). Rates are measured on the system clock, not
  * the node's ticker, which tests stop. Thread-safe; called on the event loop.
  */
 final class HandshakeAdmission {
@@ -75,6 +77,9 @@ final class HandshakeAdmission {
             return verdict == Verdict.ADMITTED;
         }
     }
+
+    /** How many times the per-source rate a friend's source may start. */
+    static final int FRIEND_SOURCE_RATE_FACTOR = 10;
 
     /** Sources whose token buckets are remembered; beyond it the oldest are forgotten. */
     static final int TRACKED_SOURCES = 4096;
@@ -134,15 +139,22 @@ final class HandshakeAdmission {
             return Verdict.SOURCE_FULL;
         }
         if (!stranger) {
-            // Friends (and strangers behind their address) are held to the cap, not to a rate:
-            // a busy room forming on one machine must not be slowed down by it.
+            // Anyone behind a friend's address (a shared NAT, the same machine) gets its own,
+            // larger allowance: enough for a busy room forming on one machine, bounded all the
+            // same, and outside the strangers' shared one.
+            TokenBucket own = perSource.computeIfAbsent(source,
+                    s -> new TokenBucket(FRIEND_SOURCE_RATE_FACTOR * limits.ratePerSource(), now));
+            if (!own.available(now)) {
+                return Verdict.SOURCE_RATE;
+            }
+            own.take();
             inProgress.merge(source, 1, Integer::sum);
             return Verdict.ADMITTED;
         }
         if (strangersInProgress >= limits.maxHandshakes()) {
             return Verdict.FULL;
         }
-        int start = limits.maxHandshakes() / 2;
+        int start = Math.max(1, limits.maxHandshakes() / 2);
         if (strangersInProgress >= start && random.nextInt(limits.maxHandshakes() - start + 1)
                 < strangersInProgress - start + 1) {
             return Verdict.EARLY_DROP;

@@ -144,7 +144,7 @@ class HandshakeAdmissionTest {
     }
 
     @Test
-    void aFriendsSourceMayHoldEveryHandshakePlaceAtAnyRate() {
+    void aFriendsSourceMayHoldEveryHandshakePlaceAndStartTenTimesTheRateOfAStrangersSource() {
         HandshakeAdmission a = admission();
         List<Place> places = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
@@ -152,11 +152,25 @@ class HandshakeAdmissionTest {
             assertEquals(Verdict.ADMITTED, places.get(i).verdict());
         }
         assertEquals(Verdict.SOURCE_FULL, a.admit(FRIEND).verdict());
-        for (int i = 0; i < 1_000; i++) {
+        for (int i = 32; i < 200; i++) {
             a.ended(places.remove(0));
             places.add(a.admit(FRIEND));
-            assertEquals(Verdict.ADMITTED, places.get(places.size() - 1).verdict(), "no rate");
+            assertEquals(Verdict.ADMITTED, places.get(places.size() - 1).verdict(), "handshake " + i);
         }
+        a.ended(places.remove(0));
+        assertEquals(Verdict.SOURCE_RATE, a.admit(FRIEND).verdict(), "200 a second at most");
         assertEquals(0, a.strangersInProgress());
+        assertEquals(Verdict.ADMITTED, a.admit(stranger(1)).verdict(), "not out of the strangers'");
+    }
+
+    @Test
+    void withASingleHandshakePlaceNothingIsDroppedEarlyWhileItIsFree() {
+        HandshakeAdmission a = admission(Limits.defaults(1), new SplittableRandom(1));
+        for (int i = 0; i < 100; i++) {
+            Place p = a.admit(stranger(i));
+            assertEquals(Verdict.ADMITTED, p.verdict(), "connection " + i);
+            a.ended(p);
+            ticker.advance(Duration.ofMillis(100));
+        }
     }
 }
