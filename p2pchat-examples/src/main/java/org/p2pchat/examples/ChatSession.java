@@ -57,6 +57,16 @@ public final class ChatSession {
     private final Set<String> undeliveredTo = new java.util.LinkedHashSet<>();
     /** Sends whose stage has not completed; guarded by {@link #undelivered}. */
     private int sendsWaiting;
+    /** Messages that failed before leaving (each was reported); guarded by {@link #undelivered}. */
+    private int failedEarlier;
+    /** How long leaving may take before the user is told that messages are awaited. */
+    private static final Duration QUIET_LEAVE = Duration.ofMillis(500);
+    /** Closes the peer while the input thread watches the time. */
+    private static final Executor CLOSER = r -> {
+        Thread t = new Thread(r, "p2pchat-chat-leaving");
+        t.setDaemon(true);
+        t.start();
+    };
     private final SendOutcomes outcomes;
     private final PeerList peerList;
 
@@ -91,7 +101,7 @@ public final class ChatSession {
      * end of input, then closes the peer: it lingers up to its {@code closeLinger} for the
      * messages still on their way, and those that still have not arrived are named in one line.
      *
-     * @return how many messages were not delivered because the chat closed first
+     * @return how many messages typed in this session were not delivered (each was reported)
      */
     public int run() {
         console.println(peer.name() + " listening on " + peer.listenAddress() + ", key "
@@ -136,6 +146,15 @@ public final class ChatSession {
         // Null for a peer that wrote without being in the table: the peer knows it, the table not.
         PeerAddress address = peer.directory().lookup(friend).map(PeerEntry::address).orElse(null);
         CompletableFuture<Void> sent = peer.send(friend, text).toCompletableFuture();
+        Throwable atOnce = sent.handle((ok, failure) -> failure).getNow(null);
+        if (atOnce != null && SendFailures.isUnknownPeer(atOnce)) {
+            // Said at once, in the order of what was typed, like the other input errors.
+            console.println(SendFailures.unknownFriend(friend));
+            synchronized (undelivered) {
+                failedEarlier++;
+            }
+            return;
+        }
         synchronized (undelivered) {
             sendsWaiting++;
         }
@@ -146,6 +165,9 @@ public final class ChatSession {
                     // Still unacknowledged when the chat closed: the user left before it arrived.
                     undelivered.add(text);
                     undeliveredTo.add(friend);
+                } else if (failure != null) {
+                    // Reported on its own line already; it still counts for the exit code.
+                    failedEarlier++;
                 }
             }
         });
@@ -180,18 +202,29 @@ public final class ChatSession {
     }
 
     /**
-     * Leaves: closes the peer, which lingers for the messages still on their way, lets their lines
-     * be printed, and names those that were not delivered.
+     * Leaves: closes the peer, which lingers for the messages still on their way (saying so if it
+     * takes a while), lets their lines be printed, and names those that were not delivered.
      *
-     * @return how many messages were not delivered
+     * @return how many messages typed in the session were not delivered
      */
     private int leave() {
-        int waiting = waitingCount();
-        if (waiting > 0) {
-            console.println("* " + waiting + " message(s) still on their way; waiting for them"
-                    + " before leaving (p2pchat.closeLinger, --linger)");
+        outcomes.leaving();
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(peer::close, CLOSER);
+        try {
+            closing.get(QUIET_LEAVE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // Say why leaving takes a while, but not when the last messages arrive at once.
+            int waiting = waitingCount();
+            if (waiting > 0) {
+                console.println("* " + waiting + " message(s) still on their way; waiting for"
+                        + " them before leaving (p2pchat.closeLinger, --linger)");
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("closing the peer failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        peer.close();
+        closing.join();
         // Every stage has completed now; their lines go out on the reports executor.
         CompletableFuture<?>[] pending = inFlight.toArray(new CompletableFuture<?>[0]);
         try {
@@ -211,7 +244,9 @@ public final class ChatSession {
             console.println("! leaving with " + lost.size() + " message(s) not delivered (to "
                     + Printable.of(to) + "): " + Excerpt.ofAll(lost));
         }
-        return lost.size();
+        synchronized (undelivered) {
+            return lost.size() + failedEarlier;
+        }
     }
 
     private int waitingCount() {

@@ -127,6 +127,16 @@ public final class SendFailures {
     }
 
     /**
+     * Tells whether a failure means the peer does not know the name at all.
+     *
+     * @param failure what a send's stage failed with
+     * @return true for {@link UnknownPeerException}
+     */
+    public static boolean isUnknownPeer(Throwable failure) {
+        return unwrap(failure) instanceof UnknownPeerException;
+    }
+
+    /**
      * Finds the refusal in a failure's cause chain: it explains more than any wrapper around it.
      *
      * @param failure what a send's stage failed with (wrapped or not)

@@ -44,6 +44,8 @@ final class SendOutcomes {
     private final Executor waitNotices;
     /** Friends whose wait has been announced and none of whose sends has completed since. */
     private final Set<String> waitAnnounced = ConcurrentHashMap.newKeySet();
+    /** Set once the user leaves: "retried until the delivery timeout" is no longer true then. */
+    private volatile boolean leaving;
     private final Coalescing<String, String> delivered;
     private final Coalescing<Refusal, String> refused;
 
@@ -107,6 +109,11 @@ final class SendOutcomes {
                 .thenCompose(Function.identity());
     }
 
+    /** The user is leaving: no more wait notices (the close linger decides now). */
+    void leaving() {
+        leaving = true;
+    }
+
     /** Runs on the reports executor when a send completes; completes when its line is out. */
     private CompletableFuture<Void> report(Tracked tracked, Throwable failure) {
         waitAnnounced.remove(tracked.friend);
@@ -129,7 +136,7 @@ final class SendOutcomes {
 
     /** Runs on the reports executor once a send has waited the notice delay. */
     private void waited(Tracked tracked, CompletableFuture<Void> sent) {
-        if (sent.isDone()) {
+        if (sent.isDone() || leaving) {
             return;
         }
         // Covered by this notice or by the friend's earlier one, which still stands.

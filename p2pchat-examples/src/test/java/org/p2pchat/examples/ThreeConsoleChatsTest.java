@@ -249,10 +249,10 @@ class ThreeConsoleChatsTest {
     }
 
     @Test
-    void leavingWithAMessageStillWaitingNamesItAndExitsWithCodeThree(@TempDir Path other) {
+    void leavingWithAMessageStillWaitingSaysSoNamesItAndExitsWithCodeThree(@TempDir Path other) {
         try (ChatApp eve = ChatApp.start("eve", "--user-info", table.toString(), "--listen",
                 "127.0.0.1:0", "--state-dir", other.resolve("eve-state").toString(), "--linger",
-                "300ms")) {
+                "1s")) {
             eve.awaitFingerprint();
             eve.type("dave/are you there?");
             eve.type("bob/and you?");
@@ -264,6 +264,17 @@ class ThreeConsoleChatsTest {
             eve.stdout.awaitLine("! leaving with 1 message(s) not delivered (to dave): \"are you"
                     + " there?\"");
         }
+    }
+
+    @Test
+    void aScriptWhoseMessageToAnUnknownNameFailedExitsWithCodeThreeAndTheErrorComesInOrder() {
+        alice.type("nosuch/hi");
+        alice.type("bob/");
+        alice.type(":q");
+        assertEquals(ConsoleChat.EXIT_UNDELIVERED, alice.awaitExit());
+        List<String> errors = alice.stdout.lines().stream().filter(l -> l.startsWith("!")).toList();
+        assertEquals(List.of("! no friend named 'nosuch' in the user_info table; /peers lists them",
+                "! empty message for bob; type bob/<message>"), errors);
     }
 
     @Test
