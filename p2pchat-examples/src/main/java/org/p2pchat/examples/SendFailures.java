@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import org.p2pchat.api.ConnectFailedException;
 import org.p2pchat.api.ConnectTimeoutException;
 import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.ConnectionLimitException;
 import org.p2pchat.api.DeliveryTimeoutException;
 import org.p2pchat.api.MessageTooLargeException;
 import org.p2pchat.api.OutboxFullException;
@@ -168,6 +169,13 @@ public final class SendFailures {
     static String situation(String friend, PeerAddress address, Throwable failure,
             String offlineVerb) {
         List<Throwable> chain = chain(failure);
+        for (Throwable t : chain) {
+            if (t instanceof ConnectionLimitException && String.valueOf(t.getMessage())
+                    .contains("busy: ")) {
+                // The friend's peer answered but has no place for this one now: not offline.
+                return friend + " is busy (refused: connection limit); trying again";
+            }
+        }
         String offline = offlineReason(chain, address);
         if (offline != null) {
             return friend + " " + offlineVerb + " (" + offline + ")";

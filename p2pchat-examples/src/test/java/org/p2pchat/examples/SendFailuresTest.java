@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.p2pchat.api.ConnectFailedException;
 import org.p2pchat.api.ConnectTimeoutException;
 import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.ConnectionLimitException;
 import org.p2pchat.api.DeliveryTimeoutException;
 import org.p2pchat.api.MessageTooLargeException;
 import org.p2pchat.api.OutboxFullException;
@@ -198,5 +199,14 @@ class SendFailuresTest {
     void closingIsRecognisedThroughWrappers() {
         assertTrue(SendFailures.isClosing(new CompletionException(new PeerClosedException("c"))));
         assertFalse(SendFailures.isClosing(new PeerUnreachableException("x")));
+    }
+
+    @Test
+    void aFriendWhoseNodeIsFullIsBusyNotOffline() {
+        ConnectionLimitException busy = new ConnectionLimitException("bob refused the connection"
+                + " for now: busy: connection limit reached (p2pchat.maxConnections)");
+        assertEquals("bob is busy (refused: connection limit); trying again",
+                SendFailures.situation("bob", PeerAddress.loopback(7002), busy,
+                        "is not reachable yet"));
     }
 }
