@@ -214,8 +214,12 @@ final class LinkHandler implements ConnectionHandler {
                 if (cause == null) {
                     admit(connection);
                 } else if (cause instanceof PeerIdentityException refused) {
-                    // Both reasons name no key this peer trusts, so the caller may read them.
-                    refuse(connection, refused, refused.getMessage());
+                    // The caller is told what happened, not where this peer looked: the listed
+                    // address of a friend is not for a stranger to learn.
+                    refuse(connection, refused, node.name() + " could not confirm that key for '"
+                            + hello.name() + "' at the address its user_info table lists for that"
+                            + " name; if you are " + hello.name() + ", ask " + node.name()
+                            + " to pin your key or to fix your address in the table");
                 } else {
                     fail(connection, new ProtocolException("confirming " + hello.name()
                             + " failed: " + cause), Reason.PROTOCOL_ERROR);

@@ -22,6 +22,8 @@ import org.p2pchat.api.ProtocolException;
 class MessageFramesFuzzTest {
     /** Small, so that arbitrary frames overrun it. */
     private static final long WINDOW = 256;
+    /** A memory budget whose strangers' quarter holds only a few empty messages. */
+    private static final long SMALL_BUDGET = 2_000;
     /** Operations per input, at most. */
     private static final int MAX_OPS = 64;
     /** Where the inflow's ACKs go: without them the friend has no window to send in. */
@@ -66,7 +68,17 @@ class MessageFramesFuzzTest {
      */
     @FuzzTest
     void inflowNeverHandsTheListenerMoreThanItsWindow(byte[] input) {
-        play(input);
+        play(input, new MemoryBudget(1L << 30), false);
+    }
+
+    /**
+     * The same operations, from a stranger, under a memory budget so small that arbitrary frames
+     * overrun it: what the inflow holds never goes beyond the strangers' share, and is exactly
+     * what the listener holds, counted by {@link MemoryBudget#cost}.
+     */
+    @FuzzTest
+    void inflowNeverHoldsMoreThanTheStrangersShareOfTheMemoryBudget(byte[] input) {
+        play(input, new MemoryBudget(SMALL_BUDGET), true);
     }
 
     /** What {@link #play} saw: messages delivered, frames refused, of which for the window. */
@@ -74,10 +86,14 @@ class MessageFramesFuzzTest {
     }
 
     private static Played play(byte[] input) {
+        return play(input, new MemoryBudget(1L << 30), false);
+    }
+
+    private static Played play(byte[] input, MemoryBudget budget, boolean stranger) {
         int[] delivered = {0};
         int refusals = 0;
         int overruns = 0;
-        Inflow inflow = new Inflow("fuzz", WINDOW, new MemoryBudget(1L << 30), false);
+        Inflow inflow = new Inflow("fuzz", WINDOW, budget, stranger);
         inflow.acknowledge(SESSION);
         ArrayDeque<Long> held = new ArrayDeque<>();
         long[] heldUnits = {0};
@@ -121,7 +137,14 @@ class MessageFramesFuzzTest {
                     + " below what the listener holds, " + heldUnits[0]);
             if (!refused[0]) {
                 assertEquals(heldUnits[0], inflow.backlog(), "backlog");
+                long heldCost = held.stream()
+                        .mapToLong(u -> MemoryBudget.cost((int) (u - MessageFrames.MESSAGE_OVERHEAD)))
+                        .sum();
+                assertEquals(heldCost, budget.used(), "what the budget counts");
             }
+            assertTrue(budget.used() <= (stranger ? budget.limit() / 4 : budget.limit()),
+                    "the inflow holds " + budget.used() + " bytes, beyond its share of "
+                            + budget.limit());
         }
         return new Played(delivered[0], refusals, overruns);
     }
@@ -161,6 +184,17 @@ class MessageFramesFuzzTest {
         assertTrue(delivered > BATCH, "delivered " + delivered);
         assertTrue(overruns > 0, "window overruns " + overruns);
         assertTrue(refused > overruns, "other refusals " + (refused - overruns));
+    }
+
+    @Test
+    void inflowOfAStrangerUnderASmallBudgetOnSequencesOfGenuineFrames() {
+        SplittableRandom random = new SplittableRandom(0xB0D6E7);
+        int delivered = 0;
+        for (int n = 0; n < BATCH; n++) {
+            delivered += play(operations(random, n % 4 == 0), new MemoryBudget(SMALL_BUDGET), true)
+                    .delivered();
+        }
+        assertTrue(delivered > BATCH / 2, "delivered " + delivered);
     }
 
     @Test
