@@ -211,8 +211,12 @@ public final class ConsoleChat implements Callable<Integer> {
         PeerAddress address = listen != null ? listen
                 : table.directory().lookup(name).map(PeerEntry::address).orElse(null);
         if (address == null) {
-            return badStart("'" + name + "' is not in " + table.description() + "; add a line '"
-                    + name + " host:port' to it, or pass --listen host:port");
+            // The bundled table is inside the jar: the user can only bring a table of their own.
+            String fix = userInfo == null
+                    ? "pass --user-info FILE with a line '" + name + " host:port', or --listen"
+                            + " host:port"
+                    : "add a line '" + name + " host:port' to it, or pass --listen host:port";
+            return badStart("'" + name + "' is not in " + table.description() + "; " + fix);
         }
         Path state = stateDirectory();
         Path logFile = null;

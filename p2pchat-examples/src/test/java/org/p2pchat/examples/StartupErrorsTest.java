@@ -33,8 +33,17 @@ class StartupErrorsTest {
 
     @Test
     void ownNameNotInTheTableWithoutListenSaysHowToFixIt() {
-        assertEquals("error: 'zed' is not in the bundled user_info; add a line 'zed host:port' to"
-                + " it, or pass --listen host:port", failedStart("zed"));
+        assertEquals("error: 'zed' is not in the bundled user_info; pass --user-info FILE with a"
+                + " line 'zed host:port', or --listen host:port", failedStart("zed"));
+    }
+
+    @Test
+    void ownNameNotInTheUsersTableSaysToAddIt(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path table = dir.resolve("user_info");
+        java.nio.file.Files.writeString(table, "alice 127.0.0.1:7001\n");
+        assertEquals("error: 'zed' is not in " + table + "; add a line 'zed host:port' to it, or"
+                + " pass --listen host:port", failedStart("zed", "--user-info", table.toString()));
     }
 
     @Test
