@@ -59,9 +59,11 @@ public interface Peer extends AutoCloseable {
      * <p>The message is numbered and kept in the friend's outbox until the friend acknowledges
      * it: if the friend is offline or the connection breaks, it is sent again on the next
      * connection, and the friend's listener gets it exactly once, in the order of this peer's
-     * calls. While nobody answers at the friend's address (connection refused or timed out) this
-     * peer tries again at least once a second ({@code p2pchat.maxReconnectDelay}), so waiting
-     * messages go out within about a second of the friend's return, however long it was away.
+     * calls. While the friend's address refuses connections this peer tries again at least once a
+     * second ({@code p2pchat.maxReconnectDelay}), so waiting messages go out within about a second
+     * of the friend's return, however long it was away; attempts that time out are spaced by the
+     * connect timeout instead, and attempts whose handshake fails back off to
+     * {@code p2pchat.maxHandshakeRetryDelay}.
      *
      * <p>The friend is looked up in the directory; a friend it does not list (a stranger) can be
      * answered while its connection is open, and afterwards if it is one of the last 256

@@ -453,9 +453,15 @@ public final class ChatNode implements Peer {
      * where to call it back (so that it can be answered).
      */
     private void forgetIfDisposable(FriendLink link) {
-        if (link.dispose() && links.remove(link.friend(), link)) {
-            strangers.keep(link.friend(), link.inflow(), link.callBack());
-        }
+        // One atomic step with the map: a thread that makes the friend's next link (in
+        // computeIfAbsent, under the same key) finds what this one received already kept.
+        links.computeIfPresent(link.friend(), (friend, current) -> {
+            if (current != link || !link.dispose()) {
+                return current;
+            }
+            strangers.keep(friend, link.inflow(), link.callBack());
+            return null;
+        });
     }
 
     /**
