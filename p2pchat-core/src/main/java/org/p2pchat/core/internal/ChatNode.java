@@ -31,11 +31,9 @@ import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerClosedException;
 import org.p2pchat.api.PeerDirectory;
 import org.p2pchat.api.PeerEntry;
-import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.PeerKey;
 import org.p2pchat.api.UnknownPeerException;
 import org.p2pchat.core.internal.session.SecureChannel;
-import org.p2pchat.core.internal.session.TrustStore;
 import org.p2pchat.spi.Connection;
 import org.p2pchat.spi.ConnectionHandler;
 import org.p2pchat.spi.Transport;
@@ -81,7 +79,7 @@ public final class ChatNode implements Peer {
     private final ThrottledLog connectionWarnings =
             new ThrottledLog(LoggerFactory.getLogger(LinkHandler.class));
     private final Strangers strangers = new Strangers(REMEMBERED_STRANGERS);
-    private final ListedAddressCheck listedAddressCheck;
+    private final TrustDecisions trust;
     private final MemoryBudget memory;
     private final ConnectionSlots slots;
     private volatile PeerAddress listenAddress;
@@ -130,8 +128,10 @@ public final class ChatNode implements Peer {
         this.gate = new HandshakeGate(name, session.handshakeTimeout(), admission, timer, LOG);
         this.memory = new MemoryBudget(delivery.inboundMemoryBytes());
         this.slots = new ConnectionSlots(session.maxConnections());
-        this.listedAddressCheck = new ListedAddressCheck(this, transport, timer,
-                session.handshakeTimeout(), this::trust);
+        this.trust = new TrustDecisions(name, directory, session.trust(), listener,
+                this.callbacks);
+        trust.checkCallersWith(new ListedAddressCheck(this, transport, timer,
+                session.handshakeTimeout(), trust::called));
     }
 
     /**
@@ -317,42 +317,9 @@ public final class ChatNode implements Peer {
         return gate.timeout();
     }
 
-    /**
-     * Called on the event loop when a peer has proven its key: checks that the key may speak for
-     * the name, and tells the application about keys trusted on first use.
-     */
-    void trust(String peerName, PeerKey key) {
-        told(peerName, key, session.trust().check(peerName, key, true));
-    }
-
-    /**
-     * Called on the event loop when a caller has proven its key: checks it as {@link #trust}
-     * does, except that a listed friend's key not known yet is only {@code UNCONFIRMED}: the
-     * caller must then be {@link #confirmAtListedAddress confirmed}.
-     */
-    TrustStore.Verdict trustCaller(String peerName, PeerKey key) {
-        return told(peerName, key, session.trust().check(peerName, key, false));
-    }
-
-    private TrustStore.Verdict told(String peerName, PeerKey key, TrustStore.Verdict verdict) {
-        if (verdict == TrustStore.Verdict.FIRST_USE) {
-            LOG.info("{}: trusting {} with key {} on first use", name, peerName, key.fingerprint());
-            callbacks.execute(peerName, () -> listener.onPeerKeyTrusted(peerName, key));
-        }
-        return verdict;
-    }
-
-    /**
-     * Checks a caller's key at the address the directory lists for the name it claims (see
-     * {@link ListedAddressCheck}).
-     */
-    CompletionStage<Void> confirmAtListedAddress(String friend, PeerKey presented) {
-        PeerAddress listed = directory.lookup(friend).map(PeerEntry::address).orElse(null);
-        if (listed == null) {
-            return CompletableFuture.failedFuture(new PeerIdentityException(friend
-                    + " is no longer in " + name + "'s user_info table"));
-        }
-        return listedAddressCheck.confirm(friend, listed, presented);
+    /** What the node decides about the keys its handshakes prove. */
+    TrustDecisions trust() {
+        return trust;
     }
 
     /**
@@ -361,11 +328,6 @@ public final class ChatNode implements Peer {
      */
     ThrottledLog connectionWarnings() {
         return connectionWarnings;
-    }
-
-    /** Called on the event loop when this peer refuses a caller's key; tells the application. */
-    void refused(String peerName, PeerIdentityException reason) {
-        callbacks.execute(peerName, () -> listener.onPeerRefused(peerName, reason));
     }
 
     private static byte[] toArray(ByteBuffer b) {

@@ -142,7 +142,7 @@ final class LinkHandler implements ConnectionHandler {
                         throw new PeerIdentityException("called " + link.friend() + " at "
                                 + connection.remoteAddress() + " but '" + hello.name() + "' answered");
                     }
-                    node.trust(hello.name(), channel.remoteKey());
+                    node.trust().called(hello.name(), channel.remoteKey());
                     // The acceptor has proved its trusted key: its ACCEPT and the sealed frames
                     // right behind it may be full size.
                     connection.maxInboundFrameBytes(node.maxFrameBytes());
@@ -183,7 +183,7 @@ final class LinkHandler implements ConnectionHandler {
         hello = WireCodec.readHelloPayload(payload);
         TrustStore.Verdict verdict;
         try {
-            verdict = node.trustCaller(hello.name(), channel.remoteKey());
+            verdict = node.trust().caller(hello.name(), channel.remoteKey());
         } catch (PeerIdentityException e) {
             refuse(connection, e, "'" + hello.name() + "' presented key "
                     + channel.remoteKey().fingerprint() + ", which " + node.name()
@@ -194,7 +194,7 @@ final class LinkHandler implements ConnectionHandler {
         if (verdict == TrustStore.Verdict.UNCONFIRMED) {
             // A listed friend's name with a key not known yet: ask the listed address first.
             step = Step.AWAIT_CONFIRMATION;
-            node.confirmAtListedAddress(hello.name(), channel.remoteKey())
+            node.trust().confirmAtListedAddress(hello.name(), channel.remoteKey())
                     .whenComplete((ok, failure) -> confirmed(connection, failure));
             return;
         }
@@ -247,7 +247,7 @@ final class LinkHandler implements ConnectionHandler {
     private void refuse(Connection connection, PeerIdentityException e, String told) {
         node.connectionWarnings().warn("{}: refusing {} from {}: {}", node.name(),
                 hello.name(), connection.remoteAddress(), e.getMessage());
-        node.refused(hello.name(), e);
+        node.trust().refused(hello.name(), e);
         step = Step.CLOSED;
         // The caller learns nothing of the key this peer trusts: no fingerprint to aim at.
         channel.write(WireCodec.refuse(told,

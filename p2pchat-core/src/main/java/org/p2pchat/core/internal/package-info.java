@@ -12,6 +12,17 @@
  * org.p2pchat.core.internal.MessageFrames}, {@link org.p2pchat.core.internal.WireCodec}). The
  * node remembers recent {@link org.p2pchat.core.internal.Strangers} so that they can be answered,
  * and knows its own threads ({@link org.p2pchat.core.internal.NodeThreads}) so that closing never
- * blocks one. Also settings and transport discovery. Not exported; may change in any release.
+ * blocks one.
+ *
+ * <p>What keeps hostile strangers bounded: the {@link org.p2pchat.core.internal.HandshakeGate}
+ * admits connections to their handshake ({@link org.p2pchat.core.internal.HandshakeAdmission}:
+ * per-source and total places and rates) before any Diffie-Hellman; {@link
+ * org.p2pchat.core.internal.TrustDecisions} binds names to keys, checking a caller's key at a
+ * friend's listed address ({@link org.p2pchat.core.internal.ListedAddressCheck}, {@link
+ * org.p2pchat.core.internal.KeyProbe}); {@link org.p2pchat.core.internal.ConnectionSlots} keeps
+ * places for friends; a {@link org.p2pchat.core.internal.MemoryBudget} bounds what received
+ * messages hold; the {@link org.p2pchat.core.internal.SerialExecutor} serves senders in turn; and
+ * a {@link org.p2pchat.core.internal.ThrottledLog} keeps their warnings to a line a second. Also
+ * settings and transport discovery. Not exported; may change in any release.
  */
 package org.p2pchat.core.internal;
