@@ -20,6 +20,9 @@ import org.p2pchat.api.ProtocolException;
  */
 final class Inflow {
 
+    /** How much heap an inflow reserves in the node's budget at a time. */
+    static final long CREDIT_CHUNK = 4096;
+
     /** Receives the messages of a DATA frame that are new. */
     interface Delivery {
         /**
@@ -35,6 +38,13 @@ final class Inflow {
     private final long window;
     private final MemoryBudget budget;
     private final boolean stranger;
+    /**
+     * Heap reserved in the budget and not taken by a held message yet; at most two chunks at
+     * rest. Guarded by this object's lock.
+     */
+    private long credit;
+    /** Costs of messages the listener has finished with, not yet given back to the budget. */
+    private final AtomicLong returned = new AtomicLong();
     private boolean started;
     private long epoch;
     /** The next number to deliver; 0 while unknown (nothing received from this process). */
@@ -121,7 +131,7 @@ final class Inflow {
                     throw new ProtocolException(friend + " sent beyond the window it was granted"
                             + " (p2pchat.receiveWindowBytes = " + window + ")");
                 }
-                if (!budget.reserve(MemoryBudget.cost(length), stranger)) {
+                if (!takeCredit(MemoryBudget.cost(length))) {
                     // Before its string is made: a peer's memory is never promised twice.
                     throw new ProtocolException(friend + " sent more than this peer's memory for "
                             + (stranger ? "strangers" : "friends")
@@ -184,8 +194,14 @@ final class Inflow {
      * @param units what {@link Delivery#deliver} was given
      */
     void consumed(long units) {
-        backlog.addAndGet(-units);
-        budget.release(MemoryBudget.cost((int) (units - MessageFrames.MESSAGE_OVERHEAD)), stranger);
+        long left = backlog.addAndGet(-units);
+        long back = returned.addAndGet(
+                MemoryBudget.cost((int) (units - MessageFrames.MESSAGE_OVERHEAD)));
+        if (left == 0 || back > CREDIT_CHUNK) {
+            // Given back in chunks (the node-wide counter is shared by every sender, and by the
+            // event loop and this thread), and at once when nothing is held any more.
+            budget.release(returned.getAndSet(0), stranger);
+        }
         if (opensWindow(room())) {
             synchronized (this) {
                 LinkSession target = windowUpdateTarget();
@@ -206,6 +222,35 @@ final class Inflow {
             return lastData;
         }
         return lastAcked != null && lastAcked.isOpen() ? lastAcked : null;
+    }
+
+    /**
+     * Lock held: takes a held message's heap cost from this inflow's credit, reserving more in
+     * the node's budget when it runs out: a chunk at a time while the budget allows, so that the
+     * shared counter is not touched for every message.
+     *
+     * @return false if the budget cannot hold the message
+     */
+    private boolean takeCredit(long cost) {
+        if (credit < cost) {
+            credit += returned.getAndSet(0);
+        }
+        if (credit < cost) {
+            long chunk = Math.max(cost - credit, CREDIT_CHUNK);
+            if (budget.reserve(chunk, stranger)) {
+                credit += chunk;
+            } else if (budget.reserve(cost - credit, stranger)) {
+                credit = cost;
+            } else {
+                return false;
+            }
+        }
+        credit -= cost;
+        if (credit > 2 * CREDIT_CHUNK) {
+            budget.release(credit - CREDIT_CHUNK, stranger);
+            credit = CREDIT_CHUNK;
+        }
+        return true;
     }
 
     /** What may be granted now: the window's rest, within what the memory budget has left. */

@@ -140,7 +140,10 @@ class MessageFramesFuzzTest {
                 long heldCost = held.stream()
                         .mapToLong(u -> MemoryBudget.cost((int) (u - MessageFrames.MESSAGE_OVERHEAD)))
                         .sum();
-                assertEquals(heldCost, budget.used(), "what the budget counts");
+                // Reserved in chunks: what is held, and at most three chunks beyond it.
+                assertTrue(budget.used() >= heldCost && budget.used() <= heldCost
+                        + 3 * Inflow.CREDIT_CHUNK, "the budget counts " + budget.used()
+                        + " bytes for " + heldCost + " held");
             }
             assertTrue(budget.used() <= (stranger ? budget.limit() / 4 : budget.limit()),
                     "the inflow holds " + budget.used() + " bytes, beyond its share of "
