@@ -240,6 +240,14 @@ public final class SendFailures {
             }
         }
         for (Throwable t : chain) {
+            // A first frame no p2pchat peer would send: something else listens at that port.
+            if (t instanceof ConnectionClosedException closed
+                    && closed.reason() == ConnectionClosedException.Reason.FRAME_TOO_LARGE) {
+                return "what answers there is not a p2pchat peer: " + oneLine(
+                        String.valueOf(closed.getMessage()));
+            }
+        }
+        for (Throwable t : chain) {
             // The library's wrapper for a handshake cut short or timed out; a delivery timeout is
             // one too, but only ever wraps the real failure.
             if (t instanceof PeerUnreachableException && !(t instanceof DeliveryTimeoutException)

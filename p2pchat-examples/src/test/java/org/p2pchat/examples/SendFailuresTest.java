@@ -209,4 +209,18 @@ class SendFailuresTest {
                 SendFailures.situation("bob", PeerAddress.loopback(7002), busy,
                         "is not reachable yet"));
     }
+
+    @Test
+    void somethingOtherThanAPeerAtTheFriendsPortIsSaidToBeSo() {
+        ConnectionClosedException http = new ConnectionClosedException(
+                ConnectionClosedException.Reason.FRAME_TOO_LARGE, "connection 13 to 127.0.0.1:7005"
+                        + " announced a frame of 1213486160 bytes, over the maximum of 1024 set for"
+                        + " this connection");
+        PeerUnreachableException cut = new PeerUnreachableException("connection to 127.0.0.1:7005"
+                + " closed during the handshake: " + http.getMessage(), http);
+        String said = SendFailures.situation("eve", PeerAddress.loopback(7005), cut,
+                "is not reachable yet");
+        assertTrue(said.startsWith("eve answers but the session fails (what answers there is not"
+                + " a p2pchat peer: "), said);
+    }
 }
