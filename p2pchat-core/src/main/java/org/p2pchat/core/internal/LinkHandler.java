@@ -115,6 +115,7 @@ final class LinkHandler implements ConnectionHandler {
      */
     @Override
     public void onFrame(Connection connection, ByteBuffer frame) {
+        // Spelt out rather than NodeThreads.runMarked: no capturing lambda for every frame.
         boolean marked = NodeThreads.enter();
         try {
             frame(connection, frame);
@@ -374,12 +375,7 @@ final class LinkHandler implements ConnectionHandler {
 
     @Override
     public void onClosed(Connection connection, ConnectionClosedException reason) {
-        boolean marked = NodeThreads.enter();
-        try {
-            closed(connection, reason);
-        } finally {
-            NodeThreads.exit(marked);
-        }
+        NodeThreads.runMarked(() -> closed(connection, reason));
     }
 
     private void closed(Connection connection, ConnectionClosedException reason) {
