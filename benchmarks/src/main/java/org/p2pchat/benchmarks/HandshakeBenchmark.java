@@ -40,7 +40,7 @@ import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerDirectory;
 import org.p2pchat.api.PeerEntry;
 import org.p2pchat.core.P2pChat;
-import org.p2pchat.core.internal.WireCodec;
+import org.p2pchat.core.internal.link.WireCodec;
 import org.p2pchat.core.internal.noise.CipherState;
 import org.p2pchat.core.internal.noise.HandshakeXX;
 import org.p2pchat.core.internal.noise.X25519;

@@ -38,8 +38,8 @@ import org.p2pchat.api.PeerDirectory;
 import org.p2pchat.api.PeerEntry;
 import org.p2pchat.api.PeerUnreachableException;
 import org.p2pchat.api.UnknownPeerException;
-import org.p2pchat.core.internal.ChatNode;
-import org.p2pchat.core.internal.Settings;
+import org.p2pchat.core.internal.node.ChatNode;
+import org.p2pchat.core.internal.node.Settings;
 import org.p2pchat.spi.Connection;
 import org.p2pchat.spi.Transport;
 import org.p2pchat.spi.TransportOptions;
@@ -446,7 +446,7 @@ abstract class DirectMessagesContract {
         // carol listens on 127.0.0.1 but says 127.0.0.2, where nothing of hers listens.
         Peer carol = stranger("carol", bob, carolInbox, b -> b.idleTimeout(Duration.ofMinutes(1))
                 .transport(new ClaimedHostTransport(
-                        org.p2pchat.core.internal.TransportSelector.discover(transportName()),
+                        org.p2pchat.core.internal.node.TransportSelector.discover(transportName()),
                         "127.0.0.2")));
         assertEquals("127.0.0.2", carol.listenAddress().host());
         await(carol.send("bob", "call me back"));
@@ -682,7 +682,7 @@ abstract class DirectMessagesContract {
     void aConnectionThatSkipsTheHandshakeIsClosedAndDeliversNothing() {
         Inbox bobInbox = new Inbox();
         Peer bob = peer("bob", bobInbox);
-        Transport raw = org.p2pchat.core.internal.TransportSelector.discover(transportName())
+        Transport raw = org.p2pchat.core.internal.node.TransportSelector.discover(transportName())
                 .create(TransportOptions.builder().name("raw").build());
         toClose.add(raw);
         RecordingHandler handler = RecordingHandler.recording();

@@ -6,7 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.p2pchat.api.PeerAddress;
-import org.p2pchat.core.internal.ChatNode;
+import org.p2pchat.core.internal.node.ChatNode;
 
 /**
  * The peer under attack in {@link MemoryFloodTest}, run in a child JVM with a small heap: bob,

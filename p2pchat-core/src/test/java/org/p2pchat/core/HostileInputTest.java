@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.p2pchat.api.ConnectionState;
 import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerAddress;
-import org.p2pchat.core.internal.ChatNode;
+import org.p2pchat.core.internal.node.ChatNode;
 import org.p2pchat.testkit.Await;
 
 /**

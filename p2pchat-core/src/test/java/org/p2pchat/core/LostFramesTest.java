@@ -19,8 +19,8 @@ import org.p2pchat.api.ConnectionState;
 import org.p2pchat.api.DeliveryTimeoutException;
 import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerAddress;
-import org.p2pchat.core.internal.ChatNode;
 import org.p2pchat.core.internal.local.LocalTransportProvider;
+import org.p2pchat.core.internal.node.ChatNode;
 import org.p2pchat.testkit.Await;
 import org.p2pchat.testkit.ManualTicker;
 

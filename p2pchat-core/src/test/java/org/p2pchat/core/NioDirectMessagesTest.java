@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 import org.p2pchat.api.PeerAddress;
-import org.p2pchat.core.internal.TransportSelector;
+import org.p2pchat.core.internal.node.TransportSelector;
 
 /** Direct messages over the NIO transport on 127.0.0.1, found through ServiceLoader. */
 class NioDirectMessagesTest extends DirectMessagesContract {

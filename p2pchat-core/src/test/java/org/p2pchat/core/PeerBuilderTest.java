@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
-import org.p2pchat.core.internal.Settings;
+import org.p2pchat.core.internal.node.Settings;
 
 /** The settings of this issue as properties and builder calls: read, or refused by name. */
 class PeerBuilderTest {

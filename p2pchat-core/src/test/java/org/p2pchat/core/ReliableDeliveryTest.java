@@ -20,7 +20,7 @@ import org.p2pchat.api.MessageListener;
 import org.p2pchat.api.OutboxFullException;
 import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerAddress;
-import org.p2pchat.core.internal.ChatNode;
+import org.p2pchat.core.internal.node.ChatNode;
 import org.p2pchat.testkit.Await;
 import org.p2pchat.testkit.FaultyProxy;
 

@@ -27,7 +27,7 @@ import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.PeerKey;
-import org.p2pchat.core.internal.TransportSelector;
+import org.p2pchat.core.internal.node.TransportSelector;
 import org.p2pchat.spi.Connection;
 import org.p2pchat.spi.Transport;
 import org.p2pchat.spi.TransportOptions;

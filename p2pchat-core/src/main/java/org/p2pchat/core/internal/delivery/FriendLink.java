@@ -1,0 +1,491 @@
+package org.p2pchat.core.internal.delivery;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.ConnectionClosedException.Reason;
+import org.p2pchat.api.ConnectionState;
+import org.p2pchat.api.DeliveryTimeoutException;
+import org.p2pchat.api.OutboxFullException;
+import org.p2pchat.api.P2pChatException;
+import org.p2pchat.api.PeerAddress;
+import org.p2pchat.api.PeerIdentityException;
+import org.p2pchat.api.ProtocolException;
+import org.p2pchat.spi.Ticker;
+
+/**
+ * Everything a peer knows about one friend: the connections to it, the {@link Outbox} of messages
+ * it has not acknowledged, and the {@link Inflow} of what it sent.
+ *
+ * <p><b>Delivery.</b> Messages go out on the current connection, packed several to a frame when
+ * they queue up, within the window the friend granted. When the connection is lost the messages
+ * in flight are sent again on the next one, which its {@link Redial} opens, at the directory's
+ * address or, for a friend the directory does not list, at its call-back address. A message
+ * leaves the outbox when the friend acknowledges it (its send completes) or when its delivery
+ * timeout passes (its send fails). When the node closes, the link first refuses new messages
+ * while the waiting ones carry on ({@link #stopAccepting}), then fails what is left.
+ *
+ * <p><b>Liveness.</b> While messages wait for the friend, a timer ticks: it expires messages and
+ * asks its {@link Liveness} whether to PING the connection or close it. With an empty outbox the
+ * timer stops and nothing is sent, so idle connections can close.
+ *
+ * <p><b>Threading.</b> Thread-safe. Application threads send; the event loop attaches, detaches
+ * and acknowledges; the node's timer ticks and retries. State is guarded by this object's lock,
+ * which is never held while a frame is sealed or a future completed: its {@link Transmitter}
+ * seals outside it.
+ */
+public final class FriendLink {
+    /** What a link needs from the node that owns it. */
+    public interface Connector {
+        /** Opens a connection to the friend; the stage fails if it does not reach the open state. */
+        CompletionStage<Void> connect(FriendLink link, PeerAddress address);
+
+        /** Where the directory says the friend listens now; null if it does not list it. */
+        PeerAddress listedAddress(String friend);
+
+        /**
+         * The link has nothing to send and no connection, after a timer event: the node may
+         * forget it (as it does when a connection closes). Called with no lock held.
+         */
+        void idle(FriendLink link);
+    }
+
+    /** Acknowledgements beyond this are refused: numbering must never come near overflow. */
+    private static final long MAX_SEQ = 1L << 62;
+
+    private final String friend;
+    private final DeliveryOptions options;
+    private final Ticker ticker;
+    private final ScheduledExecutorService timer;
+    private final Connector connector;
+    private final Outbox outbox;
+    private final Inflow inflow;
+    private final Redial redial;
+    private final Liveness liveness;
+    private final Transmitter transmitter;
+
+    /**
+     * Where a friend the directory does not list (a stranger) can be called back: the address
+     * its latest accepted connection came from, at the port its HELLO names; or null.
+     */
+    private PeerAddress callBack;
+    private LinkSession current;
+    private final List<LinkSession> spares = new ArrayList<>(1);
+    private ScheduledFuture<?> tick;
+    /** Set when the node starts closing: new messages fail with it, waiting ones carry on. */
+    private P2pChatException refusal;
+    private P2pChatException closedReason;
+
+    /** Its node forgot it: sends must go to a new link (see {@link #dispose}). */
+    private boolean disposed;
+
+    /**
+     * Creates the link to one friend; it opens no connection before a message waits.
+     *
+     * @param friend the friend's name
+     * @param options timeouts and limits
+     * @param ticker the node's clock
+     * @param timer runs ticks and delayed connection attempts
+     * @param connector what the link needs of its node
+     * @param inflow what this peer received from the friend so far
+     * @param callBack where to call the friend if the directory does not list it, or null
+     * @param random draws the jitter of delays between attempts
+     */
+    public FriendLink(String friend, DeliveryOptions options, Ticker ticker,
+            ScheduledExecutorService timer, Connector connector, Inflow inflow,
+            PeerAddress callBack, java.util.random.RandomGenerator random) {
+        this.friend = friend;
+        this.options = options;
+        this.ticker = ticker;
+        this.timer = timer;
+        this.connector = connector;
+        this.outbox = new Outbox(friend, options.outboxLimitBytes());
+        this.inflow = inflow;
+        this.callBack = callBack;
+        this.liveness = new Liveness(friend, options);
+        this.transmitter = new Transmitter(this, friend, outbox, options, ticker);
+        this.redial = new Redial(this, timer,
+                new Backoff(options.reconnectDelay(), options.maxReconnectDelay(), random),
+                new Backoff(options.reconnectDelay(), options.maxHandshakeRetryDelay(), random),
+                this::dialAddress, address -> connector.connect(this, address),
+                this::needsConnection, this::connectEnded);
+    }
+
+    public String friend() {
+        return friend;
+    }
+
+    public Inflow inflow() {
+        return inflow;
+    }
+
+    /**
+     * Queues a message and sends it as soon as a connection and the friend's window allow.
+     *
+     * @param utf8 the text, owned by the link from now on
+     * @return completes when the friend acknowledges the message; null if the node has just
+     *     forgotten this link, so the message must go to the friend's new one
+     */
+    public CompletionStage<Void> send(byte[] utf8) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (this) {
+            if (disposed) {
+                return null;
+            }
+            if (closedReason != null || refusal != null) {
+                return CompletableFuture.failedFuture(closedReason != null ? closedReason : refusal);
+            }
+            long now = ticker.nanoTime();
+            try {
+                if (outbox.isEmpty()) {
+                    liveness.awaiting(now);
+                }
+                outbox.add(utf8, done, now + options.deliveryTimeout().toNanos());
+            } catch (OutboxFullException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            ensureConnection();
+            ensureTick();
+        }
+        transmitter.flush();
+        return done;
+    }
+
+    // ---- connections ----
+
+    /** Lock held: the directory's address for the friend, else its call-back address, or null. */
+    private PeerAddress dialAddress() {
+        PeerAddress listed = connector.listedAddress(friend);
+        return listed != null ? listed : callBack;
+    }
+
+    /**
+     * Records where the friend can be called back once its connections are gone, if the
+     * directory does not list it. Event loop, for each connection the friend opened.
+     *
+     * @param address the connection's source address at the port the friend's HELLO names, or
+     *     null if there is none to call
+     */
+    public synchronized void callBackAt(PeerAddress address) {
+        if (address != null) {
+            callBack = address;
+        }
+    }
+
+    /** Where the friend can be called back if the directory does not list it, or null. */
+    public synchronized PeerAddress callBack() {
+        return callBack;
+    }
+
+    /** Lock held: whether messages wait and no connection is open. */
+    private boolean needsConnection() {
+        return closedReason == null && !outbox.isEmpty() && (current == null || !current.isOpen());
+    }
+
+    /** Opens a connection if messages wait and none is open or coming; lock held. */
+    private void ensureConnection() {
+        if (needsConnection()) {
+            redial.request();
+        }
+    }
+
+    private void connectEnded(Throwable cause) {
+        if (cause == null) {
+            return;
+        }
+        List<Outbox.Entry> refused = new ArrayList<>();
+        synchronized (this) {
+            boolean hopeless = cause instanceof PeerIdentityException
+                    || cause instanceof org.p2pchat.api.TransportClosedException;
+            if (hopeless && (current == null || !current.isOpen())) {
+                // A key mismatch will not mend by retrying, nor will a transport that closed
+                // itself: fail every message now. (With a connection from the friend open, the
+                // messages keep going out on it.)
+                outbox.clear(refused);
+            } else {
+                ensureConnection();
+            }
+        }
+        fail(refused, cause);
+    }
+
+    /**
+     * Adds an authenticated connection to this friend. It carries messages when there is no
+     * other open one. A connection from a restarted friend closes those of its old process.
+     * Event loop.
+     *
+     * @param session the connection
+     * @return false if the node has just forgotten this link: attach to the friend's new one
+     */
+    public boolean attach(LinkSession session) {
+        List<LinkSession> stale = new ArrayList<>();
+        synchronized (this) {
+            if (disposed) {
+                return false;
+            }
+            if (inflow.epoch(session.remoteEpoch())) {
+                if (current != null && current.remoteEpoch() != session.remoteEpoch()) {
+                    stale.add(current);
+                }
+                for (LinkSession s : spares) {
+                    if (s.remoteEpoch() != session.remoteEpoch()) {
+                        stale.add(s);
+                    }
+                }
+            }
+            if (current == null || !current.isOpen() || stale.contains(current)) {
+                makeCurrent(session);
+            } else if (current != session) {
+                spares.add(session);
+            }
+        }
+        for (LinkSession s : stale) {
+            s.connection().abort(new ConnectionClosedException(Reason.LOCAL_CLOSE,
+                    friend + " restarted; closing the connection to its old process"));
+        }
+        return true;
+    }
+
+    /** Lock held: messages now go out on {@code session}, from the first unacknowledged one. */
+    private void makeCurrent(LinkSession session) {
+        spares.remove(session);
+        current = session;
+        outbox.rewind();
+        transmitter.sendOn(session);
+        liveness.awaiting(ticker.nanoTime());
+    }
+
+    /**
+     * Forgets a closed connection; an open spare, if any, takes its place, else a new one is
+     * opened if messages wait. Event loop.
+     *
+     * @param session the connection that closed
+     * @param reason why
+     */
+    public void detach(LinkSession session, ConnectionClosedException reason) {
+        LinkSession probe = null;
+        synchronized (this) {
+            spares.remove(session);
+            if (current != session) {
+                return;
+            }
+            current = null;
+            outbox.rewind();
+            transmitter.sendOn(null);
+            redial.lost(reason);
+            while (!spares.isEmpty() && current == null) {
+                LinkSession spare = spares.remove(0);
+                if (spare.isOpen()) {
+                    makeCurrent(spare);
+                    probe = spare;
+                }
+            }
+            ensureConnection();
+        }
+        if (probe != null) {
+            // Its window was granted long ago: ask for a fresh one.
+            Transmitter.ping(probe);
+        }
+    }
+
+    // ---- acknowledgements ----
+
+    /**
+     * The friend acknowledged every message up to {@code acked} and granted {@code window} more
+     * bytes on {@code session}. Event loop.
+     *
+     * @throws ProtocolException if it acknowledges a message never sent
+     */
+    public void acknowledged(LinkSession session, long acked, long window) {
+        List<Outbox.Entry> done = new ArrayList<>();
+        synchronized (this) {
+            if (acked > outbox.highestTransmitted()) {
+                if (outbox.everTransmitted() || acked >= MAX_SEQ) {
+                    throw new ProtocolException(friend + " acknowledged message " + acked
+                            + " but only " + outbox.highestTransmitted() + " were sent");
+                }
+                // This link replaces one the node forgot while idle; the friend remembers its
+                // numbers, which must go on, or it would take the next messages for copies.
+                outbox.renumberFrom(acked + 1);
+            }
+            long inFlightBefore = outbox.inFlightUnits();
+            outbox.acknowledge(acked, done);
+            transmitter.granted(session, window, inFlightBefore - outbox.inFlightUnits());
+            if (!done.isEmpty()) {
+                // Only progress proves the friend works; a bare ACK from a friend that then
+                // drops every connection must not reset the delays between attempts.
+                redial.progress();
+                liveness.awaiting(ticker.nanoTime());
+            }
+        }
+        for (Outbox.Entry e : done) {
+            e.done.complete(null);
+        }
+        transmitter.flush();
+    }
+
+    // ---- the timer ----
+
+    /** Lock held: starts the timer if it is not running. */
+    private void ensureTick() {
+        if (tick != null || closedReason != null) {
+            return;
+        }
+        long period = options.tickNanos();
+        try {
+            tick = timer.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // The node is closing.
+        }
+    }
+
+    /** Runs on the node's timer while messages wait; package-private so tests can drive it. */
+    void tick() {
+        List<Outbox.Entry> expired = new ArrayList<>();
+        LinkSession abort = null;
+        ConnectionClosedException abortReason = null;
+        LinkSession ping = null;
+        Throwable cause;
+        boolean idle;
+        synchronized (this) {
+            long now = ticker.nanoTime();
+            for (Outbox.Entry e = outbox.expireFront(now); e != null; e = outbox.expireFront(now)) {
+                expired.add(e);
+            }
+            cause = redial.lastFailure();
+            LinkSession s = current;
+            if (s != null && s.isOpen() && !outbox.isEmpty()) {
+                abortReason = liveness.failure(s, outbox, now);
+                if (abortReason != null) {
+                    abort = s;
+                } else if (liveness.pingDue(s, outbox, now)) {
+                    ping = s;
+                }
+            }
+            if (outbox.isEmpty() && tick != null) {
+                tick.cancel(false);
+                tick = null;
+            }
+            ensureConnection();
+            idle = outbox.isEmpty() && current == null && spares.isEmpty() && !redial.connecting();
+        }
+        fail(expired, cause);
+        if (abort != null) {
+            abort.connection().abort(abortReason);
+        }
+        if (ping != null) {
+            Transmitter.ping(ping);
+        }
+        // Expiry may have moved the floor past a message that blocked the ones behind it.
+        transmitter.flush();
+        if (idle && !expired.isEmpty()) {
+            connector.idle(this);
+        }
+    }
+
+    private void fail(List<Outbox.Entry> entries, Throwable cause) {
+        for (Outbox.Entry e : entries) {
+            if (cause instanceof PeerIdentityException
+                    || cause instanceof org.p2pchat.api.TransportClosedException) {
+                e.done.completeExceptionally(cause);
+                continue;
+            }
+            String why = cause == null ? "" : "; last failure: " + cause.getMessage();
+            e.done.completeExceptionally(new DeliveryTimeoutException("no acknowledgement from "
+                    + friend + " within " + options.deliveryTimeout() + " (p2pchat.deliveryTimeout)"
+                    + why, e.transmitted, cause));
+        }
+    }
+
+    /**
+     * Refuses new messages from now on; those waiting keep being sent and retried. The node is
+     * closing and lingers for them.
+     *
+     * @param reason the exception new messages fail with
+     * @param pending receives the futures of the messages still waiting for an acknowledgement
+     */
+    public synchronized void stopAccepting(P2pChatException reason,
+            List<CompletableFuture<Void>> pending) {
+        refusal = reason;
+        outbox.pending(pending);
+    }
+
+    /**
+     * Fails every message waiting and stops the timers; the node is closing.
+     *
+     * @param reason the exception to fail them with
+     */
+    public void close(P2pChatException reason) {
+        List<Outbox.Entry> left = new ArrayList<>();
+        synchronized (this) {
+            closedReason = reason;
+            outbox.clear(left);
+            if (tick != null) {
+                tick.cancel(false);
+                tick = null;
+            }
+            redial.cancel();
+        }
+        for (Outbox.Entry e : left) {
+            e.done.completeExceptionally(reason);
+        }
+    }
+
+    // ---- state ----
+
+    public synchronized ConnectionState state() {
+        if (current != null && current.isOpen()) {
+            return ConnectionState.CONNECTED;
+        }
+        return redial.busy() ? ConnectionState.CONNECTING : ConnectionState.DISCONNECTED;
+    }
+
+    /**
+     * Tells whether this link can be forgotten: a friend the directory does not list, with no
+     * connection, no attempt under way and nothing to send. (Its node keeps what it received and
+     * its call-back address for a while.)
+     *
+     * @return true if nothing refers to it any more
+     */
+    synchronized boolean isDisposable() {
+        return current == null && spares.isEmpty() && !redial.connecting() && outbox.isEmpty()
+                && connector.listedAddress(friend) == null;
+    }
+
+    /**
+     * Marks the link forgotten if it {@link #isDisposable is disposable}; from then on
+     * {@link #send} refuses messages (returns null) so that they go to a new link.
+     *
+     * @return true if it is now disposed
+     */
+    public synchronized boolean dispose() {
+        if (!disposed && isDisposable()) {
+            disposed = true;
+        }
+        return disposed;
+    }
+
+    /** Why the last attempt failed or the last connection closed, while messages wait; or null. */
+    public synchronized Throwable connectionFailure() {
+        return outbox.isEmpty() ? null : redial.lastFailure();
+    }
+
+    public synchronized int openConnections() {
+        int n = current != null && current.isOpen() ? 1 : 0;
+        for (LinkSession c : spares) {
+            n += c.isOpen() ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** For tests and diagnostics: bytes of unacknowledged messages, as the limit counts them. */
+    public synchronized long outboxBytes() {
+        return outbox.units();
+    }
+}

@@ -1,0 +1,270 @@
+package org.p2pchat.core.internal.delivery;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import org.p2pchat.api.ProtocolException;
+
+/**
+ * What this peer has received from one friend: the next message number it expects from the
+ * friend's current process (so that a message sent again after a reconnect is handed to the
+ * listener once), and the messages handed to the listener that it has not finished with (so that
+ * a friend can never make this peer hold more than {@code p2pchat.receiveWindowBytes} for it).
+ *
+ * <p>Each acknowledgement grants the friend a window: how many more bytes it may send beyond the
+ * messages acknowledged. A friend that sends beyond it breaks the protocol and is disconnected.
+ *
+ * <p>Thread-safe: the event loop receives and acknowledges; the listener's thread reports what it
+ * has finished with, which may reopen the window. Acknowledgements are written under the lock, so
+ * they leave in the order their numbers were taken.
+ */
+public final class Inflow {
+
+    /** How much heap an inflow reserves in the node's budget at a time. */
+    static final long CREDIT_CHUNK = 4096;
+
+    /** Receives the messages of a DATA frame that are new. */
+    public interface Delivery {
+        /**
+         * Hands one new message on.
+         *
+         * @param text the text
+         * @param units what it counts against the window; pass it back to {@link #consumed}
+         */
+        void deliver(String text, long units);
+    }
+
+    private final String friend;
+    private final long window;
+    private final MemoryBudget budget;
+    private final boolean stranger;
+    /**
+     * Heap reserved in the budget and not taken by a held message yet; at most two chunks at
+     * rest. Guarded by this object's lock.
+     */
+    private long credit;
+    /** Costs of messages the listener has finished with, not yet given back to the budget. */
+    private final AtomicLong returned = new AtomicLong();
+    private boolean started;
+    private long epoch;
+    /** The next number to deliver; 0 while unknown (nothing received from this process). */
+    private long expected;
+    /** Atomic so that the listener's thread can finish messages without the lock. */
+    private final AtomicLong backlog = new AtomicLong();
+    private volatile long admitted;
+    private volatile long advertisedEnd;
+    private LinkSession lastData;
+    /**
+     * The latest connection an ACK was written on: after a reconnect the friend sends on it
+     * before any DATA arrives there, so window updates must not wait for its first DATA.
+     */
+    private LinkSession lastAcked;
+
+    /**
+     * Creates the record of one friend.
+     *
+     * @param friend its name
+     * @param window the receive window, in units
+     * @param budget the node's memory budget every held message is reserved in
+     * @param stranger whether the friend is a stranger (one the directory does not list)
+     */
+    public Inflow(String friend, long window, MemoryBudget budget, boolean stranger) {
+        this.friend = friend;
+        this.window = window;
+        this.budget = budget;
+        this.stranger = stranger;
+    }
+
+    /**
+     * A connection from the friend's process with this epoch is open: if the process is new,
+     * numbering starts again.
+     *
+     * @param remoteEpoch the epoch from its HELLO
+     * @return true if the epoch changed (the friend restarted)
+     */
+    synchronized boolean epoch(long remoteEpoch) {
+        if (started && epoch == remoteEpoch) {
+            return false;
+        }
+        boolean restarted = started;
+        started = true;
+        epoch = remoteEpoch;
+        expected = 0;
+        return restarted;
+    }
+
+    /**
+     * Reads a DATA frame and hands each message not delivered before to {@code delivery}, in
+     * order.
+     *
+     * <p>A frame from an earlier process of the friend (still being read on its old connection
+     * after a connection from the new process reset the numbering) is ignored: its numbers
+     * belong to the old numbering.
+     *
+     * @param frame the frame, after its type byte
+     * @param session the connection it came on, which later window updates go to
+     * @param delivery where new messages go
+     * @throws ProtocolException if the frame is malformed, skips a number, or overruns the window
+     */
+    public synchronized void receive(ByteBuffer frame, LinkSession session, Delivery delivery) {
+        if (started && session.remoteEpoch() != epoch) {
+            return;
+        }
+        MessageFrames.DataHeader header = MessageFrames.readDataHeader(frame);
+        if (expected == 0 || header.floor() > expected) {
+            // Unknown: this peer restarted. Higher: the friend abandoned messages (timed out).
+            expected = header.floor();
+        }
+        if (header.firstSeq() > expected) {
+            throw new ProtocolException(friend + " sent message " + header.firstSeq()
+                    + " when " + expected + " was next");
+        }
+        lastData = session;
+        long seq = header.firstSeq();
+        while (frame.hasRemaining()) {
+            int length = MessageFrames.readMessageLength(frame);
+            if (seq == expected) {
+                long units = (long) length + MessageFrames.MESSAGE_OVERHEAD;
+                if (admitted + units > advertisedEnd) {
+                    // Against what was granted, not what the listener has left over: a friend
+                    // overrunning its window is caught even while the listener keeps up.
+                    throw new ProtocolException(friend + " sent beyond the window it was granted"
+                            + " (p2pchat.receiveWindowBytes = " + window + ")");
+                }
+                if (!takeCredit(MemoryBudget.cost(length))) {
+                    // Before its string is made: a peer's memory is never promised twice.
+                    throw new ProtocolException(friend + " sent more than this peer's memory for "
+                            + (stranger ? "strangers" : "friends")
+                            + " holds now (p2pchat.inboundMemoryBytes = " + budget.limit() + ")");
+                }
+                backlog.addAndGet(units);
+                admitted += units;
+                delivery.deliver(utf8(frame, length), units);
+                expected++;
+            } else {
+                frame.position(frame.position() + length);
+            }
+            seq++;
+        }
+    }
+
+    private static String utf8(ByteBuffer frame, int length) {
+        String s;
+        if (frame.hasArray()) {
+            s = new String(frame.array(), frame.arrayOffset() + frame.position(), length,
+                    StandardCharsets.UTF_8);
+        } else {
+            byte[] b = new byte[length];
+            frame.get(frame.position(), b);
+            s = new String(b, StandardCharsets.UTF_8);
+        }
+        frame.position(frame.position() + length);
+        return s;
+    }
+
+    /**
+     * Writes an ACK on a connection: everything received so far, and the window beyond it. Later
+     * window updates go to it if the connection of the latest DATA has closed.
+     *
+     * @param session the connection
+     */
+    public synchronized void acknowledge(LinkSession session) {
+        if (!session.isOpen()) {
+            return;
+        }
+        lastAcked = session;
+        long grant = room();
+        advertisedEnd = admitted + grant;
+        ByteBuffer ack = ByteBuffer.allocate(1 + 9 + 9);
+        MessageFrames.putAck(ack, Math.max(0, expected - 1), grant);
+        try {
+            session.channel().write(ack.flip());
+        } catch (org.p2pchat.api.P2pChatException e) {
+            // The connection is closing; the next one starts with an ACK of its own.
+        }
+    }
+
+    /**
+     * The listener is done with a message: its bytes leave the backlog, and if the friend's window
+     * had shrunk below half and has grown by a quarter since, the friend is told. (The loop's ACKs
+     * after each read carry the window too; this covers a listener slower than the network.) With
+     * a window of at least two frames, a friend with a message of any allowed size always gets
+     * room for it once the listener catches up.
+     *
+     * @param units what {@link Delivery#deliver} was given
+     */
+    public void consumed(long units) {
+        long left = backlog.addAndGet(-units);
+        long back = returned.addAndGet(
+                MemoryBudget.cost((int) (units - MessageFrames.MESSAGE_OVERHEAD)));
+        if (left == 0 || back > CREDIT_CHUNK) {
+            // Given back in chunks (the node-wide counter is shared by every sender, and by the
+            // event loop and this thread), and at once when nothing is held any more.
+            budget.release(returned.getAndSet(0), stranger);
+        }
+        if (opensWindow(room())) {
+            synchronized (this) {
+                LinkSession target = windowUpdateTarget();
+                if (target != null && opensWindow(room())) {
+                    acknowledge(target);
+                }
+            }
+        }
+    }
+
+    /**
+     * Lock held: the connection of the latest DATA, where the friend sends; once that one has
+     * closed, the latest one acknowledged on, since the friend sends on a new connection as soon
+     * as its first ACK arrives. Null if neither is open.
+     */
+    private LinkSession windowUpdateTarget() {
+        if (lastData != null && lastData.isOpen()) {
+            return lastData;
+        }
+        return lastAcked != null && lastAcked.isOpen() ? lastAcked : null;
+    }
+
+    /**
+     * Lock held: takes a held message's heap cost from this inflow's credit, reserving more in
+     * the node's budget when it runs out: a chunk at a time while the budget allows, so that the
+     * shared counter is not touched for every message.
+     *
+     * @return false if the budget cannot hold the message
+     */
+    private boolean takeCredit(long cost) {
+        if (credit < cost) {
+            credit += returned.getAndSet(0);
+        }
+        if (credit < cost) {
+            long chunk = Math.max(cost - credit, CREDIT_CHUNK);
+            if (budget.reserve(chunk, stranger)) {
+                credit += chunk;
+            } else if (budget.reserve(cost - credit, stranger)) {
+                credit = cost;
+            } else {
+                return false;
+            }
+        }
+        credit -= cost;
+        if (credit > 2 * CREDIT_CHUNK) {
+            budget.release(credit - CREDIT_CHUNK, stranger);
+            credit = CREDIT_CHUNK;
+        }
+        return true;
+    }
+
+    /** What may be granted now: the window's rest, within what the memory budget has left. */
+    private long room() {
+        return Math.max(0, Math.min(window - backlog.get(), budget.grantableUnits(stranger)));
+    }
+
+    private boolean opensWindow(long room) {
+        long remaining = advertisedEnd - admitted;
+        return remaining < window / 2 && room - remaining >= window / 4;
+    }
+
+    /** For tests and diagnostics: bytes handed to the listener and not yet finished with. */
+    public long backlog() {
+        return backlog.get();
+    }
+}

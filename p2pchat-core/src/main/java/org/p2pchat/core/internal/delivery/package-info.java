@@ -1,0 +1,23 @@
+/**
+ * Reliable delivery over one friend's connections. A {@link
+ * org.p2pchat.core.internal.delivery.FriendLink} delivers through an {@link
+ * org.p2pchat.core.internal.delivery.Outbox} of unacknowledged messages that its {@link
+ * org.p2pchat.core.internal.delivery.Transmitter} sends as {@link
+ * org.p2pchat.core.internal.delivery.DataBatch}es ({@link
+ * org.p2pchat.core.internal.delivery.MessageFrames}), an {@link
+ * org.p2pchat.core.internal.delivery.Inflow} that receives each message once and acknowledges it,
+ * a {@link org.p2pchat.core.internal.delivery.Liveness} that watches the connection, and a {@link
+ * org.p2pchat.core.internal.delivery.Redial} that reopens connections at a {@link
+ * org.p2pchat.core.internal.delivery.Backoff} pace. A {@link
+ * org.p2pchat.core.internal.delivery.LinkSession} is an authenticated connection as delivery sees
+ * it; {@link org.p2pchat.core.internal.delivery.Strangers} remembers friends outside the directory
+ * so that they can be answered; a {@link org.p2pchat.core.internal.delivery.MemoryBudget} bounds
+ * what received messages hold.
+ *
+ * <p>Uses {@code session} (the secure channel under a session), {@code noise} (its tag size) and
+ * {@code runtime}; knows the node only through {@link
+ * org.p2pchat.core.internal.delivery.FriendLink.Connector}. Used by {@code link}, which hands it
+ * the sealed frames of each connection, and by {@code node}, which keeps a link per friend.
+ * Internal; not exported.
+ */
+package org.p2pchat.core.internal.delivery;

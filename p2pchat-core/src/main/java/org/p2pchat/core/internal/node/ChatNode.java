@@ -1,0 +1,617 @@
+package org.p2pchat.core.internal.node;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.p2pchat.api.ChatMessage;
+import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.ConnectionState;
+import org.p2pchat.api.MessageTooLargeException;
+import org.p2pchat.api.MessageListener;
+import org.p2pchat.api.P2pChatException;
+import org.p2pchat.api.Peer;
+import org.p2pchat.api.PeerAddress;
+import org.p2pchat.api.PeerClosedException;
+import org.p2pchat.api.PeerDirectory;
+import org.p2pchat.api.PeerEntry;
+import org.p2pchat.api.PeerKey;
+import org.p2pchat.api.UnknownPeerException;
+import org.p2pchat.core.internal.delivery.DeliveryOptions;
+import org.p2pchat.core.internal.delivery.FriendLink;
+import org.p2pchat.core.internal.delivery.Inflow;
+import org.p2pchat.core.internal.delivery.LinkSession;
+import org.p2pchat.core.internal.delivery.MemoryBudget;
+import org.p2pchat.core.internal.delivery.MessageFrames;
+import org.p2pchat.core.internal.delivery.Strangers;
+import org.p2pchat.core.internal.link.ConnectionSlots;
+import org.p2pchat.core.internal.link.HandshakeAdmission;
+import org.p2pchat.core.internal.link.HandshakeGate;
+import org.p2pchat.core.internal.link.LinkHandler;
+import org.p2pchat.core.internal.link.LinkNode;
+import org.p2pchat.core.internal.link.ListedAddressCheck;
+import org.p2pchat.core.internal.link.SessionOptions;
+import org.p2pchat.core.internal.link.TrustDecisions;
+import org.p2pchat.core.internal.link.WireCodec;
+import org.p2pchat.core.internal.runtime.NodeThreads;
+import org.p2pchat.core.internal.runtime.SerialCallbacks;
+import org.p2pchat.core.internal.runtime.SerialExecutor;
+import org.p2pchat.core.internal.runtime.ThrottledLog;
+import org.p2pchat.core.internal.session.SecureChannel;
+import org.p2pchat.spi.Connection;
+import org.p2pchat.spi.ConnectionHandler;
+import org.p2pchat.spi.Transport;
+import org.p2pchat.spi.Ticker;
+import org.p2pchat.spi.TransportOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running {@link Peer}: one transport, one {@link FriendLink} per friend it talks to, the
+ * listener's executor, and one timer thread for handshake deadlines, heartbeats, delivery timeouts
+ * and reconnections. Connections are opened lazily on the first message to a friend and reused
+ * until they close (idle, or from the other side); messages not yet acknowledged then go out again
+ * on the next one.
+ *
+ * <p>Thread-safe. Application threads call {@link #send}; the transport's event loop calls the
+ * {@link LinkNode} methods through {@link LinkHandler}.
+ */
+public final class ChatNode implements Peer, LinkNode {
+    private static final Logger LOG = LoggerFactory.getLogger(ChatNode.class);
+    /**
+     * How many friends outside the directory are remembered after their link is forgotten: their
+     * message numbers, so that one calling back does not get a message delivered twice, and
+     * where to call them back, so that they can be answered.
+     */
+    private static final int REMEMBERED_STRANGERS = 256;
+
+    private final String name;
+    private final PeerDirectory directory;
+    private final MessageListener listener;
+    private final SerialExecutor callbacks;
+    private final ExecutorService ownedExecutor;
+    private final Transport transport;
+    private final int maxFrameBytes;
+    private final ConcurrentHashMap<String, FriendLink> links = new ConcurrentHashMap<>();
+    private final SessionOptions session;
+    private final DeliveryOptions delivery;
+    private final SecureRandom random = new SecureRandom();
+    private final long epoch = random.nextLong();
+    private final Ticker ticker;
+    private final ScheduledThreadPoolExecutor timer;
+    private final HandshakeGate gate;
+    private final ThrottledLog connectionWarnings =
+            new ThrottledLog(LoggerFactory.getLogger(LinkHandler.class));
+    private final Strangers strangers = new Strangers(REMEMBERED_STRANGERS);
+    private final TrustDecisions trust;
+    private final MemoryBudget memory;
+    private final ConnectionSlots slots;
+    private volatile PeerAddress listenAddress;
+    private volatile byte[] helloPayload;
+    /** Set by the first {@link #close}: from then on sends fail at once. */
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set when closing stops lingering and tears everything down. */
+    private final AtomicBoolean finished = new AtomicBoolean();
+    /** Completed once everything is torn down. */
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final Duration closeTimeout;
+
+    /**
+     * Creates a node; {@link #start} makes it listen.
+     *
+     * @param name the peer's name
+     * @param directory the friends
+     * @param listener receives messages
+     * @param callbacks the executor listener calls run on; the node runs them one at a time
+     * @param ownedExecutor the executor behind {@code callbacks} if this node created it and must
+     *     shut it down, else null
+     * @param transport the transport, owned by this node from now on
+     * @param options the options the transport was created with
+     * @param session identity, trust and handshake limits
+     * @param delivery timeouts and limits of reliable delivery
+     */
+    public ChatNode(String name, PeerDirectory directory, MessageListener listener,
+            Executor callbacks, ExecutorService ownedExecutor, Transport transport,
+            TransportOptions options, SessionOptions session, DeliveryOptions delivery) {
+        this.name = PeerEntry.validateName(name);
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.ownedExecutor = ownedExecutor;
+        this.transport = transport;
+        this.maxFrameBytes = options.maxFrameBytes();
+        this.session = session;
+        this.delivery = delivery;
+        this.ticker = options.ticker();
+        this.closeTimeout = options.closeTimeout();
+        this.timer = new ScheduledThreadPoolExecutor(1, SerialCallbacks.daemonThreads(name + "-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        this.callbacks = new SerialExecutor(callbacks, timer);
+        HandshakeAdmission admission = new HandshakeAdmission(
+                HandshakeAdmission.Limits.defaults(session.maxHandshakes()), Ticker.system(), random,
+                this::friendHosts);
+        this.gate = new HandshakeGate(name, session.handshakeTimeout(), admission, timer, LOG);
+        this.memory = new MemoryBudget(delivery.inboundMemoryBytes());
+        this.slots = new ConnectionSlots(session.maxConnections());
+        this.trust = new TrustDecisions(name, directory, session.trust(), listener,
+                this.callbacks);
+        trust.checkCallersWith(new ListedAddressCheck(this, transport, timer,
+                session.handshakeTimeout(), trust::called));
+    }
+
+    /**
+     * Starts listening. On failure the node closes itself and rethrows.
+     *
+     * @param address where to listen
+     * @return this node
+     */
+    public ChatNode start(PeerAddress address) {
+        try {
+            listenAddress = transport.listen(address, this::accept).toCompletableFuture().join();
+            helloPayload = toArray(WireCodec.hello(name, listenAddress, epoch, maxFrameBytes));
+        } catch (java.util.concurrent.CompletionException e) {
+            close();
+            throw e.getCause() instanceof P2pChatException p ? p
+                    : new P2pChatException("cannot listen on " + address, e.getCause());
+        }
+        LOG.info("{} ({}) is listening on {}", name, publicKey().fingerprint(), listenAddress);
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public PeerAddress listenAddress() {
+        return listenAddress;
+    }
+
+    @Override
+    public PeerKey publicKey() {
+        return session.identity().publicKey();
+    }
+
+    @Override
+    public Optional<PeerKey> peerKey(String friend) {
+        return session.trust().trustedKey(friend);
+    }
+
+    @Override
+    public PeerDirectory directory() {
+        return directory;
+    }
+
+    @Override
+    public CompletionStage<Void> send(String friend, String text) {
+        Objects.requireNonNull(friend, "friend");
+        Objects.requireNonNull(text, "text");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(refusal());
+        }
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > maxTextBytes(maxFrameBytes)) {
+            return CompletableFuture.failedFuture(new MessageTooLargeException("message of "
+                    + utf8.length + " bytes; at most " + maxTextBytes(maxFrameBytes)
+                    + " fit in a frame of p2pchat.maxFrameBytes = " + maxFrameBytes
+                    + " (on both peers)"));
+        }
+        while (true) {
+            FriendLink link = links.get(friend);
+            if (link == null) {
+                // (A stranger evicted right after this check gets a link with nowhere to call:
+                // its message waits for a connection from it, or its delivery timeout.)
+                if (directory.lookup(friend).isEmpty() && !strangers.canCallBack(friend)) {
+                    return CompletableFuture.failedFuture(new UnknownPeerException(friend));
+                }
+                link = links.computeIfAbsent(friend, this::newLink);
+            }
+            if (closed.get()) {
+                // close() may have gone over the links before this one existed.
+                return CompletableFuture.failedFuture(refusal());
+            }
+            CompletionStage<Void> sent = link.send(utf8);
+            if (sent != null) {
+                return sent;
+            }
+            // The link was forgotten a moment ago (idle, friend not listed): use a new one.
+            links.remove(friend, link);
+        }
+    }
+
+    /**
+     * Returns the longest message text, in UTF-8 bytes, that fits in a frame: the frame less its
+     * tag, the largest DATA header and the largest length prefix.
+     *
+     * @param maxFrameBytes the frame limit
+     * @return the limit on a message's bytes
+     */
+    public static int maxTextBytes(int maxFrameBytes) {
+        return maxFrameBytes - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES
+                - MessageFrames.MAX_DATA_HEADER - MessageFrames.MAX_LENGTH_PREFIX;
+    }
+
+    private FriendLink newLink(String friend) {
+        Strangers.Remembered known = strangers.take(friend);
+        Inflow inflow = known != null ? known.inflow()
+                : new Inflow(friend, delivery.receiveWindowBytes(), memory,
+                        directory.lookup(friend).isEmpty());
+        return new FriendLink(friend, delivery, ticker, timer, linkConnector, inflow,
+                known != null ? known.callBack() : null, random);
+    }
+
+    /** What every link asks of this node. */
+    private final FriendLink.Connector linkConnector = new FriendLink.Connector() {
+        @Override
+        public CompletionStage<Void> connect(FriendLink link, PeerAddress address) {
+            return ChatNode.this.connect(link, address);
+        }
+
+        @Override
+        public PeerAddress listedAddress(String friend) {
+            return directory.lookup(friend).map(PeerEntry::address).orElse(null);
+        }
+
+        @Override
+        public void idle(FriendLink link) {
+            forgetIfDisposable(link);
+        }
+    };
+
+    private CompletionStage<Void> connect(FriendLink link, PeerAddress address) {
+        CompletableFuture<LinkSession> established = new CompletableFuture<>();
+        LinkHandler handler = LinkHandler.opener(this, link, established);
+        transport.connect(address, handler).whenComplete((connection, error) -> {
+            // Usually the transport's loop: what the outcome triggers must not block it.
+            boolean marked = NodeThreads.enter();
+            try {
+                if (error != null) {
+                    established.completeExceptionally(error);
+                } else {
+                    gate.opened(handler, connection);
+                    handler.start(connection);
+                }
+            } finally {
+                NodeThreads.exit(marked);
+            }
+        });
+        return established.thenApply(s -> null);
+    }
+
+    /** The hosts the directory lists friends at, whose connections are no stranger's. */
+    private java.util.Set<String> friendHosts() {
+        java.util.Set<String> hosts = new java.util.HashSet<>();
+        for (PeerEntry e : directory.entries()) {
+            hosts.add(e.address().host());
+        }
+        return hosts;
+    }
+
+    /** Called on the event loop for each accepted connection. */
+    private ConnectionHandler accept(Connection connection) {
+        LinkHandler handler = LinkHandler.acceptor(this, connection);
+        gate.admit(handler, connection);
+        return handler;
+    }
+
+    /** Called on the event loop when a handler leaves its handshake, either way. */
+    @Override
+    public void handshakeEnded(LinkHandler handler) {
+        gate.ended(handler);
+    }
+
+    @Override
+    public SecureChannel newChannel(Connection connection, boolean initiator) {
+        return new SecureChannel(connection, initiator, session.identity(), random,
+                session.rekeyInterval());
+    }
+
+    @Override
+    public byte[] helloPayload() {
+        byte[] hello = helloPayload;
+        if (hello == null) {
+            throw new org.p2pchat.api.ProtocolException(name + " is still starting");
+        }
+        return hello;
+    }
+
+    /** The largest frame a connection accepts once its handshake has authenticated the peer. */
+    @Override
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    @Override
+    public Duration handshakeTimeout() {
+        return gate.timeout();
+    }
+
+    /** What the node decides about the keys its handshakes prove. */
+    @Override
+    public TrustDecisions trust() {
+        return trust;
+    }
+
+    /**
+     * The warnings about single connections that anyone who reaches the port can cause (a
+     * refused key, a protocol error): one line a second at most, with a count of the others.
+     */
+    @Override
+    public ThrottledLog connectionWarnings() {
+        return connectionWarnings;
+    }
+
+    private static byte[] toArray(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
+    @Override
+    public Optional<Throwable> connectionFailure(String friend) {
+        FriendLink link = links.get(friend);
+        return link == null ? Optional.empty() : Optional.ofNullable(link.connectionFailure());
+    }
+
+    @Override
+    public ConnectionState connectionState(String friend) {
+        FriendLink link = links.get(friend);
+        return link == null ? ConnectionState.DISCONNECTED : link.state();
+    }
+
+    /**
+     * Tells whether this peer keeps a link (outbox, what it received) for a friend; for tests and
+     * diagnostics. A friend outside the directory is forgotten once it has no connection and
+     * nothing to send.
+     *
+     * @param friend the friend's name
+     * @return true while a link exists
+     */
+    public boolean hasLink(String friend) {
+        return links.containsKey(friend);
+    }
+
+    /**
+     * Counts this peer's open connections to a friend; for tests and diagnostics.
+     *
+     * @param friend the friend's name
+     * @return the number of open connections
+     */
+    public int openConnections(String friend) {
+        FriendLink link = links.get(friend);
+        return link == null ? 0 : link.openConnections();
+    }
+
+    /**
+     * Called on the event loop when an accepted connection says who it is.
+     *
+     * @param friend the name it proved
+     * @param connection the connection
+     * @param callBack where the friend can be called back if the directory does not list it, or
+     *     null
+     * @return the friend's link
+     */
+    @Override
+    public FriendLink introduced(String friend, LinkSession connection, PeerAddress callBack) {
+        while (true) {
+            FriendLink link = links.computeIfAbsent(friend, this::newLink);
+            if (link.attach(connection)) {
+                link.callBackAt(callBack);
+                return link;
+            }
+            // Forgotten by the timer a moment ago: attach to a new one.
+            links.remove(friend, link);
+        }
+    }
+
+    /** Called on the event loop when a connection to a friend closes. */
+    /** The places for authenticated connections. */
+    @Override
+    public ConnectionSlots slots() {
+        return slots;
+    }
+
+    /** Whether the directory lists a name: a friend, as opposed to a stranger. */
+    @Override
+    public boolean isListed(String peerName) {
+        return directory.lookup(peerName).isPresent();
+    }
+
+    @Override
+    public void detached(FriendLink link, LinkSession connection,
+            ConnectionClosedException reason) {
+        slots.release(connection);
+        link.detach(connection, reason);
+        forgetIfDisposable(link);
+    }
+
+    /**
+     * Forgets a link to a friend outside the directory once nothing refers to it, keeping what
+     * it received (so that messages sent again are recognised if the friend calls back) and
+     * where to call it back (so that it can be answered).
+     */
+    private void forgetIfDisposable(FriendLink link) {
+        // One atomic step with the map: a thread that makes the friend's next link (in
+        // computeIfAbsent, under the same key) finds what this one received already kept.
+        links.computeIfPresent(link.friend(), (friend, current) -> {
+            if (current != link || !link.dispose()) {
+                return current;
+            }
+            strangers.keep(friend, link.inflow(), link.callBack());
+            return null;
+        });
+    }
+
+    /**
+     * Called on the event loop for each new message: the listener gets it on its executor, and
+     * its bytes count against the friend's window until the listener returns.
+     */
+    @Override
+    public void deliver(String from, String text, long units, Inflow inflow) {
+        ChatMessage message = new ChatMessage(from, text, Instant.now());
+        callbacks.execute(from, () -> {
+            try {
+                listener.onMessage(message);
+            } finally {
+                inflow.consumed(units);
+            }
+        });
+    }
+
+    /** The node's clock, for deadlines. */
+    @Override
+    public long now() {
+        return ticker.nanoTime();
+    }
+
+    /**
+     * Returns the heap that messages received and not yet finished with by the listener take, as
+     * {@code p2pchat.inboundMemoryBytes} counts it, from every sender together; for tests and
+     * diagnostics.
+     *
+     * @return the bytes
+     */
+    public long inboundMemoryUsed() {
+        return memory.used();
+    }
+
+    /**
+     * Returns the bytes of messages from a friend handed to the listener and not yet returned
+     * from; for tests and diagnostics.
+     *
+     * @param friend the friend's name
+     * @return the bytes, counted as {@code p2pchat.receiveWindowBytes} counts them
+     */
+    public long backlogBytes(String friend) {
+        FriendLink link = links.get(friend);
+        return link == null ? 0 : link.inflow().backlog();
+    }
+
+    /**
+     * Returns the bytes of messages to a friend that it has not acknowledged; for tests and
+     * diagnostics.
+     *
+     * @param friend the friend's name
+     * @return the bytes, counted as {@code p2pchat.outboxLimitBytes} counts them
+     */
+    public long outboxBytes(String friend) {
+        FriendLink link = links.get(friend);
+        return link == null ? 0 : link.outboxBytes();
+    }
+
+    private PeerClosedException refusal() {
+        return new PeerClosedException(finished.get() ? name + " is closed"
+                : name + " is closing: close() was called, so it takes no new message");
+    }
+
+    /**
+     * Closes the node, lingering first for the messages not yet acknowledged (see
+     * {@link Peer#close()}). On a thread the peers need ({@link NodeThreads}) it does not block:
+     * the linger and the teardown then run on the node's timer.
+     */
+    @Override
+    public void close() {
+        boolean ownThread = NodeThreads.current();
+        if (!closed.compareAndSet(false, true)) {
+            if (!ownThread) {
+                awaitTermination();
+            }
+            return;
+        }
+        PeerClosedException refusal = refusal();
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        links.values().forEach(l -> l.stopAccepting(refusal, pending));
+        CompletableFuture<Void> drained =
+                CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]));
+        Duration linger = delivery.closeLinger();
+        if (ownThread) {
+            // This may be the thread the acknowledgements arrive on: linger without it.
+            drained.whenComplete((v, e) -> finishOnTimer());
+            try {
+                timer.schedule(this::finish, linger.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // finish() ran already: it shut the timer down.
+            }
+            return;
+        }
+        try {
+            drained.get(linger.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // Some failed (they are settled all the same), or the linger is over.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finish();
+    }
+
+    private void finishOnTimer() {
+        try {
+            timer.execute(this::finish);
+        } catch (RejectedExecutionException e) {
+            // finish() ran already: it shut the timer down.
+        }
+    }
+
+    /** Fails what the linger left, closes the transport and stops the node's threads; once. */
+    private void finish() {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        // Stage callbacks run here: one that calls close() again must not wait for this.
+        NodeThreads.runMarked(() -> {
+            // An interrupted closer still gives the transport its close timeout.
+            boolean interrupted = Thread.interrupted();
+            try {
+                for (FriendLink l : links.values()) {
+                    l.close(new PeerClosedException(name + " closed before " + l.friend()
+                            + " acknowledged this message, within the close linger of "
+                            + delivery.closeLinger() + " (p2pchat.closeLinger)"));
+                }
+                transport.close();
+                timer.shutdownNow();
+                if (ownedExecutor != null) {
+                    ownedExecutor.shutdown();
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                terminated.complete(null);
+            }
+        });
+        LOG.info("{} closed", name);
+    }
+
+    /** A second close() waits for the first, which ends within the linger and close timeout. */
+    private void awaitTermination() {
+        Duration bound = delivery.closeLinger().plus(closeTimeout).plusSeconds(1);
+        try {
+            terminated.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{}: an earlier close() did not finish within {}", name, bound);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Peer[" + name + " on " + listenAddress + "]";
+    }
+}

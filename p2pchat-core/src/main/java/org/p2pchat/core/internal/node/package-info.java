@@ -1,0 +1,13 @@
+/**
+ * The running peer, which wires the layers together: a {@link
+ * org.p2pchat.core.internal.node.ChatNode} owns one transport, a delivery link per friend, the
+ * handshake gate and trust decisions of the link layer, and the node's threads; it is the {@code
+ * FriendLink.Connector} of delivery and the {@code LinkNode} of the link layer. Also the {@code
+ * p2pchat.*} {@link org.p2pchat.core.internal.node.Settings} and transport discovery ({@link
+ * org.p2pchat.core.internal.node.TransportSelector}).
+ *
+ * <p>The top of the layers: it may use {@code link}, {@code delivery}, {@code room}, {@code
+ * session}, {@code noise} and {@code runtime}; nothing internal uses it, only the public {@code
+ * org.p2pchat.core} package, which builds peers. Internal; not exported.
+ */
+package org.p2pchat.core.internal.node;
