@@ -46,4 +46,48 @@ public interface MessageListener {
      */
     default void onPeerRefused(String peerName, PeerIdentityException reason) {
     }
+
+    /**
+     * Called once for each message published in a room this peer is a member of, by another
+     * member, in its origin's order. Called in the room's own turn (see the class comment), so a
+     * room's messages never wait behind one sender's backlog of direct messages.
+     *
+     * @param message the message
+     */
+    default void onRoomMessage(RoomMessage message) {
+    }
+
+    /**
+     * Called when a member joins a room this peer is in (or this peer learns of one that joined
+     * while it was away), and when a member reported {@link #onMemberFailed failed} answers
+     * again. Not called for this peer itself.
+     *
+     * @param room the room's name
+     * @param member the member
+     */
+    default void onMemberJoined(String room, RoomMember member) {
+    }
+
+    /**
+     * Called when a member announces that it leaves a room this peer is in (its {@code :q} or
+     * {@link Room#leave()}).
+     *
+     * @param room the room's name
+     * @param member the member, as it was before it left
+     */
+    default void onMemberLeft(String room, RoomMember member) {
+    }
+
+    /**
+     * Called when this peer has not been able to reach a member for
+     * {@code p2pchat.roomFailureTimeout}, without the member having announced a leave: it
+     * crashed, lost its network, or is cut off from this peer. A connection that closes because
+     * it was idle is not a failure. This peer keeps trying; when the member answers again,
+     * {@link #onMemberJoined} is called.
+     *
+     * @param room the room's name
+     * @param member the member
+     */
+    default void onMemberFailed(String room, RoomMember member) {
+    }
 }

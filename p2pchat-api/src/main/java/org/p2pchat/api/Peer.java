@@ -107,6 +107,100 @@ public interface Peer extends AutoCloseable {
     java.util.Optional<Throwable> connectionFailure(String friend);
 
     /**
+     * Sends a text message to the peer with this key: a friend, a member of one of this peer's
+     * rooms, or a stranger that can be answered, whatever its name. Otherwise as
+     * {@link #send(String, String)}.
+     *
+     * @param key the peer's key
+     * @param text the message text (may be empty)
+     * @return a stage completed when the peer has acknowledged the message
+     */
+    CompletionStage<Void> send(PeerKey key, String text);
+
+    /**
+     * Opens a connection to a peer ahead of the first message, as a send would: a friend from
+     * the directory, a room member or a stranger that can be answered, found by name as
+     * {@link #send(String, String)} finds it.
+     *
+     * @param name the peer's name
+     * @return completes when a connection is open and both sides have proven their keys; fails
+     *     as a send would ({@link UnknownPeerException}, {@link PeerIdentityException},
+     *     {@link PeerUnreachableException}...)
+     */
+    CompletionStage<Void> connect(String name);
+
+    /**
+     * Lists every peer this peer knows of: the friends in its directory, the members of its
+     * rooms, and the strangers that called it and can still be answered, each once (by key
+     * where known), with the state of the connection to it and the rooms it shares.
+     *
+     * @return an immutable snapshot, ordered by name
+     */
+    java.util.List<KnownPeer> knownPeers();
+
+    /**
+     * Creates an {@link RoomAccess#INVITE_ONLY invite-only} room with this peer as its only
+     * member. Others join it with its {@link Room#invite() invite}.
+     *
+     * @param name the room's name: a valid peer name ({@link PeerEntry#validateName})
+     * @return the room
+     * @throws IllegalArgumentException if the name is not valid, or this peer is in a room of
+     *     that name already
+     */
+    default Room createRoom(String name) {
+        return createRoom(name, RoomAccess.INVITE_ONLY);
+    }
+
+    /**
+     * Creates a room with this peer as its only member.
+     *
+     * @param name the room's name: a valid peer name ({@link PeerEntry#validateName})
+     * @param access who may join
+     * @return the room
+     * @throws IllegalArgumentException if the name is not valid, or this peer is in a room of
+     *     that name already
+     */
+    Room createRoom(String name, RoomAccess access);
+
+    /**
+     * Joins an open room through any of its members: this peer connects to the member at
+     * {@code member}, asks to join the room named {@code room} under this peer's name, receives
+     * the member list and then connects to every member.
+     *
+     * @param room the room's name
+     * @param member the address of any current member
+     * @return completes with the room once the member has admitted this peer; fails with
+     *     {@link RoomJoinException} saying why it did not (name taken, no such room there,
+     *     invite required, unreachable)
+     */
+    CompletionStage<Room> joinRoom(String room, PeerAddress member);
+
+    /**
+     * Joins a room with an invite, as {@link Room#invite()} made it on a member: the member it
+     * names is asked, and must prove the key the invite names.
+     *
+     * @param invite the invite text
+     * @return completes with the room once admitted; fails with {@link RoomJoinException}
+     * @throws IllegalArgumentException if the text is not an invite
+     */
+    CompletionStage<Room> joinRoom(String invite);
+
+    /**
+     * Returns the rooms this peer is a member of now.
+     *
+     * @return an immutable snapshot, ordered by name
+     */
+    java.util.List<Room> rooms();
+
+    /**
+     * Finds a room this peer is a member of.
+     *
+     * @param name the room's name
+     * @return the room, or empty if this peer is not in a room of that name
+     */
+    java.util.Optional<Room> room(String name);
+
+    /**
      * Closes this peer, first lingering for the messages friends have not acknowledged yet, like
      * ZeroMQ's {@code ZMQ_LINGER}.
      *

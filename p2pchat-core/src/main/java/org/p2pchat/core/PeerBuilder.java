@@ -52,6 +52,8 @@ import org.p2pchat.spi.TransportProvider;
  * <tr><td>{@link #closeLinger}</td><td>{@code p2pchat.closeLinger}</td><td>5s ({@code 0}: fail
  *     at once)</td></tr>
  * <tr><td>{@link #closeTimeout}</td><td>{@code p2pchat.closeTimeout}</td><td>2s</td></tr>
+ * <tr><td>{@link #roomDigestInterval}</td><td>{@code p2pchat.roomDigestInterval}</td><td>2s</td></tr>
+ * <tr><td>{@link #roomFailureTimeout}</td><td>{@code p2pchat.roomFailureTimeout}</td><td>10s</td></tr>
  * <tr><td>{@link #handshakeTimeout}</td><td>{@code p2pchat.handshakeTimeout}</td><td>5s</td></tr>
  * <tr><td>{@link #maxHandshakes}</td><td>{@code p2pchat.maxHandshakes}</td><td>32</td></tr>
  * <tr><td>{@link #stateDirectory}</td><td>{@code p2pchat.stateDirectory}</td><td>none
@@ -98,6 +100,8 @@ public final class PeerBuilder {
     private Duration maxReconnectDelay;
     private Duration maxHandshakeRetryDelay;
     private Duration closeLinger;
+    private Duration roomDigestInterval;
+    private Duration roomFailureTimeout;
 
     PeerBuilder(String name, Properties properties) {
         this.name = PeerEntry.validateName(name);
@@ -129,6 +133,10 @@ public final class PeerBuilder {
                 Settings.DEFAULT_MAX_HANDSHAKE_RETRY_DELAY));
         closeLinger(Settings.duration(properties, Settings.CLOSE_LINGER,
                 Settings.DEFAULT_CLOSE_LINGER));
+        roomDigestInterval(Settings.duration(properties, Settings.ROOM_DIGEST_INTERVAL,
+                Settings.DEFAULT_ROOM_DIGEST_INTERVAL));
+        roomFailureTimeout(Settings.duration(properties, Settings.ROOM_FAILURE_TIMEOUT,
+                Settings.DEFAULT_ROOM_FAILURE_TIMEOUT));
     }
 
     private static Duration positive(String setting, Duration value) {
@@ -270,6 +278,40 @@ public final class PeerBuilder {
      */
     public PeerBuilder maxHandshakeRetryDelay(Duration delay) {
         this.maxHandshakeRetryDelay = positive("maxHandshakeRetryDelay", delay);
+        return this;
+    }
+
+    /**
+     * Sets how often this peer sends each other member of its rooms a digest of the membership
+     * records it holds: the member answers with what it holds that is newer or missing, so views
+     * converge after a partition, and its acknowledgement shows it is reachable.
+     *
+     * @param interval more than zero
+     * @return this builder
+     */
+    public PeerBuilder roomDigestInterval(Duration interval) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("expected roomDigestInterval > 0, got " + interval);
+        }
+        this.roomDigestInterval = interval;
+        return this;
+    }
+
+    /**
+     * Sets how long a room member may acknowledge nothing (no digest, no message) before this
+     * peer reports it failed ({@link org.p2pchat.api.MessageListener#onMemberFailed}). A
+     * connection that closes because it was idle is not a failure: digests keep members in
+     * touch. This peer keeps trying to reach a failed member and reports it joined again when
+     * it answers.
+     *
+     * @param timeout more than zero; at least twice the digest interval makes sense
+     * @return this builder
+     */
+    public PeerBuilder roomFailureTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("expected roomFailureTimeout > 0, got " + timeout);
+        }
+        this.roomFailureTimeout = timeout;
         return this;
     }
 
@@ -530,7 +572,9 @@ public final class PeerBuilder {
                 handshakeTimeout, maxHandshakes, rekeyInterval, asked.maxConnections());
         Transport transport = chosen.create(transportOptions);
         return new ChatNode(name, directory, listener, callbacks, owned, transport,
-                transportOptions, session, delivery).start(address);
+                transportOptions, session, delivery,
+                new org.p2pchat.core.internal.room.RoomOptions(roomDigestInterval,
+                        roomFailureTimeout)).start(address);
     }
 
     private DeliveryOptions deliveryOptions(int maxFrameBytes) {

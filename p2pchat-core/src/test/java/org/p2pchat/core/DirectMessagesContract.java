@@ -249,19 +249,19 @@ abstract class DirectMessagesContract {
     @Test
     void aMessageTooLargeForAFrameIsRefusedBeforeSending() {
         // A 200-byte frame holds the 16-byte tag, at most 19 bytes of DATA header, at most 5 of
-        // length prefix, and 160 bytes of text.
-        assertEquals(160, ChatNode.maxTextBytes(200));
+        // length prefix, the message's kind, and 159 bytes of text.
+        assertEquals(159, ChatNode.maxTextBytes(200));
         Inbox bobInbox = new Inbox();
         Peer alice = peer("alice", m -> { }, b -> b.maxFrameBytes(200));
         peer("bob", bobInbox);
         assertInstanceOf(MessageTooLargeException.class,
-                Await.failure(alice.send("bob", "x".repeat(161))));
+                Await.failure(alice.send("bob", "x".repeat(160))));
         assertInstanceOf(MessageTooLargeException.class,
-                Await.failure(alice.send("bob", "é".repeat(81))));
-        await(alice.send("bob", "x".repeat(160)));
-        assertEquals(160, bobInbox.next().text().length());
-        await(alice.send("bob", "é".repeat(80)));
-        assertEquals(80, bobInbox.next().text().length());
+                Await.failure(alice.send("bob", "é".repeat(80))));
+        await(alice.send("bob", "x".repeat(159)));
+        assertEquals(159, bobInbox.next().text().length());
+        await(alice.send("bob", "é".repeat(79)));
+        assertEquals(79, bobInbox.next().text().length());
     }
 
     @Test

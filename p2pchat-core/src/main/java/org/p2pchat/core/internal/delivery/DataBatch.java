@@ -98,7 +98,7 @@ final class DataBatch {
         frame.clear();
         MessageFrames.putDataHeader(frame, firstSeq, floor);
         for (Outbox.Entry e : entries) {
-            MessageFrames.putMessage(frame, e.utf8);
+            MessageFrames.putMessage(frame, e.kind, e.utf8);
         }
         return session.channel().send(frame.flip());
     }

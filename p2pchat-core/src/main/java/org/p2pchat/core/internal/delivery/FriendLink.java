@@ -16,6 +16,7 @@ import org.p2pchat.api.OutboxFullException;
 import org.p2pchat.api.P2pChatException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerIdentityException;
+import org.p2pchat.api.PeerKey;
 import org.p2pchat.api.ProtocolException;
 import org.p2pchat.spi.Ticker;
 
@@ -46,8 +47,11 @@ public final class FriendLink {
         /** Opens a connection to the friend; the stage fails if it does not reach the open state. */
         CompletionStage<Void> connect(FriendLink link, PeerAddress address);
 
-        /** Where the directory says the friend listens now; null if it does not list it. */
-        PeerAddress listedAddress(String friend);
+        /**
+         * Where the directory, or a room's signed member record, says the peer listens now; null
+         * if neither knows it (a stranger, called back at its call-back address, if any).
+         */
+        PeerAddress listedAddress(FriendLink link);
 
         /**
          * The link has nothing to send and no connection, after a timer event: the node may
@@ -60,6 +64,7 @@ public final class FriendLink {
     private static final long MAX_SEQ = 1L << 62;
 
     private final String friend;
+    private volatile PeerKey key;
     private final DeliveryOptions options;
     private final Ticker ticker;
     private final ScheduledExecutorService timer;
@@ -76,6 +81,8 @@ public final class FriendLink {
      */
     private PeerAddress callBack;
     private LinkSession current;
+    /** The latest {@link LinkSession#lastHeard} of the connections that closed. */
+    private long lastHeardClosed = Long.MIN_VALUE;
     private final List<LinkSession> spares = new ArrayList<>(1);
     private ScheduledFuture<?> tick;
     /** Set when the node starts closing: new messages fail with it, waiting ones carry on. */
@@ -117,8 +124,64 @@ public final class FriendLink {
                 this::needsConnection, this::connectEnded);
     }
 
+    /** The name the peer goes by here: the directory's, a room's, or its own. */
     public String friend() {
         return friend;
+    }
+
+    /**
+     * The key of the peer: given when the link was made for a known key, or proven by the first
+     * connection's handshake; null until then (a directory friend not yet met, or a join
+     * through an address).
+     */
+    public PeerKey key() {
+        return key;
+    }
+
+    /**
+     * The link is for this key: known when it is made, or proven by its first handshake.
+     *
+     * @param proven the key
+     */
+    public void proven(PeerKey proven) {
+        if (key == null) {
+            key = proven;
+        }
+    }
+
+    /**
+     * Takes the messages out of this link, which turned out to reach the peer of another link
+     * (a friend met under another name, a room member reached by its address), so that they go
+     * through that link instead; this one is disposed. Called before it transmitted anything.
+     *
+     * @return the messages, in order
+     */
+    public List<Waiting> handOver() {
+        List<Outbox.Entry> left = new ArrayList<>();
+        synchronized (this) {
+            disposed = true;
+            outbox.clear(left);
+            if (tick != null) {
+                tick.cancel(false);
+                tick = null;
+            }
+            redial.cancel();
+        }
+        List<Waiting> out = new ArrayList<>(left.size());
+        for (Outbox.Entry e : left) {
+            out.add(new Waiting(e.kind, e.utf8, e.done));
+        }
+        return out;
+    }
+
+    /**
+     * A message handed from one link to another.
+     *
+     * @param kind its kind
+     * @param body its bytes
+     * @param done the future its sender holds
+     */
+    public record Waiting(byte kind, byte[] body, CompletableFuture<Void> done) {
     }
 
     public Inflow inflow() {
@@ -128,11 +191,12 @@ public final class FriendLink {
     /**
      * Queues a message and sends it as soon as a connection and the friend's window allow.
      *
-     * @param utf8 the text, owned by the link from now on
+     * @param kind the message's kind ({@link MessageFrames#KIND_TEXT}...)
+     * @param utf8 the message's bytes, owned by the link from now on
      * @return completes when the friend acknowledges the message; null if the node has just
      *     forgotten this link, so the message must go to the friend's new one
      */
-    public CompletionStage<Void> send(byte[] utf8) {
+    public CompletionStage<Void> send(byte kind, byte[] utf8) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (this) {
             if (disposed) {
@@ -146,7 +210,7 @@ public final class FriendLink {
                 if (outbox.isEmpty()) {
                     liveness.awaiting(now);
                 }
-                outbox.add(utf8, done, now + options.deliveryTimeout().toNanos());
+                outbox.add(kind, utf8, done, now + options.deliveryTimeout().toNanos());
             } catch (OutboxFullException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -161,7 +225,7 @@ public final class FriendLink {
 
     /** Lock held: the directory's address for the friend, else its call-back address, or null. */
     private PeerAddress dialAddress() {
-        PeerAddress listed = connector.listedAddress(friend);
+        PeerAddress listed = connector.listedAddress(this);
         return listed != null ? listed : callBack;
     }
 
@@ -272,6 +336,7 @@ public final class FriendLink {
         LinkSession probe = null;
         synchronized (this) {
             spares.remove(session);
+            lastHeardClosed = later(lastHeardClosed, session.lastHeard());
             if (current != session) {
                 return;
             }
@@ -455,7 +520,7 @@ public final class FriendLink {
      */
     synchronized boolean isDisposable() {
         return current == null && spares.isEmpty() && !redial.connecting() && outbox.isEmpty()
-                && connector.listedAddress(friend) == null;
+                && connector.listedAddress(this) == null;
     }
 
     /**
@@ -471,9 +536,34 @@ public final class FriendLink {
         return disposed;
     }
 
+    /** Whether the node forgot this link (or it handed its messages over to another). */
+    public synchronized boolean isDisposed() {
+        return disposed;
+    }
+
     /** Why the last attempt failed or the last connection closed, while messages wait; or null. */
     public synchronized Throwable connectionFailure() {
         return outbox.isEmpty() ? null : redial.lastFailure();
+    }
+
+    /**
+     * When a frame from the peer last arrived, on the node's ticker, on any connection so far.
+     *
+     * @return the time, or {@link Long#MIN_VALUE} if nothing ever arrived
+     */
+    public synchronized long lastHeard() {
+        long latest = lastHeardClosed;
+        if (current != null) {
+            latest = later(latest, current.lastHeard());
+        }
+        for (LinkSession s : spares) {
+            latest = later(latest, s.lastHeard());
+        }
+        return latest;
+    }
+
+    private static long later(long a, long b) {
+        return a == Long.MIN_VALUE ? b : b - a > 0 ? b : a;
     }
 
     public synchronized int openConnections() {

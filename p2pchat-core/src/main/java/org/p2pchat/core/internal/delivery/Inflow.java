@@ -26,12 +26,26 @@ public final class Inflow {
     /** Receives the messages of a DATA frame that are new. */
     public interface Delivery {
         /**
-         * Hands one new message on.
+         * Hands one new text message on.
          *
          * @param text the text
          * @param units what it counts against the window; pass it back to {@link #consumed}
          */
         void deliver(String text, long units);
+
+        /**
+         * Hands one new message of another kind on (a room's).
+         *
+         * @param kind its kind, {@link MessageFrames#KIND_ROOM_POST} or
+         *     {@link MessageFrames#KIND_ROOM_CONTROL}
+         * @param body its bytes
+         * @param units what it counts against the window; pass it back to {@link #consumed}
+         * @throws ProtocolException by default: a receiver of text alone refuses other kinds
+         */
+        default void deliver(byte kind, byte[] body, long units) {
+            throw new ProtocolException("a message of kind " + kind + " where only text is"
+                    + " expected");
+        }
     }
 
     private final String friend;
@@ -122,7 +136,14 @@ public final class Inflow {
         lastData = session;
         long seq = header.firstSeq();
         while (frame.hasRemaining()) {
-            int length = MessageFrames.readMessageLength(frame);
+            int length = MessageFrames.readMessageLength(frame) - MessageFrames.KIND_BYTES;
+            if (length < 0) {
+                throw new ProtocolException(friend + " sent a message without a kind");
+            }
+            byte kind = frame.get();
+            if (kind < 0 || kind > MessageFrames.MAX_KIND) {
+                throw new ProtocolException(friend + " sent a message of unknown kind " + kind);
+            }
             if (seq == expected) {
                 long units = (long) length + MessageFrames.MESSAGE_OVERHEAD;
                 if (admitted + units > advertisedEnd) {
@@ -139,7 +160,13 @@ public final class Inflow {
                 }
                 backlog.addAndGet(units);
                 admitted += units;
-                delivery.deliver(utf8(frame, length), units);
+                if (kind == MessageFrames.KIND_TEXT) {
+                    delivery.deliver(utf8(frame, length), units);
+                } else {
+                    byte[] body = new byte[length];
+                    frame.get(body);
+                    delivery.deliver(kind, body, units);
+                }
                 expected++;
             } else {
                 frame.position(frame.position() + length);

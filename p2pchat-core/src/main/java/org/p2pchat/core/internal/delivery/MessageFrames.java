@@ -25,6 +25,16 @@ public final class MessageFrames {
     public static final int MAX_DATA_HEADER = 1 + 9 + 9;
     /** The most a message's length prefix takes. */
     public static final int MAX_LENGTH_PREFIX = 5;
+    /** The bytes a message's kind takes, after its length prefix. */
+    public static final int KIND_BYTES = 1;
+    /** A message's kind: a direct text message, UTF-8. */
+    public static final byte KIND_TEXT = 0;
+    /** A message's kind: a signed room message (PROTOCOL.md, "Room messages"). */
+    public static final byte KIND_ROOM_POST = 1;
+    /** A message's kind: a room membership message (PROTOCOL.md, "Room membership"). */
+    public static final byte KIND_ROOM_CONTROL = 2;
+    /** The highest kind this version knows; a higher one is a protocol error. */
+    static final byte MAX_KIND = KIND_ROOM_CONTROL;
     private static final int MAX_VARINT_BYTES = 9;
     /**
      * The highest message number accepted: a process never comes near it (2^62 messages), so a
@@ -57,21 +67,22 @@ public final class MessageFrames {
      * Writes one message of a DATA frame.
      *
      * @param out where to write
-     * @param utf8 the text
+     * @param kind what the message is ({@link #KIND_TEXT}...)
+     * @param body the message's bytes
      */
-    public static void putMessage(ByteBuffer out, byte[] utf8) {
-        putVarint(out, utf8.length);
-        out.put(utf8);
+    public static void putMessage(ByteBuffer out, byte kind, byte[] body) {
+        putVarint(out, KIND_BYTES + body.length);
+        out.put(kind).put(body);
     }
 
     /**
-     * Returns how many bytes {@link #putMessage} writes for a text of this length.
+     * Returns how many bytes {@link #putMessage} writes for a body of this length.
      *
-     * @param utf8Length the text's length in bytes
+     * @param bodyLength the body's length in bytes
      * @return the encoded length
      */
-    static int messageBytes(int utf8Length) {
-        return varintBytes(utf8Length) + utf8Length;
+    static int messageBytes(int bodyLength) {
+        return varintBytes(KIND_BYTES + bodyLength) + KIND_BYTES + bodyLength;
     }
 
     /**

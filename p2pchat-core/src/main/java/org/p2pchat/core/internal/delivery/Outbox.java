@@ -27,6 +27,7 @@ final class Outbox {
     static final class Entry {
         /** Final once transmitted; until then {@link #renumberFrom} may move it. */
         long seq;
+        final byte kind;
         final byte[] utf8;
         final CompletableFuture<Void> done;
         final long deadline;
@@ -34,8 +35,9 @@ final class Outbox {
         /** When it was last written to a connection, on the node's ticker. */
         long transmittedAt;
 
-        Entry(long seq, byte[] utf8, CompletableFuture<Void> done, long deadline) {
+        Entry(long seq, byte kind, byte[] utf8, CompletableFuture<Void> done, long deadline) {
             this.seq = seq;
+            this.kind = kind;
             this.utf8 = utf8;
             this.done = done;
             this.deadline = deadline;
@@ -74,7 +76,7 @@ final class Outbox {
      * @return the entry
      * @throws OutboxFullException if it would take the outbox past its limit
      */
-    Entry add(byte[] utf8, CompletableFuture<Void> done, long deadline) {
+    Entry add(byte kind, byte[] utf8, CompletableFuture<Void> done, long deadline) {
         long cost = (long) utf8.length + MessageFrames.MESSAGE_OVERHEAD;
         if (units + cost > limitBytes) {
             throw new OutboxFullException("the outbox to " + friend + " holds " + units
@@ -82,7 +84,7 @@ final class Outbox {
                     + " (p2pchat.outboxLimitBytes): " + friend
                     + " is offline or reads slower than messages are sent");
         }
-        Entry e = new Entry(nextSeq++, utf8, done, deadline);
+        Entry e = new Entry(nextSeq++, kind, utf8, done, deadline);
         waiting.add(e);
         units += cost;
         return e;

@@ -21,10 +21,10 @@ import org.p2pchat.api.PeerAddress;
 public final class Strangers {
 
     /** One stranger's record. */
-    public record Remembered(Inflow inflow, PeerAddress callBack) {
+    public record Remembered(String name, Inflow inflow, PeerAddress callBack) {
     }
 
-    private final Map<String, Remembered> recent;
+    private final Map<Object, Remembered> recent;
 
     /**
      * Creates an empty memory.
@@ -36,7 +36,7 @@ public final class Strangers {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Remembered> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Object, Remembered> eldest) {
                 return size() > capacity;
             }
         };
@@ -56,23 +56,39 @@ public final class Strangers {
     /**
      * Remembers a stranger whose link is forgotten, as the newest.
      *
-     * @param name its name
+     * @param key its key (or, for a link whose key was never proven, its name)
+     * @param name the name it goes by
      * @param inflow what it sent
      * @param callBack where to call it back, or null
      */
-    public synchronized void keep(String name, Inflow inflow, PeerAddress callBack) {
-        recent.remove(name);
-        recent.put(name, new Remembered(inflow, callBack));
+    public synchronized void keep(Object key, String name, Inflow inflow, PeerAddress callBack) {
+        recent.remove(key);
+        recent.put(key, new Remembered(name, inflow, callBack));
     }
 
     /** Returns and forgets what is remembered of a stranger, or null. */
-    public synchronized Remembered take(String name) {
-        return recent.remove(name);
+    public synchronized Remembered take(Object key) {
+        return recent.remove(key);
     }
 
-    /** Tells whether a stranger is remembered with an address to call it back. */
-    public synchronized boolean canCallBack(String name) {
-        Remembered r = recent.get(name);
-        return r != null && r.callBack() != null;
+    /**
+     * Finds a remembered stranger by the name it goes by, with an address to call it back.
+     *
+     * @param name the name
+     * @return its key, or null if none is remembered (the one remembered last if several)
+     */
+    public synchronized Object callable(String name) {
+        Object found = null;
+        for (Map.Entry<Object, Remembered> e : recent.entrySet()) {
+            if (e.getValue().name().equals(name) && e.getValue().callBack() != null) {
+                found = e.getKey();
+            }
+        }
+        return found;
+    }
+
+    /** A snapshot of the strangers remembered, by key. */
+    public synchronized Map<Object, Remembered> snapshot() {
+        return new LinkedHashMap<>(recent);
     }
 }

@@ -72,6 +72,18 @@ public final class LinkHandler implements ConnectionHandler {
     private WireCodec.Hello hello;
     private LinkSession session;
     private boolean ackOwed;
+    /** Hands what a DATA frame brings to the node: made once, so no allocation per frame. */
+    private final Inflow.Delivery delivery = new Inflow.Delivery() {
+        @Override
+        public void deliver(String text, long units) {
+            node.deliver(link, text, units);
+        }
+
+        @Override
+        public void deliver(byte kind, byte[] body, long units) {
+            node.deliver(link, kind, body, units);
+        }
+    };
 
     private LinkHandler(LinkNode node, FriendLink link, Step first,
             CompletableFuture<LinkSession> established) {
@@ -146,11 +158,11 @@ public final class LinkHandler implements ConnectionHandler {
                 }
                 case AWAIT_HANDSHAKE_2 -> {
                     hello = WireCodec.readHelloPayload(channel.readHandshake(frame));
-                    if (!hello.name().equals(link.friend())) {
-                        throw new PeerIdentityException("called " + link.friend() + " at "
-                                + connection.remoteAddress() + " but '" + hello.name() + "' answered");
-                    }
-                    node.trust().called(hello.name(), channel.remoteKey());
+                    WireCodec.checkSigningKey(hello, channel.remoteKey());
+                    // Checks the key it proved against the one expected (or the name, for a
+                    // friend not met yet), and may hand over to the link of that key.
+                    link = node.opened(link, hello.name(), channel.remoteKey(),
+                            connection.remoteAddress());
                     // The acceptor has proved its trusted key: its ACCEPT and the sealed frames
                     // right behind it may be full size.
                     connection.maxInboundFrameBytes(node.maxFrameBytes());
@@ -189,6 +201,13 @@ public final class LinkHandler implements ConnectionHandler {
             return;
         }
         hello = WireCodec.readHelloPayload(payload);
+        WireCodec.checkSigningKey(hello, channel.remoteKey());
+        if (node.isRoomMember(channel.remoteKey())) {
+            // A member of a room of this peer: its key is its identity there, and its name a
+            // label in the room, whatever the user_info table says of that name.
+            admit(connection);
+            return;
+        }
         TrustStore.Verdict verdict;
         try {
             verdict = node.trust().caller(hello.name(), channel.remoteKey());
@@ -267,7 +286,7 @@ public final class LinkHandler implements ConnectionHandler {
     private void admit(Connection connection) {
         LinkSession opened = new LinkSession(channel, hello.epoch(), hello.maxFrameBytes(),
                 node.now());
-        if (node.isListed(hello.name())) {
+        if (node.isListed(hello.name()) || node.isRoomMember(channel.remoteKey())) {
             node.slots().claimForFriend(opened);
         } else {
             String busy = node.slots().claimForStranger(opened, connection.remoteAddress().host());
@@ -282,7 +301,7 @@ public final class LinkHandler implements ConnectionHandler {
         step = Step.OPEN;
         node.handshakeEnded(this);
         session = opened;
-        link = node.introduced(hello.name(), session,
+        link = node.introduced(hello.name(), channel.remoteKey(), session,
                 Strangers.callBackAddress(connection.remoteAddress(), hello.listenAddress()));
         link.inflow().acknowledge(session);
         established.complete(session);
@@ -341,9 +360,7 @@ public final class LinkHandler implements ConnectionHandler {
                     // numbering: what is not acknowledged here is sent again on a new connection.
                     return;
                 }
-                Inflow inflow = link.inflow();
-                inflow.receive(plain, session,
-                        (text, units) -> node.deliver(link.friend(), text, units, inflow));
+                link.inflow().receive(plain, session, delivery);
                 ackOwed = true;
             }
             case MessageFrames.ACK -> {

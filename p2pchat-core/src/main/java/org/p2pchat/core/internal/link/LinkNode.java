@@ -3,6 +3,7 @@ package org.p2pchat.core.internal.link;
 import java.time.Duration;
 import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.PeerAddress;
+import org.p2pchat.api.PeerKey;
 import org.p2pchat.core.internal.delivery.FriendLink;
 import org.p2pchat.core.internal.delivery.Inflow;
 import org.p2pchat.core.internal.delivery.LinkSession;
@@ -87,15 +88,40 @@ public interface LinkNode {
     boolean isListed(String peerName);
 
     /**
-     * Called when an accepted connection says who it is.
+     * Called when an accepted connection has proven its key and may speak for the name it gave.
      *
-     * @param friend the name it proved
+     * @param name the name it gave
+     * @param key the key it proved
      * @param connection the connection
-     * @param callBack where the friend can be called back if the directory does not list it, or
-     *     null
-     * @return the friend's link
+     * @param callBack where the peer can be called back if neither the directory nor a room
+     *     lists it, or null
+     * @return the link of that key
      */
-    FriendLink introduced(String friend, LinkSession connection, PeerAddress callBack);
+    FriendLink introduced(String name, PeerKey key, LinkSession connection, PeerAddress callBack);
+
+    /**
+     * Called when a connection this peer opened for a link has proven the other side's key:
+     * checks it is the key the link expects (or, for a friend not met yet, that the name
+     * answered is the friend's and its key may speak for it, trusting it on first use).
+     *
+     * @param link the link the connection was opened for
+     * @param name the name the other side gave
+     * @param key the key it proved
+     * @param address where the connection went
+     * @return the link the connection belongs to: {@code link}, or the link already held for
+     *     that key, which {@code link}'s messages were handed to
+     * @throws org.p2pchat.api.PeerIdentityException if it is not the peer the link is for
+     */
+    FriendLink opened(FriendLink link, String name, PeerKey key, PeerAddress address);
+
+    /**
+     * Whether a key belongs to a member of one of this peer's rooms (or to the member a join
+     * is asking): such a caller is admitted by its key, its name being a label in the room.
+     *
+     * @param key the key
+     * @return true if it is a member
+     */
+    boolean isRoomMember(PeerKey key);
 
     /**
      * Called when an opened connection to a friend closes.
@@ -107,15 +133,25 @@ public interface LinkNode {
     void detached(FriendLink link, LinkSession connection, ConnectionClosedException reason);
 
     /**
-     * Called for each new message: the listener gets it on its executor, and its bytes count
-     * against the friend's window until the listener returns.
+     * Called on the event loop for each new text message: the listener gets it on its
+     * executor, and its bytes count against the peer's window until the listener returns.
      *
-     * @param from the friend's name
+     * @param link the link it came on
      * @param text the message
-     * @param units what the message counts against the window
-     * @param inflow the friend's inflow, told when the listener is done
+     * @param units what it counts against the window
      */
-    void deliver(String from, String text, long units, Inflow inflow);
+    void deliver(FriendLink link, String text, long units);
+
+    /**
+     * Called on the event loop for each new message of a room kind, for the rooms to handle
+     * off the event loop; its bytes count against the peer's window until they are done.
+     *
+     * @param link the link it came on
+     * @param kind its kind
+     * @param body its bytes
+     * @param units what it counts against the window
+     */
+    void deliver(FriendLink link, byte kind, byte[] body, long units);
 
     /**
      * Called when a handler leaves its handshake, either way.

@@ -69,7 +69,7 @@ public final class TrustDecisions {
     private TrustStore.Verdict told(String peerName, PeerKey key, TrustStore.Verdict verdict) {
         if (verdict == TrustStore.Verdict.FIRST_USE) {
             LOG.info("{}: trusting {} with key {} on first use", node, peerName, key.fingerprint());
-            callbacks.execute(peerName, () -> listener.onPeerKeyTrusted(peerName, key));
+            callbacks.execute(key, () -> listener.onPeerKeyTrusted(peerName, key));
         }
         return verdict;
     }

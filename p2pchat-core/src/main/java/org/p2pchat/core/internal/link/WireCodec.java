@@ -5,6 +5,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerEntry;
+import org.p2pchat.api.PeerKey;
+import org.p2pchat.core.internal.session.Ed25519;
 import org.p2pchat.api.ProtocolException;
 import org.p2pchat.core.internal.noise.CipherState;
 
@@ -15,7 +17,7 @@ import org.p2pchat.core.internal.noise.CipherState;
  */
 public final class WireCodec {
     /** The protocol version a HELLO announces. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     /** Names a peer inside a handshake message: version, name, listen address. */
     public static final byte HELLO = 1;
     /**
@@ -49,7 +51,42 @@ public final class WireCodec {
      *     announced limit beyond {@link Integer#MAX_VALUE} (the field is a uint32) is read as
      *     {@link Integer#MAX_VALUE}, since no frame here can be longer anyway
      */
-    record Hello(String name, PeerAddress listenAddress, long epoch, int maxFrameBytes) {
+    public record Hello(String name, PeerAddress listenAddress, long epoch, int maxFrameBytes,
+            byte[] signingKey) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Hello h && name.equals(h.name) && listenAddress.equals(h.listenAddress)
+                    && epoch == h.epoch && maxFrameBytes == h.maxFrameBytes
+                    && java.util.Arrays.equals(signingKey, h.signingKey);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(name, listenAddress, epoch, maxFrameBytes)
+                    * 31 + java.util.Arrays.hashCode(signingKey);
+        }
+
+        @Override
+        public String toString() {
+            return "Hello[" + name + " at " + listenAddress + ", epoch " + epoch + ", maxFrame "
+                    + maxFrameBytes + "]";
+        }
+    }
+
+    /**
+     * Checks that the signing key a HELLO names belongs to the key the handshake proved (the
+     * X25519 key is derived from the same seed: {@link Ed25519#peerKeyOf}), so the peer holds
+     * the key its room messages are signed with.
+     *
+     * @param hello the HELLO
+     * @param proven the key the handshake proved
+     * @throws ProtocolException if it does not
+     */
+    public static void checkSigningKey(Hello hello, PeerKey proven) {
+        if (!proven.equals(Ed25519.peerKeyOf(hello.signingKey()))) {
+            throw new ProtocolException("HELLO names a signing key that does not belong to the"
+                    + " key the handshake proved");
+        }
     }
 
     /**
@@ -63,15 +100,15 @@ public final class WireCodec {
      * @return the frame payload, ready to write
      */
     public static ByteBuffer hello(String name, PeerAddress listenAddress, long epoch,
-            int maxFrameBytes) {
+            int maxFrameBytes, byte[] signingKey) {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         byte[] a = listenAddress.toString().getBytes(StandardCharsets.UTF_8);
         if (n.length > MAX_FIELD_BYTES || a.length > MAX_FIELD_BYTES) {
             throw new IllegalArgumentException("name and address must each fit in 255 bytes");
         }
-        ByteBuffer b = ByteBuffer.allocate(4 + n.length + a.length + 8 + 4);
+        ByteBuffer b = ByteBuffer.allocate(4 + n.length + a.length + 8 + 4 + Ed25519.PUBLIC_KEY_BYTES);
         b.put(HELLO).put((byte) VERSION).put((byte) n.length).put(n).put((byte) a.length).put(a);
-        return b.putLong(epoch).putInt(maxFrameBytes).flip();
+        return b.putLong(epoch).putInt(maxFrameBytes).put(signingKey).flip();
     }
 
     /**
@@ -190,8 +227,8 @@ public final class WireCodec {
         }
         String name = readField(frame, "name");
         String address = readField(frame, "listen address");
-        if (frame.remaining() < 12) {
-            throw new ProtocolException("HELLO ends before its epoch and frame limit");
+        if (frame.remaining() < 12 + Ed25519.PUBLIC_KEY_BYTES) {
+            throw new ProtocolException("HELLO ends before its epoch, frame limit and signing key");
         }
         long epoch = frame.getLong();
         long announced = Integer.toUnsignedLong(frame.getInt());
@@ -202,12 +239,14 @@ public final class WireCodec {
         // Frames are at most 2^31 - 1 bytes (the length prefix's top bit is never set), so a
         // larger limit is no limit beyond that.
         int maxFrameBytes = (int) Math.min(announced, Integer.MAX_VALUE);
+        byte[] signingKey = new byte[Ed25519.PUBLIC_KEY_BYTES];
+        frame.get(signingKey);
         if (frame.hasRemaining()) {
             throw new ProtocolException("HELLO has " + frame.remaining() + " trailing bytes");
         }
         try {
             return new Hello(PeerEntry.validateName(name), PeerAddress.parse(address), epoch,
-                    maxFrameBytes);
+                    maxFrameBytes, signingKey);
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("HELLO with an invalid field: " + e.getMessage(), e);
         }

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.p2pchat.api.ChatMessage;
+import org.p2pchat.api.KnownPeer;
+import org.p2pchat.api.Room;
+import org.p2pchat.api.RoomAccess;
 import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.ConnectionState;
 import org.p2pchat.api.MessageTooLargeException;
@@ -53,6 +56,9 @@ import org.p2pchat.core.internal.runtime.NodeThreads;
 import org.p2pchat.core.internal.runtime.SerialCallbacks;
 import org.p2pchat.core.internal.runtime.SerialExecutor;
 import org.p2pchat.core.internal.runtime.ThrottledLog;
+import org.p2pchat.core.internal.room.RoomOptions;
+import org.p2pchat.core.internal.room.Rooms;
+import org.p2pchat.core.internal.session.Identity;
 import org.p2pchat.core.internal.session.SecureChannel;
 import org.p2pchat.spi.Connection;
 import org.p2pchat.spi.ConnectionHandler;
@@ -88,7 +94,14 @@ public final class ChatNode implements Peer, LinkNode {
     private final ExecutorService ownedExecutor;
     private final Transport transport;
     private final int maxFrameBytes;
-    private final ConcurrentHashMap<String, FriendLink> links = new ConcurrentHashMap<>();
+    /**
+     * The links, by the key of their peer; a friend of the directory not met yet (no pinned or
+     * remembered key) is under its name, and a join through an address under the address, until
+     * the first handshake proves the key.
+     */
+    private final ConcurrentHashMap<Object, FriendLink> links = new ConcurrentHashMap<>();
+    private final Rooms rooms;
+    private final RoomOptions roomOptions;
     private final SessionOptions session;
     private final DeliveryOptions delivery;
     private final SecureRandom random = new SecureRandom();
@@ -125,10 +138,12 @@ public final class ChatNode implements Peer, LinkNode {
      * @param options the options the transport was created with
      * @param session identity, trust and handshake limits
      * @param delivery timeouts and limits of reliable delivery
+     * @param roomOptions the timing of rooms
      */
     public ChatNode(String name, PeerDirectory directory, MessageListener listener,
             Executor callbacks, ExecutorService ownedExecutor, Transport transport,
-            TransportOptions options, SessionOptions session, DeliveryOptions delivery) {
+            TransportOptions options, SessionOptions session, DeliveryOptions delivery,
+            RoomOptions roomOptions) {
         this.name = PeerEntry.validateName(name);
         this.directory = Objects.requireNonNull(directory, "directory");
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -152,6 +167,11 @@ public final class ChatNode implements Peer, LinkNode {
                 this.callbacks);
         trust.checkCallersWith(new ListedAddressCheck(this, transport, timer,
                 session.handshakeTimeout(), trust::called));
+        this.roomOptions = roomOptions;
+        ThrottledLog roomWarnings = new ThrottledLog(LoggerFactory.getLogger(Rooms.class));
+        this.rooms = new Rooms(new RoomLinks(this), random, (room, from, why) ->
+                roomWarnings.warn("{}: dropped a frame in #{} from {}: {}", name, room,
+                        from.fingerprint(), why));
     }
 
     /**
@@ -163,7 +183,8 @@ public final class ChatNode implements Peer, LinkNode {
     public ChatNode start(PeerAddress address) {
         try {
             listenAddress = transport.listen(address, this::accept).toCompletableFuture().join();
-            helloPayload = toArray(WireCodec.hello(name, listenAddress, epoch, maxFrameBytes));
+            helloPayload = toArray(WireCodec.hello(name, listenAddress, epoch, maxFrameBytes,
+                    session.identity().signer().publicKey()));
         } catch (java.util.concurrent.CompletionException e) {
             close();
             throw e.getCause() instanceof P2pChatException p ? p
@@ -190,7 +211,12 @@ public final class ChatNode implements Peer, LinkNode {
 
     @Override
     public Optional<PeerKey> peerKey(String friend) {
-        return session.trust().trustedKey(friend);
+        Optional<PeerKey> trusted = session.trust().trustedKey(friend);
+        if (trusted.isPresent()) {
+            return trusted;
+        }
+        List<Rooms.Found> members = rooms.membersNamed(friend);
+        return members.isEmpty() ? Optional.empty() : Optional.of(members.get(0).key());
     }
 
     @Override
@@ -212,27 +238,246 @@ public final class ChatNode implements Peer, LinkNode {
                     + " fit in a frame of p2pchat.maxFrameBytes = " + maxFrameBytes
                     + " (on both peers)"));
         }
+        Object contact;
+        try {
+            contact = contactOf(friend);
+        } catch (UnknownPeerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return sendTo(contact, friend, MessageFrames.KIND_TEXT, utf8, null);
+    }
+
+    @Override
+    public CompletionStage<Void> send(PeerKey key, String text) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(text, "text");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(refusal());
+        }
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > maxTextBytes(maxFrameBytes)) {
+            return CompletableFuture.failedFuture(new MessageTooLargeException("message of "
+                    + utf8.length + " bytes; at most " + maxTextBytes(maxFrameBytes)
+                    + " fit in a frame of p2pchat.maxFrameBytes = " + maxFrameBytes));
+        }
+        String label = labelOf(key);
+        if (label == null) {
+            return CompletableFuture.failedFuture(new UnknownPeerException(key.fingerprint()));
+        }
+        return sendTo(key, label, MessageFrames.KIND_TEXT, utf8, null);
+    }
+
+    @Override
+    public CompletionStage<Void> connect(String peerName) {
+        Objects.requireNonNull(peerName, "peerName");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(refusal());
+        }
+        Object contact;
+        try {
+            contact = contactOf(peerName);
+        } catch (UnknownPeerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        FriendLink link = links.computeIfAbsent(contact, c -> newLink(c, peerName, null));
+        if (link.state() == ConnectionState.CONNECTED) {
+            return CompletableFuture.completedFuture(null);
+        }
+        PeerAddress address = linkConnector.listedAddress(link);
+        if (address == null) {
+            address = link.callBack();
+        }
+        if (address == null) {
+            return CompletableFuture.failedFuture(new UnknownPeerException(peerName));
+        }
+        return connect(link, address);
+    }
+
+    /**
+     * Connects to whoever listens at an address, for a join through it.
+     *
+     * @param address the address
+     * @return completes with the key the peer there proved
+     */
+    CompletionStage<PeerKey> reach(PeerAddress address) {
+        FriendLink link = links.computeIfAbsent(address, a -> newLink(a, address.toString(), null));
+        if (link.key() != null) {
+            return CompletableFuture.completedFuture(link.key());
+        }
+        return connect(link, address).thenApply(v -> link.key());
+    }
+
+    @Override
+    public List<KnownPeer> knownPeers() {
+        return new PeerList(directory, session.trust(), rooms, strangers, links, ticker).list();
+    }
+
+    @Override
+    public Room createRoom(String roomName, RoomAccess access) {
+        Objects.requireNonNull(access, "access");
+        return rooms.create(roomName, access);
+    }
+
+    @Override
+    public CompletionStage<Room> joinRoom(String room, PeerAddress member) {
+        Objects.requireNonNull(member, "member");
+        return rooms.join(room, member);
+    }
+
+    @Override
+    public CompletionStage<Room> joinRoom(String invite) {
+        return rooms.join(invite);
+    }
+
+    @Override
+    public List<Room> rooms() {
+        return rooms.rooms();
+    }
+
+    @Override
+    public Optional<Room> room(String roomName) {
+        return rooms.room(roomName);
+    }
+
+    /**
+     * Returns the size of a room's de-duplication state (origins remembered plus messages held
+     * ahead of gaps); for tests and diagnostics.
+     *
+     * @param room the room's name
+     * @return the size, or -1 if this peer is not in the room
+     */
+    public int roomStateSize(String room) {
+        return rooms.sequencerStateSize(room);
+    }
+
+    /** The node's threads and settings, for its rooms. */
+    Identity identity() {
+        return session.identity();
+    }
+
+    RoomOptions roomOptions() {
+        return roomOptions;
+    }
+
+    DeliveryOptions deliveryOptions() {
+        return delivery;
+    }
+
+    ScheduledThreadPoolExecutor timer() {
+        return timer;
+    }
+
+    SerialExecutor callbacks() {
+        return callbacks;
+    }
+
+    MessageListener listener() {
+        return listener;
+    }
+
+    Ticker ticker() {
+        return ticker;
+    }
+
+    boolean connectedTo(PeerKey key) {
+        FriendLink link = links.get(key);
+        return link != null && link.state() == ConnectionState.CONNECTED;
+    }
+
+    /**
+     * Queues a message on the link of a contact (a key; a listed name not met yet; an address),
+     * making the link if there is none.
+     *
+     * @param contact the link's key in {@link #links}
+     * @param label the name the peer goes by, for a new link
+     * @param kind the message's kind
+     * @param body its bytes
+     * @param address where to call the peer if nothing else says so (a room member reached for
+     *     the first time), or null
+     * @return completes when the peer acknowledged the message
+     */
+    CompletionStage<Void> sendTo(Object contact, String label, byte kind, byte[] body,
+            PeerAddress address) {
         while (true) {
-            FriendLink link = links.get(friend);
-            if (link == null) {
-                // (A stranger evicted right after this check gets a link with nowhere to call:
-                // its message waits for a connection from it, or its delivery timeout.)
-                if (directory.lookup(friend).isEmpty() && !strangers.canCallBack(friend)) {
-                    return CompletableFuture.failedFuture(new UnknownPeerException(friend));
-                }
-                link = links.computeIfAbsent(friend, this::newLink);
+            FriendLink link = links.computeIfAbsent(contact, c -> newLink(c, label, address));
+            if (address != null) {
+                link.callBackAt(address);
             }
-            if (closed.get()) {
+            if (closed.get() && kind == MessageFrames.KIND_TEXT) {
                 // close() may have gone over the links before this one existed.
                 return CompletableFuture.failedFuture(refusal());
             }
-            CompletionStage<Void> sent = link.send(utf8);
+            CompletionStage<Void> sent = link.send(kind, body);
             if (sent != null) {
                 return sent;
             }
-            // The link was forgotten a moment ago (idle, friend not listed): use a new one.
-            links.remove(friend, link);
+            // The link was forgotten a moment ago (idle, not listed), or handed over: retry.
+            links.remove(contact, link);
         }
+    }
+
+    /**
+     * Finds the link key of a name: a friend of the directory (by its trusted key if known),
+     * else a member of a room (by key; the first room's if several), else a stranger that can
+     * be called back.
+     *
+     * @throws UnknownPeerException if none goes by the name
+     */
+    private Object contactOf(String peerName) {
+        if (directory.lookup(peerName).isPresent()) {
+            if (links.containsKey(peerName)) {
+                // The friend's link, under its name from before its key was known (and under
+                // its key too, once proven).
+                return peerName;
+            }
+            Optional<PeerKey> key = session.trust().trustedKey(peerName);
+            return key.isPresent() ? key.get() : peerName;
+        }
+        List<Rooms.Found> members = rooms.membersNamed(peerName);
+        if (!members.isEmpty()) {
+            return members.get(0).key();
+        }
+        Object stranger = strangers.callable(peerName);
+        if (stranger != null) {
+            return stranger;
+        }
+        for (FriendLink l : links.values()) {
+            if (l.friend().equals(peerName) && l.key() != null) {
+                return l.key();
+            }
+        }
+        throw new UnknownPeerException(peerName);
+    }
+
+    /** The link of a name, or null. */
+    private FriendLink linkNamed(String peerName) {
+        try {
+            return links.get(contactOf(peerName));
+        } catch (UnknownPeerException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The name a key goes by: the directory's if the name is trusted with that key, else its name
+     * in a room, else the name of its link; null if this peer knows nothing of it.
+     */
+    private String labelOf(PeerKey key) {
+        for (PeerEntry e : directory.entries()) {
+            if (session.trust().trustedKey(e.name()).filter(key::equals).isPresent()) {
+                return e.name();
+            }
+        }
+        Rooms.Found member = rooms.member(key);
+        if (member != null) {
+            return member.name();
+        }
+        FriendLink link = links.get(key);
+        if (link != null) {
+            return link.friend();
+        }
+        Strangers.Remembered r = strangers.snapshot().get(key);
+        return r != null && r.callBack() != null ? r.name() : null;
     }
 
     /**
@@ -244,16 +489,31 @@ public final class ChatNode implements Peer, LinkNode {
      */
     public static int maxTextBytes(int maxFrameBytes) {
         return maxFrameBytes - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES
-                - MessageFrames.MAX_DATA_HEADER - MessageFrames.MAX_LENGTH_PREFIX;
+                - MessageFrames.MAX_DATA_HEADER - MessageFrames.MAX_LENGTH_PREFIX
+                - MessageFrames.KIND_BYTES;
     }
 
-    private FriendLink newLink(String friend) {
-        Strangers.Remembered known = strangers.take(friend);
+    private FriendLink newLink(Object contact, String label, PeerAddress address) {
+        Strangers.Remembered known = strangers.take(contact);
+        boolean stranger = !(contact instanceof String) && !(contact instanceof PeerKey k
+                && (rooms.isMember(k) || label != null && isListed(label)));
         Inflow inflow = known != null ? known.inflow()
-                : new Inflow(friend, delivery.receiveWindowBytes(), memory,
-                        directory.lookup(friend).isEmpty());
-        return new FriendLink(friend, delivery, ticker, timer, linkConnector, inflow,
-                known != null ? known.callBack() : null, random);
+                : new Inflow(label, delivery.receiveWindowBytes(), memory, stranger);
+        FriendLink link = new FriendLink(label, delivery, ticker, timer, linkConnector, inflow,
+                known != null ? known.callBack() : contact instanceof PeerAddress a ? a : address,
+                random);
+        if (contact instanceof PeerKey k) {
+            link.proven(k);
+        }
+        return link;
+    }
+
+    /** The key a link is kept under in {@link #links}. */
+    private Object contactKey(FriendLink link) {
+        if (link.key() != null) {
+            return link.key();
+        }
+        return directory.lookup(link.friend()).isPresent() ? link.friend() : link.callBack();
     }
 
     /** What every link asks of this node. */
@@ -264,8 +524,17 @@ public final class ChatNode implements Peer, LinkNode {
         }
 
         @Override
-        public PeerAddress listedAddress(String friend) {
-            return directory.lookup(friend).map(PeerEntry::address).orElse(null);
+        public PeerAddress listedAddress(FriendLink link) {
+            PeerKey key = link.key();
+            Optional<PeerEntry> listed = directory.lookup(link.friend());
+            if (listed.isPresent()) {
+                Optional<PeerKey> trusted = session.trust().trustedKey(link.friend());
+                if (key == null || trusted.isEmpty() || trusted.get().equals(key)) {
+                    return listed.get().address();
+                }
+            }
+            Rooms.Found member = key == null ? null : rooms.member(key);
+            return member == null ? null : member.address();
         }
 
         @Override
@@ -365,13 +634,13 @@ public final class ChatNode implements Peer, LinkNode {
 
     @Override
     public Optional<Throwable> connectionFailure(String friend) {
-        FriendLink link = links.get(friend);
+        FriendLink link = linkNamed(friend);
         return link == null ? Optional.empty() : Optional.ofNullable(link.connectionFailure());
     }
 
     @Override
     public ConnectionState connectionState(String friend) {
-        FriendLink link = links.get(friend);
+        FriendLink link = linkNamed(friend);
         return link == null ? ConnectionState.DISCONNECTED : link.state();
     }
 
@@ -384,7 +653,7 @@ public final class ChatNode implements Peer, LinkNode {
      * @return true while a link exists
      */
     public boolean hasLink(String friend) {
-        return links.containsKey(friend);
+        return linkNamed(friend) != null;
     }
 
     /**
@@ -394,30 +663,115 @@ public final class ChatNode implements Peer, LinkNode {
      * @return the number of open connections
      */
     public int openConnections(String friend) {
-        FriendLink link = links.get(friend);
+        FriendLink link = linkNamed(friend);
         return link == null ? 0 : link.openConnections();
     }
 
     /**
-     * Called on the event loop when an accepted connection says who it is.
-     *
-     * @param friend the name it proved
-     * @param connection the connection
-     * @param callBack where the friend can be called back if the directory does not list it, or
-     *     null
-     * @return the friend's link
+     * Called on the event loop when an accepted connection has proven its key and may speak for
+     * the name it gave. A friend of the directory this peer was about to call for the first time
+     * (its link is under its name) gets that link, now under its key.
      */
     @Override
-    public FriendLink introduced(String friend, LinkSession connection, PeerAddress callBack) {
+    public FriendLink introduced(String peerName, PeerKey key, LinkSession connection,
+            PeerAddress callBack) {
+        if (directory.lookup(peerName).isPresent()
+                && session.trust().trustedKey(peerName).filter(key::equals).isPresent()) {
+            FriendLink waiting = links.get(peerName);
+            if (waiting != null && waiting.key() == null) {
+                adopt(waiting, peerName, key);
+            }
+        }
+        String label = labelOf(key);
+        String shown = label != null ? label : peerName;
         while (true) {
-            FriendLink link = links.computeIfAbsent(friend, this::newLink);
+            FriendLink link = links.computeIfAbsent(key, k -> newLink(k, shown, null));
             if (link.attach(connection)) {
                 link.callBackAt(callBack);
                 return link;
             }
             // Forgotten by the timer a moment ago: attach to a new one.
-            links.remove(friend, link);
+            links.remove(key, link);
         }
+    }
+
+    @Override
+    public FriendLink opened(FriendLink link, String peerName, PeerKey key, PeerAddress address) {
+        PeerKey expected = link.key();
+        boolean listedFriend = directory.lookup(link.friend()).isPresent()
+                && (expected == null || session.trust().trustedKey(link.friend())
+                        .filter(expected::equals).isPresent());
+        if (listedFriend) {
+            // A friend of the directory: the name that answers and its key must hold, pinned,
+            // remembered or trusted now on first use.
+            if (!peerName.equals(link.friend())) {
+                throw new org.p2pchat.api.PeerIdentityException("called " + link.friend() + " at "
+                        + address + " but '" + peerName + "' answered");
+            }
+            if (expected != null) {
+                trust.called(peerName, key);
+                return link;
+            }
+            // Under the key before the key is trusted: a sender that finds the key trusted finds
+            // this link under it too, not a second one.
+            FriendLink holder = links.putIfAbsent(key, link);
+            try {
+                trust.called(peerName, key);
+            } catch (RuntimeException e) {
+                if (holder == null) {
+                    links.remove(key, link);
+                }
+                throw e;
+            }
+            return adopt(link, link.friend(), key);
+        }
+        if (expected != null) {
+            if (!expected.equals(key)) {
+                throw new org.p2pchat.api.PeerIdentityException("called " + link.friend() + " at "
+                        + address + " but the peer there proved key " + key.fingerprint()
+                        + ", not " + expected.fingerprint());
+            }
+            return link;
+        }
+        return adopt(link, contactKey(link), key);
+    }
+
+    /**
+     * Moves a link whose key its first handshake proved under that key; if another link holds
+     * the key already, this one hands its messages to it and goes.
+     *
+     * @return the link now under the key
+     */
+    private FriendLink adopt(FriendLink link, Object contact, PeerKey key) {
+        link.proven(key);
+        // The link stays under its name (or address) too: a sender that looked the name up a
+        // moment ago finds the same link, so no message goes to a second one.
+        FriendLink holder = links.putIfAbsent(key, link);
+        if (holder == null || holder == link) {
+            return link;
+        }
+        links.replace(contact, link, holder);
+        for (FriendLink.Waiting w : link.handOver()) {
+            CompletionStage<Void> sent = holder.send(w.kind(), w.body());
+            if (sent == null) {
+                w.done().completeExceptionally(new org.p2pchat.api.PeerUnreachableException(
+                        "the link to " + holder.friend() + " closed while a message moved to it"));
+            } else {
+                sent.whenComplete((v, e) -> {
+                    if (e == null) {
+                        w.done().complete(null);
+                    } else {
+                        w.done().completeExceptionally(e);
+                    }
+                });
+            }
+        }
+        return holder;
+    }
+
+    @Override
+    public boolean isRoomMember(PeerKey key) {
+        return rooms.isMember(key);
     }
 
     /** Called on the event loop when a connection to a friend closes. */
@@ -449,13 +803,21 @@ public final class ChatNode implements Peer, LinkNode {
     private void forgetIfDisposable(FriendLink link) {
         // One atomic step with the map: a thread that makes the friend's next link (in
         // computeIfAbsent, under the same key) finds what this one received already kept.
-        links.computeIfPresent(link.friend(), (friend, current) -> {
+        Object contact = contactKey(link);
+        if (contact == null) {
+            return;
+        }
+        links.computeIfPresent(contact, (c, current) -> {
             if (current != link || !link.dispose()) {
                 return current;
             }
-            strangers.keep(friend, link.inflow(), link.callBack());
+            strangers.keep(c, link.friend(), link.inflow(), link.callBack());
             return null;
         });
+        if (link.isDisposed()) {
+            // and under any other name it was kept by (the address a join reached it at)
+            links.values().removeIf(l -> l == link);
+        }
     }
 
     /**
@@ -463,15 +825,22 @@ public final class ChatNode implements Peer, LinkNode {
      * its bytes count against the friend's window until the listener returns.
      */
     @Override
-    public void deliver(String from, String text, long units, Inflow inflow) {
-        ChatMessage message = new ChatMessage(from, text, Instant.now());
-        callbacks.execute(from, () -> {
+    public void deliver(FriendLink link, String text, long units) {
+        ChatMessage message = new ChatMessage(link.friend(), text, Instant.now());
+        Inflow inflow = link.inflow();
+        callbacks.execute(link.key(), () -> {
             try {
                 listener.onMessage(message);
             } finally {
                 inflow.consumed(units);
             }
         });
+    }
+
+    @Override
+    public void deliver(FriendLink link, byte kind, byte[] body, long units) {
+        Inflow inflow = link.inflow();
+        rooms.received(link.key(), kind, body, () -> inflow.consumed(units));
     }
 
     /** The node's clock, for deadlines. */
@@ -499,7 +868,7 @@ public final class ChatNode implements Peer, LinkNode {
      * @return the bytes, counted as {@code p2pchat.receiveWindowBytes} counts them
      */
     public long backlogBytes(String friend) {
-        FriendLink link = links.get(friend);
+        FriendLink link = linkNamed(friend);
         return link == null ? 0 : link.inflow().backlog();
     }
 
@@ -511,7 +880,7 @@ public final class ChatNode implements Peer, LinkNode {
      * @return the bytes, counted as {@code p2pchat.outboxLimitBytes} counts them
      */
     public long outboxBytes(String friend) {
-        FriendLink link = links.get(friend);
+        FriendLink link = linkNamed(friend);
         return link == null ? 0 : link.outboxBytes();
     }
 
@@ -534,6 +903,9 @@ public final class ChatNode implements Peer, LinkNode {
             }
             return;
         }
+        // Members are told of the leave before the links stop taking messages: they report a
+        // leave, not a failure, and the announcements go out during the linger.
+        rooms.close();
         PeerClosedException refusal = refusal();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         links.values().forEach(l -> l.stopAccepting(refusal, pending));

@@ -50,6 +50,14 @@ public final class Settings {
     public static final String MAX_RECONNECT_DELAY = "p2pchat.maxReconnectDelay";
     /** The longest delay after connection attempts whose handshake or connection failed. */
     public static final String MAX_HANDSHAKE_RETRY_DELAY = "p2pchat.maxHandshakeRetryDelay";
+    /** How often a room member sends each other member a digest of the records it holds. */
+    public static final String ROOM_DIGEST_INTERVAL = "p2pchat.roomDigestInterval";
+    /** Default {@link #ROOM_DIGEST_INTERVAL}. */
+    public static final Duration DEFAULT_ROOM_DIGEST_INTERVAL = Duration.ofSeconds(2);
+    /** How long a room member may acknowledge nothing before it is reported failed. */
+    public static final String ROOM_FAILURE_TIMEOUT = "p2pchat.roomFailureTimeout";
+    /** Default {@link #ROOM_FAILURE_TIMEOUT}: five digests unanswered. */
+    public static final Duration DEFAULT_ROOM_FAILURE_TIMEOUT = Duration.ofSeconds(10);
     /** How long {@code close()} waits for unacknowledged messages before it fails them. */
     public static final String CLOSE_LINGER = "p2pchat.closeLinger";
     /**

@@ -65,7 +65,16 @@ public final class TrustStore {
             return Verdict.PINNED;
         }
         PeerKey remembered = known.get(name).orElse(null);
-        if (remembered == null && entry != null && !calledListedAddress) {
+        if (entry == null) {
+            // Not a friend's name: a stranger is its key, and its name a label, so another key
+            // under the same name is another stranger, not an impostor (PROTOCOL.md, "Trust").
+            if (remembered == null) {
+                known.remember(name, key);
+                return Verdict.FIRST_USE;
+            }
+            return remembered.equals(key) ? Verdict.KNOWN : Verdict.FIRST_USE;
+        }
+        if (remembered == null && !calledListedAddress) {
             return Verdict.UNCONFIRMED;
         }
         PeerKey now = remembered != null ? remembered : known.remember(name, key);

@@ -48,7 +48,7 @@ class FriendLinkTest {
             }
 
             @Override
-            public PeerAddress listedAddress(String friend) {
+            public PeerAddress listedAddress(FriendLink link) {
                 return null;
             }
 
@@ -71,7 +71,7 @@ class FriendLinkTest {
     }
 
     private CompletableFuture<Void> send(String text) {
-        return link.send(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        return link.send(MessageFrames.KIND_TEXT, text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .toCompletableFuture();
     }
 
@@ -207,7 +207,7 @@ class FriendLinkTest {
         assertTrue(sent.isCompletedExceptionally());
         assertEquals(List.of(link), idle);
         assertTrue(link.dispose());
-        assertEquals(null, link.send(new byte[] {'x'}), "a forgotten link takes no message");
+        assertEquals(null, link.send(MessageFrames.KIND_TEXT, new byte[] {'x'}), "a forgotten link takes no message");
         assertFalse(link.attach(FakeLinkSessions.open(3, 100).session));
     }
 }

@@ -45,7 +45,7 @@ class InflowTest {
         ByteBuffer b = ByteBuffer.allocate(size);
         MessageFrames.putDataHeader(b, first, floor);
         for (String t : texts) {
-            MessageFrames.putMessage(b, t.getBytes(StandardCharsets.UTF_8));
+            MessageFrames.putMessage(b, MessageFrames.KIND_TEXT, t.getBytes(StandardCharsets.UTF_8));
         }
         b.flip();
         assertEquals(MessageFrames.DATA, b.get());
@@ -172,7 +172,7 @@ class InflowTest {
     void aMalformedMessageStopsTheFrameAfterTheMessagesBeforeItWereDelivered() {
         ByteBuffer frame = ByteBuffer.allocate(32);
         MessageFrames.putDataHeader(frame, 1, 1);
-        MessageFrames.putMessage(frame, "ok".getBytes(StandardCharsets.UTF_8));
+        MessageFrames.putMessage(frame, MessageFrames.KIND_TEXT, "ok".getBytes(StandardCharsets.UTF_8));
         MessageFrames.putVarint(frame, 20); // a length beyond the frame
         frame.put((byte) 'z').flip().get();
 

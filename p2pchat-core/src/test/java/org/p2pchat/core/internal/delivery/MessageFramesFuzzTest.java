@@ -260,7 +260,7 @@ class MessageFramesFuzzTest {
         for (int m = 0; m < messages; m++) {
             byte[] text = new byte[random.nextInt(maxText)];
             random.nextBytes(text);
-            MessageFrames.putMessage(b, text);
+            MessageFrames.putMessage(b, MessageFrames.KIND_TEXT, text);
         }
         b.flip().get();
         byte[] body = new byte[b.remaining()];

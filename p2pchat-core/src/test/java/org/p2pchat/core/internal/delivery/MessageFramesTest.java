@@ -36,7 +36,7 @@ class MessageFramesTest {
                 + String.join("", texts).length() * 4);
         MessageFrames.putDataHeader(b, first, floor);
         for (String t : texts) {
-            MessageFrames.putMessage(b, t.getBytes(StandardCharsets.UTF_8));
+            MessageFrames.putMessage(b, MessageFrames.KIND_TEXT, t.getBytes(StandardCharsets.UTF_8));
         }
         b.flip();
         assertEquals(MessageFrames.DATA, b.get());
@@ -105,7 +105,8 @@ class MessageFramesTest {
         MessageFrames.DataHeader h = MessageFrames.readDataHeader(b);
         assertEquals(1_000, h.firstSeq());
         assertEquals(990, h.floor());
-        assertEquals(2, MessageFrames.readMessageLength(b));
+        assertEquals(1 + 2, MessageFrames.readMessageLength(b), "the kind, then the text");
+        assertEquals(MessageFrames.KIND_TEXT, b.get());
     }
 
     @Test
@@ -162,7 +163,7 @@ class MessageFramesTest {
         // What putDataHeader(5, 6) would mean: a negative distance, which does not fit a varint.
         ByteBuffer b = ByteBuffer.allocate(32);
         MessageFrames.putDataHeader(b, 5, 6);
-        MessageFrames.putMessage(b, new byte[] {'x'});
+        MessageFrames.putMessage(b, MessageFrames.KIND_TEXT, new byte[] {'x'});
         b.flip().get();
         assertThrows(ProtocolException.class, () -> MessageFrames.readDataHeader(b));
     }
@@ -198,7 +199,8 @@ class MessageFramesTest {
     void anEmptyMessageIsAMessage() {
         ByteBuffer b = dataBody(4, 4, "");
         MessageFrames.readDataHeader(b);
-        assertEquals(0, MessageFrames.readMessageLength(b));
+        assertEquals(1, MessageFrames.readMessageLength(b), "its kind alone");
+        assertEquals(MessageFrames.KIND_TEXT, b.get());
         assertFalse(b.hasRemaining());
     }
 
@@ -237,7 +239,8 @@ class MessageFramesTest {
         ByteBuffer b = dataBody(10, 8, texts);
         MessageFrames.readDataHeader(b);
         for (String t : texts) {
-            int length = MessageFrames.readMessageLength(b);
+            int length = MessageFrames.readMessageLength(b) - MessageFrames.KIND_BYTES;
+            assertEquals(MessageFrames.KIND_TEXT, b.get());
             byte[] utf8 = new byte[length];
             b.get(utf8);
             assertEquals(t, new String(utf8, StandardCharsets.UTF_8));
@@ -249,14 +252,14 @@ class MessageFramesTest {
     @ValueSource(ints = {0, 1, 127, 128, 16_383, 16_384, 70_000})
     void messageBytesIsWhatPutMessageWrites(int length) {
         ByteBuffer b = ByteBuffer.allocate(length + 16);
-        MessageFrames.putMessage(b, new byte[length]);
+        MessageFrames.putMessage(b, MessageFrames.KIND_TEXT, new byte[length]);
         assertEquals(b.position(), MessageFrames.messageBytes(length));
     }
 
     @Test
     void messageBytesCountsAFiveBytePrefixForTheLongestTexts() {
         assertEquals(5, MessageFrames.varintBytes(Integer.MAX_VALUE));
-        assertEquals(MessageFrames.MAX_LENGTH_PREFIX + 1_000_000_000,
+        assertEquals(MessageFrames.MAX_LENGTH_PREFIX + MessageFrames.KIND_BYTES + 1_000_000_000,
                 MessageFrames.messageBytes(1_000_000_000));
     }
 

@@ -26,11 +26,11 @@ class OutboxTest {
     }
 
     private Outbox.Entry add(String text) {
-        return outbox.add(utf8(text), new CompletableFuture<>(), NO_DEADLINE);
+        return outbox.add(MessageFrames.KIND_TEXT, utf8(text), new CompletableFuture<>(), NO_DEADLINE);
     }
 
     private Outbox.Entry add(String text, long deadline) {
-        return outbox.add(utf8(text), new CompletableFuture<>(), deadline);
+        return outbox.add(MessageFrames.KIND_TEXT, utf8(text), new CompletableFuture<>(), deadline);
     }
 
     private static List<Long> seqs(List<Outbox.Entry> entries) {
@@ -82,7 +82,7 @@ class OutboxTest {
     void anEntryKeepsWhatItWasGiven() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         byte[] text = utf8("hello");
-        Outbox.Entry e = outbox.add(text, done, 12_345);
+        Outbox.Entry e = outbox.add(MessageFrames.KIND_TEXT, text, done, 12_345);
         assertSame(text, e.utf8);
         assertSame(done, e.done);
         assertEquals(12_345, e.deadline);
@@ -126,10 +126,10 @@ class OutboxTest {
     void evenAnEmptyMessageCountsAgainstTheLimit() {
         Outbox tiny = new Outbox("bob", 3 * OVERHEAD);
         for (int i = 0; i < 3; i++) {
-            tiny.add(new byte[0], new CompletableFuture<>(), NO_DEADLINE);
+            tiny.add(MessageFrames.KIND_TEXT, new byte[0], new CompletableFuture<>(), NO_DEADLINE);
         }
         assertThrows(OutboxFullException.class,
-                () -> tiny.add(new byte[0], new CompletableFuture<>(), NO_DEADLINE));
+                () -> tiny.add(MessageFrames.KIND_TEXT, new byte[0], new CompletableFuture<>(), NO_DEADLINE));
     }
 
     @Test
@@ -455,7 +455,7 @@ class OutboxTest {
                 case 0, 1 -> {
                     byte[] text = new byte[random.nextInt(200)];
                     try {
-                        held.add(box.add(text, new CompletableFuture<>(), now + random.nextInt(50)));
+                        held.add(box.add(MessageFrames.KIND_TEXT, text, new CompletableFuture<>(), now + random.nextInt(50)));
                     } catch (OutboxFullException full) {
                         // fine: checked below through units()
                     }

@@ -69,7 +69,7 @@ class ReturningFriendTest {
                 }
 
                 @Override
-                public PeerAddress listedAddress(String friend) {
+                public PeerAddress listedAddress(FriendLink link) {
                     return BOB;
                 }
 
@@ -122,7 +122,7 @@ class ReturningFriendTest {
     }
 
     private CompletableFuture<Void> send(String text) {
-        return link.send(text.getBytes(StandardCharsets.UTF_8)).toCompletableFuture();
+        return link.send(MessageFrames.KIND_TEXT, text.getBytes(StandardCharsets.UTF_8)).toCompletableFuture();
     }
 
     /** bob acknowledges as a peer does: his first ACK opens the window, the next one the message. */

@@ -25,6 +25,19 @@ final class Hellos {
     }
 
     /**
+     * A version 4 HELLO: {@code name} at 127.0.0.1:7001, epoch 7, with its signing key.
+     *
+     * @param name the sender's name
+     * @param maxFrame the frame limit field, a uint32 (0 to 2^32 - 1)
+     * @param signingKey the sender's Ed25519 public key, 32 bytes
+     * @return the payload, type byte first
+     */
+    static byte[] v4(String name, long maxFrame, byte[] signingKey) {
+        byte[] v3 = withVersion(4, name, maxFrame);
+        return ByteBuffer.allocate(v3.length + signingKey.length).put(v3).put(signingKey).array();
+    }
+
+    /**
      * A HELLO laid out as version 3's but announcing another version.
      *
      * @param version the version byte

@@ -43,7 +43,8 @@ class LinkHandlerTest {
     private final RecordingConnection toAlice = new RecordingConnection(1);
     /** Alice's end: what she writes is handed to bob's handler by the test. */
     private final RecordingConnection toBob = new RecordingConnection(-1);
-    private final SecureChannel alice = new SecureChannel(toBob, true, Identity.ephemeral(RANDOM),
+    private final Identity aliceIdentity = Identity.ephemeral(RANDOM);
+    private final SecureChannel alice = new SecureChannel(toBob, true, aliceIdentity,
             RANDOM, SecureChannel.DEFAULT_REKEY_INTERVAL);
     private final LinkHandler handler = LinkHandler.acceptor(bob, toAlice);
 
@@ -59,7 +60,8 @@ class LinkHandlerTest {
 
     /** Runs the handshake up to bob's ACCEPT and first ACK. */
     private void handshake() {
-        ByteBuffer hello = WireCodec.hello("alice", PeerAddress.loopback(7002), 100, 1 << 20);
+        ByteBuffer hello = WireCodec.hello("alice", PeerAddress.loopback(7002), 100, 1 << 20,
+                aliceIdentity.signer().publicKey());
         byte[] helloBytes = new byte[hello.remaining()];
         hello.get(helloBytes);
         handshakeTo3(helloBytes);
@@ -89,7 +91,7 @@ class LinkHandlerTest {
         ByteBuffer plain = ByteBuffer.allocate(MessageFrames.MAX_DATA_HEADER
                 + MessageFrames.MAX_LENGTH_PREFIX + utf8.length);
         MessageFrames.putDataHeader(plain, first, first);
-        MessageFrames.putMessage(plain, utf8);
+        MessageFrames.putMessage(plain, MessageFrames.KIND_TEXT, utf8);
         alice.write(plain.flip());
         deliverToBob();
     }
@@ -131,7 +133,7 @@ class LinkHandlerTest {
     @ValueSource(longs = {64, (1L << 31) - 2, (1L << 31) - 1, 1L << 31, (1L << 31) + 1,
         (1L << 32) - 1})
     void aCallerAnnouncingAnyFrameLimitFrom64To2To32Minus1IsAccepted(long maxFrame) {
-        handshakeTo3(Hellos.v3("alice", maxFrame));
+        handshakeTo3(Hellos.v4("alice", maxFrame, aliceIdentity.signer().publicKey()));
 
         assertEquals(2, toAlice.frameCount(), "ACCEPT and ACK");
         assertEquals(WireCodec.ACCEPT, openFromBob(0).get());
@@ -146,7 +148,7 @@ class LinkHandlerTest {
     @ValueSource(longs = {(1L << 31) - 1, 1L << 31, (1L << 31) + 1, (1L << 32) - 1})
     void aCallerAnnouncingAFrameLimitOf2To31OrMoreGetsTheLargestMessagesThisPeerSends(
             long maxFrame) {
-        handshakeTo3(Hellos.v3("alice", maxFrame));
+        handshakeTo3(Hellos.v4("alice", maxFrame, aliceIdentity.signer().publicKey()));
         assertEquals(2, toAlice.frameCount(), "ACCEPT and ACK");
         openFromBob(0);
         openFromBob(1);
@@ -162,20 +164,20 @@ class LinkHandlerTest {
         ByteBuffer data = openFromBob(2);
         assertEquals(MessageFrames.DATA, data.get());
         assertEquals(1, MessageFrames.readDataHeader(data).firstSeq());
-        assertEquals(largest.length(), MessageFrames.readMessageLength(data));
+        assertEquals(MessageFrames.KIND_BYTES + largest.length(), MessageFrames.readMessageLength(data));
     }
 
     @ParameterizedTest(name = "maxFrame {0}")
     @ValueSource(longs = {0, 63})
     void aCallerAnnouncingAFrameLimitBelow64IsClosedWithoutAnAnswer(long maxFrame) {
-        handshakeTo3(Hellos.v3("alice", maxFrame));
+        handshakeTo3(Hellos.v4("alice", maxFrame, aliceIdentity.signer().publicKey()));
 
         assertEquals(0, toAlice.frameCount());
         assertEquals(Reason.PROTOCOL_ERROR, toAlice.abortReason().reason());
     }
 
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {0, 1, 2, 4, 255})
+    @ValueSource(ints = {0, 1, 2, 3, 5, 255})
     void aCallerOfAnotherProtocolVersionIsRefusedWithAReasonNamingBothVersions(int version) {
         handshakeTo3(version == 2 ? Hellos.v2("alice")
                 : Hellos.withVersion(version, "alice", 1 << 20));
@@ -184,7 +186,7 @@ class LinkHandlerTest {
         ByteBuffer refuse = openFromBob(0);
         assertEquals(WireCodec.REFUSE, refuse.get());
         String reason = rest(refuse);
-        assertTrue(reason.startsWith("p2pchat protocol 3 here, yours is " + version), reason);
+        assertTrue(reason.startsWith("p2pchat protocol 4 here, yours is " + version), reason);
         assertFalse(toAlice.isOpen(), "closed after the REFUSE");
         assertNull(toAlice.abortReason(), "closed, not aborted, so that the REFUSE goes out");
         assertFalse(bob.hasLink("alice"), "nothing of the HELLO was taken in");

@@ -28,7 +28,7 @@ class WireCodecFuzzTest {
         }
         assertTrue(hello.maxFrameBytes() >= WireCodec.MIN_FRAME_BYTES, hello.toString());
         ByteBuffer again = WireCodec.hello(hello.name(), hello.listenAddress(), hello.epoch(),
-                hello.maxFrameBytes());
+                hello.maxFrameBytes(), hello.signingKey());
         byte[] bytes = new byte[again.remaining()];
         again.get(bytes);
         assertEquals(hello, WireCodec.readHelloPayload(bytes));

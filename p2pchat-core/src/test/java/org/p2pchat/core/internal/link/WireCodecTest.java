@@ -28,14 +28,14 @@ class WireCodecTest {
     @Test
     void aHelloEncodesExactlyAsTheProtocolLaysItOut() {
         byte[] encoded = bytes(WireCodec.hello("alice", PeerAddress.parse("127.0.0.1:7001"), 7,
-                1 << 20));
-        assertEquals(ByteBuffer.wrap(Hellos.v3("alice", 1 << 20)), ByteBuffer.wrap(encoded));
+                1 << 20, new byte[32]));
+        assertEquals(ByteBuffer.wrap(Hellos.v4("alice", 1 << 20, new byte[32])), ByteBuffer.wrap(encoded));
     }
 
     @Test
     void aHelloDecodesToWhatWasEncoded() {
         WireCodec.Hello hello = WireCodec.readHelloPayload(bytes(WireCodec.hello("bob",
-                PeerAddress.parse("[::1]:7002"), -2, 64)));
+                PeerAddress.parse("[::1]:7002"), -2, 64, new byte[32])));
         assertEquals("bob", hello.name());
         assertEquals(PeerAddress.parse("[::1]:7002"), hello.listenAddress());
         assertEquals(-2, hello.epoch(), "the epoch is 64 bits, all of them kept");
@@ -45,14 +45,14 @@ class WireCodecTest {
     @ParameterizedTest(name = "maxFrame {0}")
     @ValueSource(longs = {64, TWO_TO_31 - 2, TWO_TO_31 - 1})
     void aFrameLimitThatFitsAnIntIsReadAsAnnounced(long maxFrame) {
-        assertEquals(maxFrame, WireCodec.readHelloPayload(Hellos.v3("alice", maxFrame))
+        assertEquals(maxFrame, WireCodec.readHelloPayload(Hellos.v4("alice", maxFrame, new byte[32]))
                 .maxFrameBytes());
     }
 
     @ParameterizedTest(name = "maxFrame {0}")
     @ValueSource(longs = {TWO_TO_31, TWO_TO_31 + 1, TWO_TO_32 - 2, TWO_TO_32 - 1})
     void aFrameLimitOf2To31OrMoreIsAcceptedAsTheLargestFrameThereIs(long maxFrame) {
-        assertEquals(Integer.MAX_VALUE, WireCodec.readHelloPayload(Hellos.v3("alice", maxFrame))
+        assertEquals(Integer.MAX_VALUE, WireCodec.readHelloPayload(Hellos.v4("alice", maxFrame, new byte[32]))
                 .maxFrameBytes());
     }
 
@@ -60,25 +60,25 @@ class WireCodecTest {
     @ValueSource(longs = {0, 1, 63})
     void aFrameLimitBelow64IsRefused(long maxFrame) {
         ProtocolException e = assertThrows(ProtocolException.class,
-                () -> WireCodec.readHelloPayload(Hellos.v3("alice", maxFrame)));
+                () -> WireCodec.readHelloPayload(Hellos.v4("alice", maxFrame, new byte[32])));
         assertTrue(e.getMessage().contains("frame limit of " + maxFrame + " bytes"),
                 e.getMessage());
     }
 
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {0, 1, 2, 4, 255})
+    @ValueSource(ints = {0, 1, 2, 3, 5, 255})
     void aHelloOfAnotherVersionIsRefusedNamingBothVersions(int version) {
         byte[] hello = Hellos.withVersion(version, "alice", 1 << 20);
         ProtocolException e = assertThrows(ProtocolException.class,
                 () -> WireCodec.readHelloPayload(hello));
         assertEquals("HELLO of p2pchat protocol version " + version
-                + "; this peer speaks version 3", e.getMessage());
+                + "; this peer speaks version 4", e.getMessage());
     }
 
     @Test
     void theVersionOfAHelloIsReadWhateverItsLayout() {
         assertEquals(2, WireCodec.helloVersion(Hellos.v2("alice")));
-        assertEquals(3, WireCodec.helloVersion(Hellos.v3("alice", 64)));
+        assertEquals(4, WireCodec.helloVersion(Hellos.v4("alice", 64, new byte[32])));
         assertEquals(200, WireCodec.helloVersion(new byte[] {1, (byte) 200}));
     }
 
@@ -93,19 +93,19 @@ class WireCodecTest {
     void theRefusalOfAnOlderVersionNamesBothAndAsksForAnUpgrade() {
         ByteBuffer refuse = WireCodec.refuseVersion(2);
         assertEquals(WireCodec.REFUSE, refuse.get());
-        assertEquals("p2pchat protocol 3 here, yours is 2: upgrade",
+        assertEquals("p2pchat protocol 4 here, yours is 2: upgrade",
                 StandardCharsets.UTF_8.decode(refuse).toString());
     }
 
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {0, 1, 2, 4, 99, 255})
+    @ValueSource(ints = {0, 1, 2, 3, 5, 99, 255})
     void theRefusalOfAnyOtherVersionNamesBothAndFitsTheSmallestFrameLimit(int version) {
         ByteBuffer refuse = WireCodec.refuseVersion(version);
         assertTrue(refuse.remaining() + CipherState.TAG_BYTES <= WireCodec.MIN_FRAME_BYTES,
                 refuse.remaining() + " bytes");
         refuse.get();
         String reason = StandardCharsets.UTF_8.decode(refuse).toString();
-        assertTrue(reason.startsWith("p2pchat protocol 3 here, yours is " + version), reason);
+        assertTrue(reason.startsWith("p2pchat protocol 4 here, yours is " + version), reason);
     }
 
     @Test

@@ -1,0 +1,201 @@
+package org.p2pchat.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.p2pchat.api.MessageListener;
+import org.p2pchat.api.Peer;
+import org.p2pchat.api.PeerAddress;
+import org.p2pchat.api.Room;
+import org.p2pchat.api.RoomAccess;
+import org.p2pchat.api.RoomJoinException;
+import org.p2pchat.api.RoomMember;
+import org.p2pchat.api.RoomMessage;
+import org.p2pchat.api.RoomMessageId;
+import org.p2pchat.core.internal.node.ChatNode;
+import org.p2pchat.testkit.Await;
+
+/** Rooms over the nio transport on 127.0.0.1: joins through any member, flooding, leaves. */
+class RoomsOverNioTest {
+    private final List<Peer> toClose = new ArrayList<>();
+
+    /** Keeps what a peer's listener hears of rooms. */
+    static final class Hears implements MessageListener {
+        final List<RoomMessage> messages = new CopyOnWriteArrayList<>();
+        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onMessage(org.p2pchat.api.ChatMessage message) {
+            events.add("direct " + message.from() + ": " + message.text());
+        }
+
+        @Override
+        public void onRoomMessage(RoomMessage message) {
+            messages.add(message);
+        }
+
+        @Override
+        public void onMemberJoined(String room, RoomMember member) {
+            events.add("joined " + room + " " + member.name());
+        }
+
+        @Override
+        public void onMemberLeft(String room, RoomMember member) {
+            events.add("left " + room + " " + member.name());
+        }
+
+        @Override
+        public void onMemberFailed(String room, RoomMember member) {
+            events.add("failed " + room + " " + member.name());
+        }
+
+        boolean heard(String event) {
+            return events.contains(event);
+        }
+    }
+
+    private final Map<String, Hears> hears = new ConcurrentHashMap<>();
+
+    private Peer peer(String name) {
+        Hears h = new Hears();
+        hears.put(name, h);
+        Peer p = P2pChat.builder(name).transport("nio").listenOn(PeerAddress.loopback(0))
+                .listener(h).roomDigestInterval(Duration.ofMillis(200))
+                .roomFailureTimeout(Duration.ofSeconds(2)).start();
+        toClose.add(p);
+        return p;
+    }
+
+    @AfterEach
+    void closeAll() {
+        for (Peer p : toClose) {
+            p.close();
+        }
+    }
+
+    private static Room join(Peer joiner, String room, Peer through) {
+        return Await.result(joiner.joinRoom(room, through.listenAddress()));
+    }
+
+    @Test
+    void fivePeersJoiningThroughEachOtherReceiveEveryOtherPeersMessagesOnceInOrder() {
+        Peer a = peer("a");
+        Peer b = peer("b");
+        Peer c = peer("c");
+        Peer d = peer("d");
+        Peer e = peer("e");
+        a.createRoom("general", RoomAccess.OPEN);
+        join(b, "general", a);
+        join(c, "general", b);
+        join(d, "general", c);
+        join(e, "general", a);
+        List<Peer> all = List.of(a, b, c, d, e);
+        for (Peer p : all) {
+            Await.until(p.name() + " sees five members",
+                    () -> p.room("general").orElseThrow().members().size() == 5);
+        }
+        List<CompletableFuture<RoomMessageId>> published = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            for (Peer p : all) {
+                published.add(p.room("general").orElseThrow().publish(p.name() + " " + i)
+                        .toCompletableFuture());
+            }
+        }
+        for (CompletableFuture<RoomMessageId> f : published) {
+            Await.result(f);
+        }
+        for (Peer p : all) {
+            Hears h = hears.get(p.name());
+            Await.until(p.name() + " has 800 messages", Duration.ofSeconds(60),
+                    () -> h.messages.size() >= 800);
+        }
+        for (Peer p : all) {
+            List<RoomMessage> got = hears.get(p.name()).messages;
+            assertEquals(800, got.size(), p.name() + " got each message once");
+            Map<String, Integer> next = new HashMap<>();
+            for (RoomMessage m : got) {
+                String origin = m.from();
+                int expected = next.getOrDefault(origin, 0);
+                assertEquals(origin + " " + expected, m.text(), p.name() + ": " + origin
+                        + "'s messages in order");
+                next.put(origin, expected + 1);
+                assertTrue(!origin.equals(p.name()), "no echo of one's own messages");
+            }
+            assertEquals(Set.of("a", "b", "c", "d", "e").size() - 1, next.size());
+        }
+        Set<String> view = names(a.room("general").orElseThrow());
+        for (Peer p : all) {
+            assertEquals(view, names(p.room("general").orElseThrow()), p.name() + "'s view");
+        }
+        assertTrue(((ChatNode) a).roomStateSize("general") <= 5,
+                "de-duplication state is one number per origin once nothing is held");
+    }
+
+    @Test
+    void aJoinUnderANameAnotherKeyHoldsIsRefusedOnTheJoinersSide() {
+        Peer a = peer("a");
+        Peer b = peer("b");
+        a.createRoom("general", RoomAccess.OPEN);
+        join(b, "general", a);
+        Peer otherB = peer("b");
+        Throwable refused = Await.failure(otherB.joinRoom("general", a.listenAddress()));
+        RoomJoinException e = assertInstanceOf(RoomJoinException.class, refused);
+        assertEquals(RoomJoinException.Reason.NAME_TAKEN, e.reason(), e.getMessage());
+    }
+
+    @Test
+    void anInviteOnlyRoomAdmitsOnlyHoldersOfItsInvite() {
+        Peer a = peer("a");
+        Peer b = peer("b");
+        Peer c = peer("c");
+        Room room = a.createRoom("secret");
+        assertEquals(RoomAccess.INVITE_ONLY, room.access());
+        Throwable refused = Await.failure(b.joinRoom("secret", a.listenAddress()));
+        assertEquals(RoomJoinException.Reason.INVITE_REQUIRED,
+                assertInstanceOf(RoomJoinException.class, refused).reason());
+        Room joined = Await.result(c.joinRoom(room.invite()));
+        Await.result(joined.publish("hello"));
+        Await.until("a hears c", () -> hears.get("a").messages.size() == 1);
+        assertEquals("hello", hears.get("a").messages.get(0).text());
+    }
+
+    @Test
+    void aLeaveIsAnnouncedAndAMemberCanBeWrittenToByItsRoomName() {
+        Peer a = peer("a");
+        Peer b = peer("b");
+        Peer c = peer("c");
+        a.createRoom("general", RoomAccess.OPEN);
+        join(b, "general", a);
+        join(c, "general", b);
+        Await.until("c knows a", () -> c.room("general").orElseThrow().members().size() == 3);
+        Await.result(c.send("a", "psst"));
+        Await.until("a got it", () -> hears.get("a").heard("direct c: psst"));
+        Await.result(b.room("general").orElseThrow().leave());
+        Await.until("a hears b left", () -> hears.get("a").heard("left general b"));
+        Await.until("c hears b left", () -> hears.get("c").heard("left general b"));
+        assertEquals(Set.of("a", "c"), names(a.room("general").orElseThrow()));
+    }
+
+    private static Set<String> names(Room room) {
+        Set<String> out = new TreeSet<>();
+        for (RoomMember m : room.members()) {
+            out.add(m.name());
+        }
+        return out;
+    }
+}
