@@ -227,16 +227,9 @@ public final class ChatNode implements Peer, LinkNode {
     @Override
     public CompletionStage<Void> send(String friend, String text) {
         Objects.requireNonNull(friend, "friend");
-        Objects.requireNonNull(text, "text");
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(refusal());
-        }
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length > maxTextBytes(maxFrameBytes)) {
-            return CompletableFuture.failedFuture(new MessageTooLargeException("message of "
-                    + utf8.length + " bytes; at most " + maxTextBytes(maxFrameBytes)
-                    + " fit in a frame of p2pchat.maxFrameBytes = " + maxFrameBytes
-                    + " (on both peers)"));
+        byte[] utf8 = sendable(text);
+        if (utf8 == null) {
+            return refused(text);
         }
         Object contact;
         try {
@@ -250,21 +243,32 @@ public final class ChatNode implements Peer, LinkNode {
     @Override
     public CompletionStage<Void> send(PeerKey key, String text) {
         Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(text, "text");
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(refusal());
-        }
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length > maxTextBytes(maxFrameBytes)) {
-            return CompletableFuture.failedFuture(new MessageTooLargeException("message of "
-                    + utf8.length + " bytes; at most " + maxTextBytes(maxFrameBytes)
-                    + " fit in a frame of p2pchat.maxFrameBytes = " + maxFrameBytes));
+        byte[] utf8 = sendable(text);
+        if (utf8 == null) {
+            return refused(text);
         }
         String label = labelOf(key);
         if (label == null) {
             return CompletableFuture.failedFuture(new UnknownPeerException(key.fingerprint()));
         }
         return sendTo(key, label, MessageFrames.KIND_TEXT, utf8, null);
+    }
+
+    /** The text's bytes if this peer may send it now, else null ({@link #refused} says why). */
+    private byte[] sendable(String text) {
+        Objects.requireNonNull(text, "text");
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        return closed.get() || utf8.length > maxTextBytes(maxFrameBytes) ? null : utf8;
+    }
+
+    private CompletionStage<Void> refused(String text) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(refusal());
+        }
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        return CompletableFuture.failedFuture(new MessageTooLargeException("message of " + bytes
+                + " bytes; at most " + maxTextBytes(maxFrameBytes) + " fit in a frame of"
+                + " p2pchat.maxFrameBytes = " + maxFrameBytes + " (on both peers)"));
     }
 
     @Override

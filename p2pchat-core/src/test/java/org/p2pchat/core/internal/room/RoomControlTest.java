@@ -112,7 +112,12 @@ class RoomControlTest {
         String longText = "x".repeat(1000);
         var r = (RoomControl.Refused) RoomControl.read(RoomControl.refused("lobby",
                 Reason.PROTOCOL, longText));
-        assertEquals(200, r.text().length());
+        assertEquals(255, r.text().length());
+        String wide = "\u00e9\ud83d\ude00".repeat(100);
+        var w = (RoomControl.Refused) RoomControl.read(RoomControl.refused("lobby",
+                Reason.NAME_TAKEN, wide));
+        assertTrue(wide.startsWith(w.text()), "cut between whole characters");
+        assertTrue(w.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255);
     }
 
     @Test
