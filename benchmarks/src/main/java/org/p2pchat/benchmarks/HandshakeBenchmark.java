@@ -89,10 +89,12 @@ public class HandshakeBenchmark {
             initiatorStatic = X25519.generate(random);
             responderStatic = X25519.generate(random);
             // As ChatNode builds them: a random start epoch and the default frame limit.
+            byte[] signingKey = new byte[32];
+            random.nextBytes(signingKey);
             initiatorHello = toArray(WireCodec.hello("a", PeerAddress.loopback(40001),
-                    random.nextLong(), TransportOptions.DEFAULT_MAX_FRAME_BYTES));
+                    random.nextLong(), TransportOptions.DEFAULT_MAX_FRAME_BYTES, signingKey));
             responderHello = toArray(WireCodec.hello("b", PeerAddress.loopback(40002),
-                    random.nextLong(), TransportOptions.DEFAULT_MAX_FRAME_BYTES));
+                    random.nextLong(), TransportOptions.DEFAULT_MAX_FRAME_BYTES, signingKey));
             KeyPairGenerator g = KeyPairGenerator.getInstance("XDH");
             g.initialize(NamedParameterSpec.X25519, random);
             KeyPair mine = g.generateKeyPair();
