@@ -289,6 +289,8 @@ public final class FriendLink {
      */
     public boolean attach(LinkSession session) {
         List<LinkSession> stale = new ArrayList<>();
+        LinkSession retire;
+        LinkSession probe = null;
         synchronized (this) {
             if (disposed) {
                 return false;
@@ -308,12 +310,61 @@ public final class FriendLink {
             } else if (current != session) {
                 spares.add(session);
             }
+            LinkSession[] pair = simultaneousOpen(session);
+            retire = pair == null ? null : pair[0];
+            if (retire != null && retire == current) {
+                // Both sides keep the same one of the two: carry messages on it from now on
+                // (what was in flight on the other goes again there; the friend drops copies).
+                makeCurrent(pair[1]);
+                if (pair[1] != session) {
+                    // Its window was granted before it carried messages: ask for a fresh one.
+                    probe = pair[1];
+                }
+            }
+            if (retire != null) {
+                spares.remove(retire);
+            }
+        }
+        if (probe != null) {
+            Transmitter.ping(probe);
+        }
+        if (retire != null) {
+            // Closed, not aborted: what it has queued is still written before it goes.
+            retire.connection().close();
         }
         for (LinkSession s : stale) {
             s.connection().abort(new ConnectionClosedException(Reason.LOCAL_CLOSE,
                     friend + " restarted; closing the connection to its old process"));
         }
         return true;
+    }
+
+    /**
+     * Lock held: when two connections to the same process of the friend are open, one opened by
+     * each side (a simultaneous open, common when a room's members all connect to each other),
+     * the one to close: both sides keep the one whose opener has the smaller key, so they settle
+     * on the same connection without a word.
+     *
+     * @return {@code {toClose, toKeep}}, or null if there is nothing to settle
+     */
+    private LinkSession[] simultaneousOpen(LinkSession added) {
+        List<LinkSession> open = new ArrayList<>(1 + spares.size());
+        if (current != null && current.isOpen()) {
+            open.add(current);
+        }
+        for (LinkSession s : spares) {
+            if (s.isOpen()) {
+                open.add(s);
+            }
+        }
+        for (LinkSession other : open) {
+            if (other != added && other.remoteEpoch() == added.remoteEpoch()
+                    && other.kept() != added.kept()) {
+                return added.kept() ? new LinkSession[] {other, added}
+                        : new LinkSession[] {added, other};
+            }
+        }
+        return null;
     }
 
     /** Lock held: messages now go out on {@code session}, from the first unacknowledged one. */

@@ -15,13 +15,38 @@ public final class LinkSession {
     private final long remoteEpoch;
     private final int remoteMaxFrameBytes;
     private volatile long lastHeard;
+    private final boolean kept;
 
     public LinkSession(SecureChannel channel, long remoteEpoch, int remoteMaxFrameBytes,
             long now) {
+        this(channel, remoteEpoch, remoteMaxFrameBytes, now, false);
+    }
+
+    /**
+     * Creates the session of a connection that has just authenticated its peer.
+     *
+     * @param channel the secure channel
+     * @param remoteEpoch the peer process's epoch, from its HELLO
+     * @param remoteMaxFrameBytes the peer's frame limit, from its HELLO
+     * @param now the node's ticker now
+     * @param kept whether this connection is the one both sides keep when they hold two to each
+     *     other: the one opened by the peer with the smaller key (both sides compute the same)
+     */
+    public LinkSession(SecureChannel channel, long remoteEpoch, int remoteMaxFrameBytes,
+            long now, boolean kept) {
         this.channel = channel;
         this.remoteEpoch = remoteEpoch;
         this.remoteMaxFrameBytes = remoteMaxFrameBytes;
         this.lastHeard = now;
+        this.kept = kept;
+    }
+
+    /**
+     * Whether this connection is the one kept when two peers opened one to each other at the
+     * same time: the one whose opener has the smaller key.
+     */
+    public boolean kept() {
+        return kept;
     }
 
     SecureChannel channel() {

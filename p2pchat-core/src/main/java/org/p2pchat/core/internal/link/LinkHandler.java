@@ -285,7 +285,7 @@ public final class LinkHandler implements ConnectionHandler {
     /** The opener's key may speak for its name: ACCEPT, and its messages go to the link. */
     private void admit(Connection connection) {
         LinkSession opened = new LinkSession(channel, hello.epoch(), hello.maxFrameBytes(),
-                node.now());
+                node.now(), openerHasSmallerKey(channel.remoteKey(), node.publicKey()));
         if (node.isListed(hello.name()) || node.isRoomMember(channel.remoteKey())) {
             node.slots().claimForFriend(opened);
         } else {
@@ -340,7 +340,8 @@ public final class LinkHandler implements ConnectionHandler {
         MessageFrames.expectEnd(plain, "ACCEPT");
         step = Step.OPEN;
         node.handshakeEnded(this);
-        session = new LinkSession(channel, hello.epoch(), hello.maxFrameBytes(), node.now());
+        session = new LinkSession(channel, hello.epoch(), hello.maxFrameBytes(), node.now(),
+                openerHasSmallerKey(node.publicKey(), channel.remoteKey()));
         // A connection this peer opened is one it wants: it is never refused a place.
         node.slots().claimForFriend(session);
         link.attach(session);
@@ -348,6 +349,15 @@ public final class LinkHandler implements ConnectionHandler {
         established.complete(session);
         LOG.debug("{}: connection {} to {} is open ({})", node.name(), connection.id(),
                 link.friend(), channel.remoteKey().fingerprint());
+    }
+
+    /**
+     * Whether a connection is the one both sides keep if they opened two to each other: the one
+     * whose opener has the smaller key, bytes compared unsigned.
+     */
+    static boolean openerHasSmallerKey(org.p2pchat.api.PeerKey opener,
+            org.p2pchat.api.PeerKey other) {
+        return java.util.Arrays.compareUnsigned(opener.bytes(), other.bytes()) < 0;
     }
 
     private void onSealed(ByteBuffer plain) {

@@ -27,6 +27,13 @@ public interface LinkNode {
     String name();
 
     /**
+     * This peer's key.
+     *
+     * @return the key
+     */
+    PeerKey publicKey();
+
+    /**
      * The payload of this peer's HELLO, for its handshake messages.
      *
      * @return the encoded HELLO

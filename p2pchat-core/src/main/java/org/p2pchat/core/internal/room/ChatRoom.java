@@ -207,13 +207,17 @@ final class ChatRoom implements Room {
                 // Delivered in the room's lane, queued in the order the sequencer released them:
                 // two senders' lanes relaying one origin must not overtake each other.
                 List<MemberRecord> forwardTo = forwardTargets(from, post.originKey());
-                net.execute(lane, () -> deliverAndForward(due, forwardTo, text, post));
+                // Messages that waited behind a gap may not have reached the member this one came
+                // from: they go to every member but their origin.
+                List<MemberRecord> everyone = due.size() == 1 ? forwardTo
+                        : forwardTargets(self.key(), post.originKey());
+                net.execute(lane, () -> deliverAndForward(due, forwardTo, everyone, text, post));
             }
         }
     }
 
     private void deliverAndForward(List<RoomPost> due, List<MemberRecord> forwardTo,
-            String knownText, RoomPost known) {
+            List<MemberRecord> everyone, String knownText, RoomPost known) {
         for (RoomPost p : due) {
             MemberRecord origin;
             synchronized (this) {
@@ -224,7 +228,7 @@ final class ChatRoom implements Room {
             RoomMessage m = new RoomMessage(name, from, p.originKey(), text,
                     Instant.ofEpochMilli(p.sentAt()), Instant.now(),
                     new RoomMessageId(p.originKey(), p.incarnation(), p.seq()));
-            for (MemberRecord r : forwardTo) {
+            for (MemberRecord r : p == known ? forwardTo : everyone) {
                 if (!r.key().equals(p.originKey())) {
                     net.send(r.key(), r.name(), r.address(), RoomNet.KIND_POST, p.encoded())
                             .whenComplete((v, e) -> {
@@ -274,6 +278,16 @@ final class ChatRoom implements Room {
             }
             if (record.key().equals(self.key())) {
                 return;
+            }
+            if (!fromMember && record.joined()) {
+                // A peer introducing itself without having been admitted (no JOIN through a
+                // member): it must not take a name a member holds, as a JOIN could not.
+                MemberRecord holder = view.holderOf(record.name());
+                if (holder != null && !holder.key().equals(record.key())) {
+                    LOG.debug("{}: #{}: ignoring {}: its name is a member's", net.selfName(), name,
+                            record);
+                    return;
+                }
             }
             if (record.joined() && access == RoomAccess.INVITE_ONLY
                     && !Admission.holds(secret, id, record.signingKey(), record.admission())) {
@@ -503,7 +517,7 @@ final class ChatRoom implements Room {
         if (!released.isEmpty()) {
             LOG.warn("{}: #{}: gave up waiting for messages missing before {} others",
                     net.selfName(), name, released.size());
-            deliverAndForward(released, everyone, null, null);
+            deliverAndForward(released, everyone, everyone, null, null);
         }
         for (MemberRecord r : digestTo) {
             net.send(r.key(), r.name(), r.address(), RoomNet.KIND_CONTROL, digest)

@@ -19,8 +19,8 @@ final class OriginOrder {
     private long incarnation;
     private long next;
     private final TreeMap<Long, RoomPost> held = new TreeMap<>();
-    /** When the oldest gap began to be waited for, in ticker nanoseconds; meaningful if held. */
-    private long waitingSince;
+    /** When each held message arrived, in ticker nanoseconds: a gap is as old as its oldest. */
+    private final TreeMap<Long, Long> arrived = new TreeMap<>();
 
     OriginOrder(long incarnation, long next) {
         this.incarnation = incarnation;
@@ -60,6 +60,7 @@ final class OriginOrder {
             incarnation = post.incarnation();
             next = 1;
             held.clear();
+            arrived.clear();
         }
         List<RoomPost> due = new ArrayList<>(1);
         if (post.seq() == next) {
@@ -67,10 +68,8 @@ final class OriginOrder {
             next++;
             release(due);
         } else if (held.size() < MAX_HELD) {
-            if (held.isEmpty()) {
-                waitingSince = now;
-            }
             held.put(post.seq(), post);
+            arrived.put(post.seq(), now);
         }
         return due;
     }
@@ -81,6 +80,7 @@ final class OriginOrder {
             incarnation = newIncarnation;
             next = 1;
             held.clear();
+            arrived.clear();
         }
     }
 
@@ -92,7 +92,16 @@ final class OriginOrder {
      */
     List<RoomPost> skipGapOlderThan(long deadline) {
         List<RoomPost> due = new ArrayList<>();
-        if (held.isEmpty() || waitingSince - deadline > 0) {
+        if (held.isEmpty()) {
+            return due;
+        }
+        long oldest = arrived.firstEntry().getValue();
+        for (long t : arrived.values()) {
+            if (t - oldest < 0) {
+                oldest = t;
+            }
+        }
+        if (oldest - deadline > 0) {
             return due;
         }
         next = held.firstKey();
@@ -103,10 +112,12 @@ final class OriginOrder {
     private void release(List<RoomPost> due) {
         while (!held.isEmpty() && held.firstKey() == next) {
             due.add(held.pollFirstEntry().getValue());
+            arrived.pollFirstEntry();
             next++;
         }
         while (!held.isEmpty() && held.firstKey() < next) {
             held.pollFirstEntry();
+            arrived.pollFirstEntry();
         }
     }
 }

@@ -212,6 +212,10 @@ final class RoomControl {
         byte[] secret = RoomFields.bytes(in, secretBytes, "secret");
         RoomFields.need(in, 2, "count");
         int count = in.getShort() & 0xffff;
+        if (count > RoomView.MAX_MEMBERS + RoomView.MAX_FORMER) {
+            throw new ProtocolException("WELCOME with " + count + " positions; a view holds at most "
+                    + (RoomView.MAX_MEMBERS + RoomView.MAX_FORMER) + " members and former members");
+        }
         RoomFields.need(in, count * POSITION_BYTES, "positions");
         List<RoomSequencer.Position> positions = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
