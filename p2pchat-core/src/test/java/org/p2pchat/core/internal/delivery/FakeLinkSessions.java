@@ -186,6 +186,18 @@ public final class FakeLinkSessions {
      * @return the session
      */
     static Link open(long id, long remoteEpoch) {
+        return open(id, remoteEpoch, false);
+    }
+
+    /**
+     * An open session as {@link #open(long, long)} makes, with its simultaneous-open rank.
+     *
+     * @param id the connection id
+     * @param remoteEpoch the epoch the friend announced
+     * @param kept whether it is the one both sides keep of two opened each way
+     * @return the session
+     */
+    static Link open(long id, long remoteEpoch, boolean kept) {
         RecordingConnection toBob = new RecordingConnection(-id);
         RecordingConnection toAlice = new RecordingConnection(id);
         SecureChannel alice = new SecureChannel(toBob, true, Identity.ephemeral(RANDOM), RANDOM,
@@ -199,7 +211,7 @@ public final class FakeLinkSessions {
         alice.writeHandshake(new byte[0]);
         bob.readHandshake(ByteBuffer.wrap(toBob.takeOnly()));
         assertTrue(alice.isEstablished() && bob.isEstablished(), "handshake complete");
-        return new Link(new LinkSession(bob, remoteEpoch, 1 << 20, 0), toAlice, alice);
+        return new Link(new LinkSession(bob, remoteEpoch, 1 << 20, 0, kept), toAlice, alice);
     }
 
     /**

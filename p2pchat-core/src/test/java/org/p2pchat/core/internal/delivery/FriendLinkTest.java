@@ -3,6 +3,7 @@ package org.p2pchat.core.internal.delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -209,5 +210,44 @@ class FriendLinkTest {
         assertTrue(link.dispose());
         assertEquals(null, link.send(MessageFrames.KIND_TEXT, new byte[] {'x'}), "a forgotten link takes no message");
         assertFalse(link.attach(FakeLinkSessions.open(3, 100).session));
+    }
+
+    @Test
+    void ofTwoConnectionsOpenedEachWayTheOneAttachedLaterClosesIfItsOpenerHasTheLargerKey() {
+        FakeLinkSessions.Link kept = FakeLinkSessions.open(1, 100, true);
+        FakeLinkSessions.Link other = FakeLinkSessions.open(2, 100, false);
+        assertTrue(link.attach(kept.session));
+        assertTrue(link.attach(other.session));
+        assertFalse(other.connection.isOpen(), "the other way's connection is retired");
+        assertNull(other.connection.abortReason(), "closed, not aborted: its queue still goes out");
+        assertTrue(kept.connection.isOpen());
+        assertEquals(1, link.openConnections());
+    }
+
+    @Test
+    void ofTwoConnectionsOpenedEachWayTheCurrentOneGivesWayAndItsMessagesGoAgainOnTheKeptOne() {
+        FakeLinkSessions.Link first = FakeLinkSessions.open(1, 100, false);
+        assertTrue(link.attach(first.session));
+        CompletableFuture<Void> sent = send("in flight");
+        link.acknowledged(first.session, 0, 1 << 20);
+        assertEquals(List.of(List.of(1L)), newData(first), "sent on the first connection");
+        FakeLinkSessions.Link kept = FakeLinkSessions.open(2, 100, true);
+        assertTrue(link.attach(kept.session));
+        assertFalse(first.connection.isOpen(), "the connection both sides give up");
+        link.acknowledged(kept.session, 0, 1 << 20);
+        assertEquals(List.of(List.of(1L)), newData(kept), "unacknowledged, so sent again");
+        assertEquals(1, link.openConnections());
+        assertFalse(sent.isDone(), "completes only when acknowledged");
+    }
+
+    @Test
+    void twoConnectionsOpenedTheSameWayAreNotSettled() {
+        FakeLinkSessions.Link a = FakeLinkSessions.open(1, 100, true);
+        FakeLinkSessions.Link b = FakeLinkSessions.open(2, 100, true);
+        assertTrue(link.attach(a.session));
+        assertTrue(link.attach(b.session));
+        assertTrue(a.connection.isOpen() && b.connection.isOpen(),
+                "a reconnect from the same side is not a simultaneous open");
+        assertEquals(2, link.openConnections());
     }
 }
