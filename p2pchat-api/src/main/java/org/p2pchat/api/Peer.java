@@ -65,7 +65,9 @@ public interface Peer extends AutoCloseable {
      * connect timeout instead, and attempts whose handshake fails back off to
      * {@code p2pchat.maxHandshakeRetryDelay}.
      *
-     * <p>The friend is looked up in the directory; a friend it does not list (a stranger) can be
+     * <p>The friend is looked up in the directory, then among the members of this peer's rooms
+     * (by their name in the room; {@link #send(PeerKey, String)} picks one by key if several
+     * rooms have a member of that name); a peer neither lists (a stranger) can be
      * answered while its connection is open, and afterwards if it is one of the last 256
      * strangers that connected to this peer: it is then called back at the IP address its
      * connection came from, on the port it said it listens on.

@@ -499,8 +499,11 @@ public final class ChatNode implements Peer, LinkNode {
 
     private FriendLink newLink(Object contact, String label, PeerAddress address) {
         Strangers.Remembered known = strangers.take(contact);
+        // Room members share the strangers' part of the memory budget: anyone who reaches a
+        // member of an open room can become one.
         boolean stranger = !(contact instanceof String) && !(contact instanceof PeerKey k
-                && (rooms.isMember(k) || label != null && isListed(label)));
+                && label != null && isListed(label)
+                && session.trust().trustedKey(label).filter(k::equals).isPresent());
         Inflow inflow = known != null ? known.inflow()
                 : new Inflow(label, delivery.receiveWindowBytes(), memory, stranger);
         FriendLink link = new FriendLink(label, delivery, ticker, timer, linkConnector, inflow,
