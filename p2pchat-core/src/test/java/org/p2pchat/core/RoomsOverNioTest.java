@@ -191,6 +191,39 @@ class RoomsOverNioTest {
         assertEquals(Set.of("a", "c"), names(a.room("general").orElseThrow()));
     }
 
+    @Test
+    void knownPeersListsRoomMembersWithTheRoomsTheyShareAndConnectOpensAheadOfTheFirstMessage() {
+        Peer a = peer("a");
+        Peer b = peer("b");
+        Peer c = peer("c");
+        a.createRoom("general", RoomAccess.OPEN);
+        a.createRoom("side", RoomAccess.OPEN);
+        join(b, "general", a);
+        join(c, "general", a);
+        join(c, "side", a);
+        Await.until("c knows b", () -> c.room("general").orElseThrow().members().size() == 3);
+        Map<String, org.p2pchat.api.KnownPeer> known = new HashMap<>();
+        for (org.p2pchat.api.KnownPeer k : c.knownPeers()) {
+            known.put(k.name(), k);
+        }
+        assertEquals(Set.of("a", "b"), known.keySet(), "every member, not c itself");
+        assertEquals(Set.of("general", "side"), known.get("a").rooms());
+        assertEquals(Set.of("general"), known.get("b").rooms());
+        assertEquals(org.p2pchat.api.KnownPeer.Source.ROOM, known.get("b").source());
+        assertEquals(b.publicKey(), known.get("b").key());
+        assertEquals(b.listenAddress(), known.get("b").address());
+
+        Peer d = peer("d");
+        join(d, "general", a);
+        Await.until("d knows c", () -> d.room("general").orElseThrow().members().size() == 4);
+        Await.result(d.connect("c"));
+        assertEquals(org.p2pchat.api.ConnectionState.CONNECTED, d.connectionState("c"));
+        Await.until("c sees d's connection", () -> c.knownPeers().stream()
+                .anyMatch(k -> k.name().equals("d")
+                        && k.state() == org.p2pchat.api.ConnectionState.CONNECTED
+                        && k.lastSeen() != null));
+    }
+
     private static Set<String> names(Room room) {
         Set<String> out = new TreeSet<>();
         for (RoomMember m : room.members()) {
