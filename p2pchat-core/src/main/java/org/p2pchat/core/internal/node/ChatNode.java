@@ -308,7 +308,15 @@ public final class ChatNode implements Peer, LinkNode {
         if (link.key() != null) {
             return CompletableFuture.completedFuture(link.key());
         }
-        return connect(link, address).thenApply(v -> link.key());
+        return connect(link, address).handle((v, e) -> {
+            if (e != null) {
+                // Nothing answered there with a key: the link under the address goes.
+                forgetIfDisposable(link);
+                throw e instanceof java.util.concurrent.CompletionException c ? c
+                        : new java.util.concurrent.CompletionException(e);
+            }
+            return link.key();
+        });
     }
 
     @Override
@@ -818,7 +826,10 @@ public final class ChatNode implements Peer, LinkNode {
             if (current != link || !link.dispose()) {
                 return current;
             }
-            strangers.keep(c, link.friend(), link.inflow(), link.callBack());
+            if (!(c instanceof PeerAddress)) {
+                // (A link under an address never met anyone: nothing to remember.)
+                strangers.keep(c, link.friend(), link.inflow(), link.callBack());
+            }
             return null;
         });
         if (link.isDisposed()) {
