@@ -224,6 +224,21 @@ class RoomsOverNioTest {
                         && k.lastSeen() != null));
     }
 
+    @Test
+    void aJoinThroughAnAddressWhereNobodyListensFailsAsUnreachable() throws Exception {
+        Peer a = peer("a");
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Throwable failed = Await.failure(a.joinRoom("general", PeerAddress.loopback(closedPort)));
+        RoomJoinException e = assertInstanceOf(RoomJoinException.class, failed);
+        assertEquals(RoomJoinException.Reason.UNREACHABLE, e.reason(), e.getMessage());
+        assertTrue(a.rooms().isEmpty());
+        assertTrue(a.knownPeers().isEmpty(), "nothing is left of the attempt");
+    }
+
     private static Set<String> names(Room room) {
         Set<String> out = new TreeSet<>();
         for (RoomMember m : room.members()) {
