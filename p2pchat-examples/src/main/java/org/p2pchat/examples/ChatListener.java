@@ -6,6 +6,8 @@ import org.p2pchat.api.MessageListener;
 import org.p2pchat.api.PeerDirectory;
 import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.PeerKey;
+import org.p2pchat.api.RoomMember;
+import org.p2pchat.api.RoomMessage;
 import org.p2pchat.examples.console.ChatConsole;
 import org.p2pchat.examples.console.Printable;
 
@@ -18,6 +20,9 @@ import org.p2pchat.examples.console.Printable;
  *       does not list, with anything a terminal would act on replaced;</li>
  *   <li>a key trusted on first use: {@code * bob's key 9a1c-0d2e-44f1-77aa trusted on first use
  *       (compare fingerprints out of band)};</li>
+ *   <li>a room message: {@code [#general] bob: hi};</li>
+ *   <li>a room's membership: {@code * carol joined #general}, {@code * carol left #general},
+ *       {@code * carol is unreachable (#general)}, each once ({@link RoomPresence});</li>
  *   <li>a caller this peer refused because its key is not the pinned or remembered one:
  *       {@code ! refused alice: 'alice' presented key ... but the key ... is ...}. (A friend this
  *       peer called and refused is reported by the failed sends instead.)</li>
@@ -32,6 +37,7 @@ public final class ChatListener implements MessageListener {
     private final ChatConsole console;
     private final Correspondents correspondents;
     private final PeerDirectory table;
+    private final RoomPresence presence;
 
     /**
      * Creates the listener.
@@ -41,15 +47,45 @@ public final class ChatListener implements MessageListener {
      * @param table the user_info table: a sender not in it is marked as such on every line
      */
     public ChatListener(ChatConsole console, Correspondents correspondents, PeerDirectory table) {
+        this(console, correspondents, table, new RoomPresence());
+    }
+
+    /** As the public constructor, sharing the session's record of the members announced. */
+    ChatListener(ChatConsole console, Correspondents correspondents, PeerDirectory table,
+            RoomPresence presence) {
         this.console = Objects.requireNonNull(console, "console");
         this.correspondents = Objects.requireNonNull(correspondents, "correspondents");
         this.table = Objects.requireNonNull(table, "table");
+        this.presence = Objects.requireNonNull(presence, "presence");
     }
 
     @Override
     public void onMessage(ChatMessage message) {
         correspondents.wrote(message.from());
         console.println(incomingLine(message, table.lookup(message.from()).isPresent()));
+    }
+
+    @Override
+    public void onRoomMessage(RoomMessage message) {
+        console.println(roomLine(message));
+    }
+
+    @Override
+    public void onMemberJoined(String room, RoomMember member) {
+        String line = presence.joined(room, member);
+        if (line != null) {
+            console.println(line);
+        }
+    }
+
+    @Override
+    public void onMemberLeft(String room, RoomMember member) {
+        console.println(presence.left(room, member));
+    }
+
+    @Override
+    public void onMemberFailed(String room, RoomMember member) {
+        console.println(presence.failed(room, member));
     }
 
     @Override
@@ -75,6 +111,18 @@ public final class ChatListener implements MessageListener {
      */
     public static String incomingLine(ChatMessage message, boolean listed) {
         return "[" + Printable.of(message.from()) + (listed ? "" : STRANGER_MARK) + "] "
+                + Printable.of(message.text());
+    }
+
+    /**
+     * Formats a room message as {@code [#general] bob: hi}, with anything a terminal would act on
+     * replaced. The name is the member's name in the room (unique there, bound to its key).
+     *
+     * @param message the message
+     * @return the line to print
+     */
+    public static String roomLine(RoomMessage message) {
+        return "[#" + Printable.of(message.room()) + "] " + Printable.of(message.from()) + ": "
                 + Printable.of(message.text());
     }
 

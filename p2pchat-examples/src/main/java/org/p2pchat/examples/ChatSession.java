@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +17,7 @@ import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerEntry;
 import org.p2pchat.api.PeerKey;
+import org.p2pchat.api.Room;
 import org.p2pchat.examples.console.ChatConsole;
 import org.p2pchat.examples.console.Printable;
 
@@ -33,6 +35,11 @@ import org.p2pchat.examples.console.Printable;
  * know fails at once with the unknown-friend line. On leaving, sends still in flight get a few
  * seconds to finish (the peer's close linger), so that {@code printf 'bob/hi\n' | p2pchat-chat alice}
  * delivers its message.
+ *
+ * <p>Rooms: after the greeting the session opens or joins the room {@link RoomStart} says;
+ * {@link RoomCommands} carries out the room commands and knows the current room, which plain text
+ * is published in. A room message is reported only when not every member confirmed it; it counts
+ * for the exit code as a direct message does.
  *
  * <p><b>Threading:</b> {@link #run()} is called once, on the thread that owns the console's input,
  * and returns when the user leaves; send outcomes and wait notices are reported on the
@@ -69,6 +76,9 @@ public final class ChatSession {
     };
     private final SendOutcomes outcomes;
     private final PeerList peerList;
+    private final Executor reports;
+    private final RoomCommands rooms;
+    private final RoomStart roomStart;
 
     /**
      * Creates a session.
@@ -82,18 +92,31 @@ public final class ChatSession {
      */
     public ChatSession(Peer peer, ChatConsole console, Executor reports,
             Correspondents correspondents, Path logFile) {
-        this(peer, console, reports, correspondents, logFile, WAIT_NOTICE_DELAY);
+        this(peer, console, reports, correspondents, logFile, WAIT_NOTICE_DELAY,
+                new RoomPresence(), new RoomStart.None());
     }
 
     /** As the public constructor, with another delay before a wait notice (for tests). */
     ChatSession(Peer peer, ChatConsole console, Executor reports, Correspondents correspondents,
             Path logFile, Duration waitNoticeDelay) {
+        this(peer, console, reports, correspondents, logFile, waitNoticeDelay, new RoomPresence(),
+                new RoomStart.None());
+    }
+
+    /**
+     * As the public constructor, with what to do about rooms at start, and the record of the
+     * members announced that the peer's {@link ChatListener} shares.
+     */
+    ChatSession(Peer peer, ChatConsole console, Executor reports, Correspondents correspondents,
+            Path logFile, Duration waitNoticeDelay, RoomPresence presence, RoomStart roomStart) {
         this.peer = Objects.requireNonNull(peer, "peer");
         this.console = Objects.requireNonNull(console, "console");
         this.logFile = logFile;
-        this.outcomes = new SendOutcomes(peer, console, Objects.requireNonNull(reports, "reports"),
-                waitNoticeDelay);
-        this.peerList = new PeerList(peer, correspondents);
+        this.reports = Objects.requireNonNull(reports, "reports");
+        this.outcomes = new SendOutcomes(peer, console, reports, waitNoticeDelay);
+        this.peerList = new PeerList(peer);
+        this.rooms = new RoomCommands(peer, console, reports, presence);
+        this.roomStart = Objects.requireNonNull(roomStart, "roomStart");
     }
 
     /**
@@ -112,6 +135,7 @@ public final class ChatSession {
                     + listed.fingerprint() + ", not yours; friends using it will refuse you"
                     + " (/key shows your key)");
         }
+        rooms.start(roomStart);
         for (String line = console.readLine(); line != null; line = console.readLine()) {
             Command command = interpreter.parse(line);
             if (command instanceof Command.Quit) {
@@ -131,6 +155,33 @@ public final class ChatSession {
             showKey();
         } else if (command instanceof Command.Help) {
             help();
+        } else if (command instanceof Command.Say say) {
+            say(say);
+        } else if (command instanceof Command.RoomSay roomSay) {
+            Optional<Room> room = peer.room(roomSay.room());
+            if (room.isEmpty() && rooms.awaitJoins()) {
+                room = peer.room(roomSay.room());
+            }
+            if (room.isEmpty()) {
+                console.println(RoomCommands.notIn(roomSay.room()));
+            } else {
+                rooms.wroteTo(room.get());
+                publish(room.get(), roomSay.text());
+            }
+        } else if (command instanceof Command.CreateRoom create) {
+            rooms.create(create.room());
+        } else if (command instanceof Command.JoinRoom join) {
+            rooms.join(join.room(), join.member());
+        } else if (command instanceof Command.JoinInvite join) {
+            rooms.joinInvite(join.invite());
+        } else if (command instanceof Command.ShowInvite invite) {
+            rooms.invite(invite.room());
+        } else if (command instanceof Command.ListRooms) {
+            rooms.list();
+        } else if (command instanceof Command.ListMembers members) {
+            rooms.members(members.room());
+        } else if (command instanceof Command.LeaveRoom leave) {
+            rooms.leave(leave.room());
         } else if (command instanceof Command.Invalid invalid) {
             console.println("! " + invalid.problem());
         } else if (!(command instanceof Command.Nothing)) {
@@ -176,6 +227,62 @@ public final class ChatSession {
         reported.whenComplete((ok, failure) -> inFlight.remove(reported));
     }
 
+    /** Plain text: for the current room; without one, the line is what it was before rooms. */
+    private void say(Command.Say say) {
+        Optional<Room> room = rooms.current();
+        if (room.isEmpty() && rooms.awaitJoins()) {
+            // Typed (or piped) while the room was being joined: it is meant for that room.
+            room = rooms.current();
+        }
+        if (room.isEmpty()) {
+            console.println("! " + say.withoutRoom());
+            return;
+        }
+        if (rooms.ambiguous()) {
+            console.println("* to #" + room.get().name());
+        }
+        publish(room.get(), say.text());
+    }
+
+    /**
+     * Publishes in a room; its outcome is reported only if not every member confirmed it (a
+     * member's screen is the confirmation), and it counts for the exit code as a send does.
+     */
+    private void publish(Room room, String text) {
+        CompletableFuture<?> published = room.publish(text).toCompletableFuture();
+        Throwable atOnce = published.handle((ok, failure) -> failure).getNow(null);
+        if (atOnce != null && !SendFailures.isClosing(atOnce)) {
+            console.println(SendFailures.roomFailure(room.name(), text, atOnce));
+            synchronized (undelivered) {
+                failedEarlier++;
+            }
+            return;
+        }
+        synchronized (undelivered) {
+            sendsWaiting++;
+        }
+        String to = "#" + room.name();
+        published.whenComplete((ok, failure) -> {
+            synchronized (undelivered) {
+                sendsWaiting--;
+                if (failure != null && SendFailures.isClosing(failure)) {
+                    undelivered.add(text);
+                    undeliveredTo.add(to);
+                } else if (failure != null) {
+                    failedEarlier++;
+                }
+            }
+        });
+        CompletableFuture<Void> reported = published.handleAsync((ok, failure) -> {
+            if (failure != null && !SendFailures.isClosing(failure)) {
+                console.println(SendFailures.roomFailure(room.name(), text, failure));
+            }
+            return (Void) null;
+        }, reports);
+        inFlight.add(reported);
+        reported.whenComplete((ok, failure) -> inFlight.remove(reported));
+    }
+
     private void showKey() {
         PeerKey key = peer.publicKey();
         PeerAddress address = peer.directory().lookup(peer.name()).map(PeerEntry::address)
@@ -188,13 +295,25 @@ public final class ChatSession {
 
     private void help() {
         console.println("  friend/message  send a message, e.g. bob/hi (messages may contain '/');"
-                + " also to anyone who wrote to you");
-        console.println("  /peers          list the user_info table and who wrote to you, who is"
-                + " connected, and key fingerprints");
+                + " to a friend in the table, a room member, or anyone who wrote to you");
+        console.println("  message         any other line goes to the current room: the one"
+                + " created or joined last, or last written to with #room");
+        console.println("  #room message   write to a room, e.g. #general hi all");
+        console.println("  /rooms          list your rooms: access and how many members");
+        console.println("  /members [ROOM] list a room's members: address, state, key fingerprint");
+        console.println("  /join ROOM HOST:PORT, /join HOST:PORT, /join INVITE");
+        console.println("                  join an open room through a member (HOST:PORT alone"
+                + " joins #" + CommandInterpreter.DEFAULT_ROOM + "), or any room with its invite");
+        console.println("  /create ROOM    create an invite-only room and print its invite");
+        console.println("  /invite [ROOM]  print a room's invite, for others to /join");
+        console.println("  /leave [ROOM]   leave a room (its members see that you left)");
+        console.println("  /peers          list every peer you know: the table, room members and"
+                + " who called; state, last seen, key fingerprint, rooms shared");
         console.println("  /key, /whoami   show your public key, for friends to pin");
         console.println("  /help           show this help");
-        console.println("  :q or /quit     leave (Ctrl-D or the end of input too)");
-        console.println("  Tab             complete a friend's name (bo -> bob/) or a command");
+        console.println("  :q or /quit     leave every room and the chat (Ctrl-D or the end of"
+                + " input too)");
+        console.println("  Tab             complete a name (bo -> bob/), a #room or a command");
         console.println("  Ctrl-C          abandon the line being typed; on an empty line, leave");
         if (logFile != null) {
             console.println("  library log lines go to " + logFile + ", never to the screen");
@@ -209,6 +328,14 @@ public final class ChatSession {
      */
     private int leave() {
         outcomes.leaving();
+        try {
+            // A join still under way says how it ended before the chat does.
+            rooms.settled().get(REPORTS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Its own line, if any, comes when it ends; leaving does not wait for the network.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         CompletableFuture<Void> closing = CompletableFuture.runAsync(peer::close, CLOSER);
         try {
             closing.get(QUIET_LEAVE.toMillis(), TimeUnit.MILLISECONDS);

@@ -22,7 +22,107 @@ public sealed interface Command {
         }
     }
 
-    /** {@code /peers}: list the user_info table with connection states and key fingerprints. */
+    /**
+     * A line that is neither {@code friend/message} nor a command: a message for the current
+     * room.
+     *
+     * @param text the message, not empty, without leading or trailing white space
+     * @param withoutRoom what is wrong with the line if the user is in no room (then it is the
+     *     invalid line it was before rooms), one line without the {@code !} marker
+     */
+    record Say(String text, String withoutRoom) implements Command {
+        /** Validates the components. */
+        public Say {
+            Objects.requireNonNull(text, "text");
+            Objects.requireNonNull(withoutRoom, "withoutRoom");
+        }
+    }
+
+    /**
+     * {@code #room message}: publish a message in a room.
+     *
+     * @param room the room's name, syntactically valid
+     * @param text the message, not empty, without leading or trailing white space
+     */
+    record RoomSay(String room, String text) implements Command {
+        /** Validates the components. */
+        public RoomSay {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * {@code /create ROOM}: create an invite-only room.
+     *
+     * @param room the room's name, syntactically valid
+     */
+    record CreateRoom(String room) implements Command {
+        /** Validates the component. */
+        public CreateRoom {
+            Objects.requireNonNull(room, "room");
+        }
+    }
+
+    /**
+     * {@code /join ROOM HOST:PORT} (or {@code /join HOST:PORT} for the default room): join an
+     * open room through a member.
+     *
+     * @param room the room's name, syntactically valid
+     * @param member the member's address
+     */
+    record JoinRoom(String room, org.p2pchat.api.PeerAddress member) implements Command {
+        /** Validates the components. */
+        public JoinRoom {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(member, "member");
+        }
+    }
+
+    /**
+     * {@code /join INVITE}: join the room an invite names.
+     *
+     * @param invite the invite text, starting {@code p2pchat://}; checked by the library
+     */
+    record JoinInvite(String invite) implements Command {
+        /** Validates the component. */
+        public JoinInvite {
+            Objects.requireNonNull(invite, "invite");
+        }
+    }
+
+    /**
+     * {@code /invite [ROOM]}: print a room's invite.
+     *
+     * @param room the room's name, or null for the current room
+     */
+    record ShowInvite(String room) implements Command {
+    }
+
+    /** {@code /rooms}: list the rooms this peer is in. */
+    record ListRooms() implements Command {
+    }
+
+    /**
+     * {@code /members [ROOM]}: list a room's members.
+     *
+     * @param room the room's name, or null for the current room
+     */
+    record ListMembers(String room) implements Command {
+    }
+
+    /**
+     * {@code /leave [ROOM]}: leave a room.
+     *
+     * @param room the room's name, or null for the current room
+     */
+    record LeaveRoom(String room) implements Command {
+    }
+
+    /**
+     * {@code /peers}: list every known peer (the table, room members, strangers who called) with
+     * connection states, last seen, key fingerprints and shared rooms.
+     */
     record ListPeers() implements Command {
     }
 

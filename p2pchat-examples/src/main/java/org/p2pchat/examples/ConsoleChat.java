@@ -12,16 +12,23 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.p2pchat.api.ListenFailedException;
+import org.p2pchat.api.MemberState;
 import org.p2pchat.api.P2pChatException;
 import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerEntry;
+import org.p2pchat.api.Room;
+import org.p2pchat.api.RoomMember;
 import org.p2pchat.core.P2pChat;
 import org.p2pchat.core.PeerBuilder;
 import org.p2pchat.examples.console.ChatCompleter;
@@ -36,11 +43,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The console chat of the seed design, as a command line program:
- * {@code java -jar p2pchat-chat.jar alice [--user-info FILE] [--listen host:port]
+ * {@code java -jar p2pchat-chat.jar alice [--join HOST:PORT|INVITE] [--room NAME] [--no-room]
+ * [--user-info FILE] [--listen host:port]
  * [--state-dir DIR] [--idle-timeout 5m] [--delivery-timeout 30s] [--linger 5s] [--timestamps]}.
  *
  * <p>Its job is the process around a {@link ChatSession}: parse the arguments, load the user_info
- * table, start the {@link Peer} with its identity kept in the state directory, choose a terminal
+ * table, start the {@link Peer} with its identity kept in the state directory (listening on a free
+ * port when it joins a room and the table does not list it), say what to do about rooms at start
+ * ({@link RoomStart}), choose a terminal
  * (with Tab completion) or plain console, and turn start-up failures into one line on stderr and
  * exit code {@value #EXIT_BAD_START}. As {@code main}, the chat owns the process, and sends its
  * library log lines to {@code chat.log} in the state directory ({@link ChatLog}); run in-process
@@ -52,14 +62,20 @@ import picocli.CommandLine.Parameters;
  * peer, console and threads.
  */
 @Command(name = "p2pchat-chat", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Chat with the friends in a user_info table: type friend/message.",
-            "Without --user-info, a bundled table lists alice, bob, carol, dave and eve on"
-                + " 127.0.0.1:7001-7005."},
+        description = {"Chat in rooms and with the friends in a user_info table.",
+            "At start it opens the open room #general and prints how others join it; with"
+                + " --join HOST:PORT it joins the room of the peer there instead (--join INVITE:"
+                + " the invite's room). Without --user-info, a bundled table lists alice, bob,"
+                + " carol, dave and eve on 127.0.0.1:7001-7005; with --join, a name not in the"
+                + " table listens on a free port of 127.0.0.1."},
         footer = {"",
-            "In the chat: friend/message sends (to a friend in the table or anyone who wrote to"
-                + " you), /peers, /key, /help, :q or /quit. Tab completes a friend's name (bo ->"
-                + " bob/) or a command. Ctrl-C abandons the line being typed; on an empty line it"
-                + " leaves, as Ctrl-D does.",
+            "In the chat: a line goes to the current room (the one joined or created last, or"
+                + " last written to with #room message); friend/message sends to a friend in the"
+                + " table, a room member or anyone who wrote to you. /rooms, /members [ROOM],"
+                + " /join ROOM HOST:PORT, /join INVITE, /create ROOM, /invite [ROOM], /leave"
+                + " [ROOM], /peers, /key, /help, :q or /quit. Tab completes a friend's name (bo ->"
+                + " bob/), a #room or a command. Ctrl-C abandons the line being typed; on an empty"
+                + " line it leaves, as Ctrl-D does.",
             "Library log lines go to chat.log in the state directory (appended), never to the"
                 + " screen; -Dorg.slf4j.simpleLogger.defaultLogLevel=info logs more."})
 public final class ConsoleChat implements Callable<Integer> {
@@ -92,6 +108,21 @@ public final class ConsoleChat implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", converter = CliConverters.Address.class,
             description = "Listen here instead of at your own table entry.")
     private PeerAddress listen;
+
+    @Option(names = "--join", paramLabel = "HOST:PORT|INVITE",
+            description = "Join the room of the peer at HOST:PORT (room #general, or --room), or"
+                    + " the room an invite (p2pchat://...) names, instead of opening one. Without"
+                    + " a table entry or --listen, listen on a free port of 127.0.0.1.")
+    private String join;
+
+    @Option(names = "--room", paramLabel = "NAME",
+            description = "The room to open, or to join with --join HOST:PORT. Default: general.")
+    private String room;
+
+    @Option(names = "--no-room",
+            description = "Start in no room, for direct messages only (/join and /create still"
+                    + " work).")
+    private boolean noRoom;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Keep your identity key and the keys of friends trusted on first use"
@@ -182,7 +213,8 @@ public final class ConsoleChat implements Callable<Integer> {
                     PrintWriter w = e.getCommandLine().getErr();
                     w.println("error: " + e.getMessage());
                     w.println("usage: " + e.getCommandLine().getCommandSpec().qualifiedName()
-                            + " NAME [--user-info FILE] [--listen HOST:PORT] [--state-dir DIR]"
+                            + " NAME [--join HOST:PORT|INVITE] [--room NAME] [--no-room]"
+                            + " [--user-info FILE] [--listen HOST:PORT] [--state-dir DIR]"
                             + " [--idle-timeout DURATION] [--delivery-timeout DURATION]"
                             + " [--linger DURATION] [--timestamps]; --help for more");
                     return EXIT_BAD_START;
@@ -202,6 +234,12 @@ public final class ConsoleChat implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return badStart(e.getMessage());
         }
+        RoomStart roomStart;
+        try {
+            roomStart = roomStart();
+        } catch (IllegalArgumentException e) {
+            return badStart(e.getMessage());
+        }
         UserInfoSource.Loaded table;
         try {
             table = UserInfoSource.load(userInfo);
@@ -210,13 +248,18 @@ public final class ConsoleChat implements Callable<Integer> {
         }
         PeerAddress address = listen != null ? listen
                 : table.directory().lookup(name).map(PeerEntry::address).orElse(null);
+        if (address == null && join != null) {
+            // A newcomer joining through someone: any free port will do, the room learns it.
+            address = PeerAddress.loopback(0);
+        }
         if (address == null) {
             // The bundled table is inside the jar: the user can only bring a table of their own.
             String fix = userInfo == null
                     ? "pass --user-info FILE with a line '" + name + " host:port', or --listen"
                             + " host:port"
                     : "add a line '" + name + " host:port' to it, or pass --listen host:port";
-            return badStart("'" + name + "' is not in " + table.description() + "; " + fix);
+            return badStart("'" + name + "' is not in " + table.description() + "; " + fix
+                    + ", or --join HOST:PORT to join a room");
         }
         Path state = stateDirectory();
         Path logFile = null;
@@ -236,15 +279,20 @@ public final class ConsoleChat implements Callable<Integer> {
             return t;
         });
         Correspondents correspondents = new Correspondents();
+        AtomicReference<Peer> started = new AtomicReference<>();
         ChatConsole console = openConsole(new ChatCompleter(CommandInterpreter.COMMANDS,
-                () -> correspondents.addressees(table.directory(), name)));
+                () -> addressees(correspondents.addressees(table.directory(), name),
+                        started.get()),
+                () -> roomNames(started.get())));
+        RoomPresence presence = new RoomPresence();
         try {
             PeerBuilder builder = P2pChat.builder(name)
                     .directory(table.directory())
                     .listenOn(address)
                     .stateDirectory(state)
                     .callbackExecutor(output)
-                    .listener(new ChatListener(console, correspondents, table.directory()));
+                    .listener(new ChatListener(console, correspondents, table.directory(),
+                            presence));
             if (idleTimeout != null) {
                 builder.idleTimeout(idleTimeout);
             }
@@ -268,9 +316,11 @@ public final class ConsoleChat implements Callable<Integer> {
                 // The state directory: its identity or known-peers file cannot be read or written.
                 return badStart(e.getMessage() + " (" + describe(e.getCause()) + ")");
             }
+            started.set(peer);
             int undelivered;
             try (peer) {
-                undelivered = new ChatSession(peer, console, output, correspondents, logFile).run();
+                undelivered = new ChatSession(peer, console, output, correspondents, logFile,
+                        ChatSession.WAIT_NOTICE_DELAY, presence, roomStart).run();
             }
             return undelivered == 0 ? EXIT_OK : EXIT_UNDELIVERED;
         } finally {
@@ -279,6 +329,66 @@ public final class ConsoleChat implements Callable<Integer> {
             stop(output);
             console.close();
         }
+    }
+
+    /**
+     * What {@code --join}, {@code --room} and {@code --no-room} ask for.
+     *
+     * @throws IllegalArgumentException if they do not go together, or a name is not one
+     */
+    private RoomStart roomStart() {
+        if (room != null) {
+            String r = room.startsWith("#") ? room.substring(1) : room;
+            try {
+                PeerEntry.validateName(r);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--room: " + e.getMessage(), e);
+            }
+            room = r;
+        }
+        if (noRoom && (join != null || room != null)) {
+            throw new IllegalArgumentException("--no-room starts in no room; it does not go with "
+                    + (join != null ? "--join" : "--room"));
+        }
+        if (noRoom) {
+            return new RoomStart.None();
+        }
+        String roomName = room != null ? room : CommandInterpreter.DEFAULT_ROOM;
+        if (join == null) {
+            return new RoomStart.Open(roomName);
+        }
+        if (join.startsWith(CommandInterpreter.INVITE_SCHEME)) {
+            if (room != null) {
+                throw new IllegalArgumentException("--room does not go with an invite: the invite"
+                        + " names its room");
+            }
+            return new RoomStart.JoinInvite(join);
+        }
+        try {
+            return new RoomStart.Join(roomName, PeerAddress.parse(join));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--join expects HOST:PORT or an invite"
+                    + " (p2pchat://...), got '" + join + "'", e);
+        }
+    }
+
+    /** Everyone Tab offers: the table, who wrote, and the members of the peer's rooms. */
+    private List<String> addressees(List<String> fromTable, Peer peer) {
+        Set<String> all = new LinkedHashSet<>(fromTable);
+        if (peer != null) {
+            for (Room r : peer.rooms()) {
+                for (RoomMember m : r.members()) {
+                    if (m.state() != MemberState.SELF && !m.name().equals(name)) {
+                        all.add(m.name());
+                    }
+                }
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    private static List<String> roomNames(Peer peer) {
+        return peer == null ? List.of() : peer.rooms().stream().map(Room::name).toList();
     }
 
     /**

@@ -1,78 +1,166 @@
 package org.p2pchat.examples;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.p2pchat.api.KnownPeer;
 import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerEntry;
-import org.p2pchat.api.PeerKey;
 import org.p2pchat.examples.console.Printable;
 
 /**
- * The rows {@code /peers} prints: the user_info table (you first if you are not in it), then the
- * peers who wrote this session and are not in the table. Each row has the name, the address (or
- * {@code not in table}), the connection state ({@code listening (you)} on your own row) and the
- * key fingerprint, marked {@code pinned} (user_info) or {@code trusted} (first use), {@code -}
- * while unknown. Stateless apart from what it reads; any thread.
+ * The rows {@code /peers} prints: you first, then every peer the library knows
+ * ({@link Peer#knownPeers()}): the user_info table's friends, the members of your rooms and the
+ * strangers who called and can be answered. Each row has the name, the address ({@code -} when
+ * nowhere is known), where it is known from ({@code table}, {@code room}, {@code stranger}, or
+ * {@code table+room} for a friend whose room membership the library lists apart), the
+ * connection state ({@code connected}, {@code connecting}, {@code idle} when no connection is
+ * open, {@code unreachable} when the last attempt failed), when it was last heard from, the key
+ * fingerprint, marked {@code pinned} (user_info) or {@code trusted} (learnt), {@code -} while
+ * unknown, and the rooms shared. Stateless apart from what it reads; any thread.
  */
 final class PeerList {
-    /** What the address column says for a peer that wrote but is not in the table. */
-    static final String NOT_IN_TABLE = "not in table";
+    private static final Row HEADER = new Row("name", "address", "from", "state", "last seen",
+            "key", "rooms");
 
     private final Peer peer;
-    private final Correspondents correspondents;
+    private final Supplier<Instant> clock;
 
-    private record Row(String name, String address, String state, String key) {
+    private record Row(String name, String address, String source, String state, String seen,
+            String key, String rooms) {
     }
 
-    PeerList(Peer peer, Correspondents correspondents) {
+    PeerList(Peer peer) {
+        this(peer, Instant::now);
+    }
+
+    PeerList(Peer peer, Supplier<Instant> clock) {
         this.peer = Objects.requireNonNull(peer, "peer");
-        this.correspondents = Objects.requireNonNull(correspondents, "correspondents");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
      * Renders the rows as they are now.
      *
-     * @return the lines, columns aligned
+     * @return the lines, columns aligned, a header first
      */
     List<String> lines() {
+        Instant now = clock.get();
         List<Row> rows = new ArrayList<>();
-        if (peer.directory().lookup(peer.name()).isEmpty()) {
-            rows.add(self());
+        rows.add(HEADER);
+        TreeSet<String> myRooms = new TreeSet<>();
+        peer.rooms().forEach(r -> myRooms.add("#" + r.name()));
+        rows.add(new Row(peer.name(), peer.listenAddress().toString(), "you", "listening",
+                "-", peer.publicKey().fingerprint(), rooms(myRooms)));
+        List<KnownPeer> known = peer.knownPeers();
+        for (KnownPeer k : known) {
+            if (k.source() == KnownPeer.Source.DIRECTORY && k.name().equals(peer.name())
+                    || sameAsAMember(k, known)) {
+                continue;
+            }
+            rows.add(row(k, now, known));
         }
-        for (PeerEntry entry : peer.directory().entries()) {
-            rows.add(entry.name().equals(peer.name()) ? self()
-                    : new Row(entry.name(), entry.address().toString(), state(entry.name()),
-                            entry.key() != null ? entry.key().fingerprint() + " pinned"
-                                    : trusted(entry.name())));
-        }
-        for (String stranger : correspondents.notIn(peer.directory())) {
-            if (!stranger.equals(peer.name())) {
-                rows.add(new Row(Printable.of(stranger), NOT_IN_TABLE, state(stranger),
-                        trusted(stranger)));
+        String format = "  " + column(rows, Row::name) + "  " + column(rows, Row::address) + "  "
+                + column(rows, Row::source) + "  " + column(rows, Row::state) + "  "
+                + column(rows, Row::seen) + "  " + column(rows, Row::key) + "  %s";
+        return rows.stream().map(r -> String.format(Locale.ROOT, format, r.name(), r.address(),
+                r.source(), r.state(), r.seen(), r.key(), r.rooms()).stripTrailing()).toList();
+    }
+
+    /**
+     * Whether a table friend whose key is not known yet is the room member of that name at that
+     * address: a room joined through the friend's address reached it without binding its name in
+     * the table to its key, so the library lists both. The friend is shown once, as the member
+     * (its key pinned nowhere, its table entry with no key of its own).
+     */
+    private static boolean sameAsAMember(KnownPeer friend, List<KnownPeer> known) {
+        return friend.source() == KnownPeer.Source.DIRECTORY && friend.key() == null
+                && member(friend, known) != null;
+    }
+
+    private static KnownPeer member(KnownPeer friend, List<KnownPeer> known) {
+        for (KnownPeer k : known) {
+            if (k.source() == KnownPeer.Source.ROOM && k.name().equals(friend.name())
+                    && k.address() != null && k.address().equals(friend.address())) {
+                return k;
             }
         }
-        int nameWidth = rows.stream().mapToInt(r -> r.name().length()).max().orElse(1);
-        int addressWidth = rows.stream().mapToInt(r -> r.address().length()).max().orElse(1);
-        int stateWidth = rows.stream().mapToInt(r -> r.state().length()).max().orElse(1);
-        String format = "  %-" + nameWidth + "s  %-" + addressWidth + "s  %-" + stateWidth
-                + "s  %s";
-        return rows.stream().map(r -> String.format(Locale.ROOT, format, r.name(), r.address(),
-                r.state(), r.key())).toList();
+        return null;
     }
 
-    private Row self() {
-        return new Row(peer.name(), peer.listenAddress().toString(), "listening (you)",
-                peer.publicKey().fingerprint());
+    private Row row(KnownPeer known, Instant now, List<KnownPeer> all) {
+        boolean pinned = known.source() == KnownPeer.Source.DIRECTORY && peer.directory()
+                .lookup(known.name()).map(PeerEntry::key).filter(k -> k.equals(known.key()))
+                .isPresent();
+        String key = known.fingerprint().map(f -> f + (pinned ? " pinned" : " trusted"))
+                .orElse("-");
+        TreeSet<String> shared = new TreeSet<>();
+        known.rooms().forEach(r -> shared.add("#" + Printable.of(r)));
+        return new Row(Printable.of(known.name()),
+                known.address() == null ? "-" : known.address().toString(),
+                known.source() == KnownPeer.Source.ROOM && all.stream().anyMatch(k ->
+                        sameAsAMember(k, all) && k.name().equals(known.name())) ? "table+room"
+                        : source(known.source()), state(known), seen(known.lastSeen(), now), key,
+                rooms(shared));
     }
 
-    private String state(String name) {
-        return peer.connectionState(name).name().toLowerCase(Locale.ROOT);
+    private static String column(List<Row> rows, Function<Row, String> field) {
+        int width = rows.stream().mapToInt(r -> field.apply(r).length()).max().orElse(1);
+        return "%-" + width + "s";
     }
 
-    /** A key learnt on first use, or {@code -} while none is known. */
-    private String trusted(String name) {
-        return peer.peerKey(name).map(PeerKey::fingerprint).map(f -> f + " trusted").orElse("-");
+    private static String rooms(TreeSet<String> rooms) {
+        return rooms.isEmpty() ? "-" : String.join(" ", rooms);
+    }
+
+    private static String source(KnownPeer.Source source) {
+        switch (source) {
+            case DIRECTORY:
+                return "table";
+            case ROOM:
+                return "room";
+            default:
+                return "stranger";
+        }
+    }
+
+    private static String state(KnownPeer known) {
+        switch (known.state()) {
+            case CONNECTED:
+                return "connected";
+            case CONNECTING:
+                return "connecting";
+            case UNREACHABLE:
+                return "unreachable";
+            default:
+                return "idle";
+        }
+    }
+
+    /** {@code never}, {@code just now}, {@code 42s ago}, {@code 5m ago}, {@code 3h ago}, ... */
+    static String seen(Instant lastSeen, Instant now) {
+        if (lastSeen == null) {
+            return "never";
+        }
+        long seconds = Math.max(0, Duration.between(lastSeen, now).toSeconds());
+        if (seconds < 5) {
+            return "just now";
+        }
+        if (seconds < 60) {
+            return seconds + "s ago";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + "m ago";
+        }
+        if (seconds < 86400) {
+            return seconds / 3600 + "h ago";
+        }
+        return seconds / 86400 + "d ago";
     }
 }

@@ -14,12 +14,15 @@ import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.ConnectionLimitException;
 import org.p2pchat.api.DeliveryTimeoutException;
 import org.p2pchat.api.MessageTooLargeException;
+import org.p2pchat.api.NotInRoomException;
 import org.p2pchat.api.OutboxFullException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerClosedException;
 import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.PeerUnreachableException;
 import org.p2pchat.api.ProtocolException;
+import org.p2pchat.api.RoomDeliveryException;
+import org.p2pchat.api.RoomMember;
 import org.p2pchat.api.UnknownPeerException;
 import org.p2pchat.examples.console.Printable;
 
@@ -89,6 +92,40 @@ public final class SendFailures {
         }
         if (e instanceof MessageTooLargeException) {
             return notSent + "it is too long (" + oneLine(e.getMessage()) + ")";
+        }
+        return notSent + oneLine(String.valueOf(e.getMessage()));
+    }
+
+    /**
+     * Describes why a message published in a room did not reach every member:
+     * {@code ! not confirmed by carol in #general within the delivery timeout (other members may
+     * still pass it on): "hi"}, or why it was not published at all.
+     *
+     * @param room the room's name
+     * @param text the message
+     * @param failure what the publish stage failed with (wrapped or not)
+     * @return one line starting with {@code "! "}
+     */
+    public static String roomFailure(String room, String text, Throwable failure) {
+        Throwable e = unwrap(failure);
+        if (e instanceof RoomDeliveryException missed) {
+            List<String> names = new ArrayList<>();
+            for (RoomMember m : missed.missing()) {
+                names.add(Printable.of(m.name()));
+            }
+            return "! not confirmed by " + (names.isEmpty() ? "every member"
+                    : String.join(", ", names)) + " in #" + room + " within the delivery timeout"
+                    + " (other members may still pass it on): " + Excerpt.of(text);
+        }
+        if (e instanceof NotInRoomException) {
+            return "! you are not in #" + room + " any more; not delivered: " + Excerpt.of(text);
+        }
+        String notSent = "! message to #" + room + " not sent: ";
+        if (e instanceof MessageTooLargeException) {
+            return notSent + "it is too long (" + oneLine(e.getMessage()) + ")";
+        }
+        if (e instanceof PeerClosedException) {
+            return notSent + "the chat is closing";
         }
         return notSent + oneLine(String.valueOf(e.getMessage()));
     }

@@ -2,6 +2,7 @@ package org.p2pchat.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,8 @@ class ChatCompleterTest {
     void aSlashOrAColonCompletesTheCommands() {
         assertEquals(List.of("/peers"), values(complete("/pe")));
         assertEquals(List.of("/key"), values(complete("/k")));
-        assertEquals(List.of("/peers", "/key", "/whoami", "/help", "/quit"), values(complete("/")));
+        assertEquals(List.of("/peers", "/rooms", "/members", "/join", "/create", "/invite",
+                "/leave", "/key", "/whoami", "/help", "/quit"), values(complete("/")));
         assertEquals(List.of(":q"), values(complete(":")));
     }
 
@@ -59,7 +61,50 @@ class ChatCompleterTest {
     @Test
     void everyCommandOfferedIsOneTheInterpreterUnderstands() {
         for (String command : CommandInterpreter.COMMANDS) {
-            assertFalse(new CommandInterpreter().parse(command) instanceof Command.Invalid, command);
+            Command parsed = new CommandInterpreter().parse(command);
+            // Those that need a room say how to give one, not that the command is unknown.
+            assertFalse(parsed instanceof Command.Invalid invalid
+                    && !invalid.problem().startsWith("usage: "), command + ": " + parsed);
+        }
+    }
+
+    @Test
+    void aHashCompletesTheRoomsWithASpaceForTheMessage() {
+        List<Candidate> offered = roomCompleter.completeLine("#ge");
+        assertEquals(List.of("#general"), values(offered));
+        assertTrue(offered.get(0).complete(), "a space follows");
+        assertEquals(List.of("#general", "#games"), values(roomCompleter.completeLine("#")));
+        assertEquals(List.of(), values(roomCompleter.completeLine("#general h")));
+    }
+
+    @Test
+    void roomCommandsCompleteTheirRoomArgument() {
+        assertEquals(List.of("general", "games"), values(roomCompleter.completeLine("/members g")));
+        assertEquals(List.of("games"), values(roomCompleter.completeLine("/leave ga")));
+        assertEquals(List.of("general", "games"), values(roomCompleter.completeLine("/invite ")));
+        assertEquals(List.of(), values(roomCompleter.completeLine("/create g")));
+    }
+
+    @Test
+    void roomMembersNamesAndRoomsAreOfferedOnAnEmptyLine() {
+        names.add("dora");
+        List<String> offered = values(roomCompleter.completeLine(""));
+        assertTrue(offered.containsAll(List.of("#general", "#games", "dora/")), offered.toString());
+        assertEquals(List.of("dora/"), values(roomCompleter.completeLine("do")));
+    }
+
+    private final Completing roomCompleter = new Completing(new ChatCompleter(
+            CommandInterpreter.COMMANDS, () -> names, () -> List.of("general", "games")));
+
+    /** A completer with the line editor's parser. */
+    private record Completing(ChatCompleter completer) {
+        List<Candidate> completeLine(String typed) {
+            DefaultParser parser = new DefaultParser().quoteChars(new char[0])
+                    .escapeChars(new char[0]);
+            List<Candidate> candidates = new ArrayList<>();
+            completer.complete(null, parser.parse(typed, typed.length(), ParseContext.COMPLETE),
+                    candidates);
+            return candidates;
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.p2pchat.api.PeerAddress;
 
 class CommandInterpreterTest {
     private final CommandInterpreter interpreter = new CommandInterpreter();
@@ -38,22 +39,121 @@ class CommandInterpreterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hello", "bob hi", "/", "/hi", "/ /x"})
-    void lineWithoutAFriendOrWithAnUnknownCommandIsInvalid(String line) {
+    @ValueSource(strings = {"/", "/hi", "/ /x"})
+    void unknownCommandsAreInvalid(String line) {
         assertInstanceOf(Command.Invalid.class, interpreter.parse(line));
     }
 
-    @Test
-    void lineWithoutASlashExplainsTheFormat() {
-        Command.Invalid invalid = assertInstanceOf(Command.Invalid.class, interpreter.parse("hello"));
-        assertTrue(invalid.problem().contains("friend/message"), invalid.problem());
+    @ParameterizedTest
+    @ValueSource(strings = {"hello", "bob hi", "  hello there  "})
+    void plainTextIsForTheCurrentRoom(String line) {
+        Command.Say say = assertInstanceOf(Command.Say.class, interpreter.parse(line));
+        assertEquals(line.strip(), say.text());
     }
 
     @Test
-    void nameWithSpacesIsNotAName() {
-        Command.Invalid invalid = assertInstanceOf(Command.Invalid.class,
-                interpreter.parse("bo b/hi"));
-        assertTrue(invalid.problem().contains("'bo b' is not a name"), invalid.problem());
+    void plainTextWithoutASlashExplainsTheFormatForWhenThereIsNoRoom() {
+        Command.Say say = assertInstanceOf(Command.Say.class, interpreter.parse("hello"));
+        assertTrue(say.withoutRoom().contains("friend/message"), say.withoutRoom());
+    }
+
+    @Test
+    void textWhoseSlashFollowsSomethingThatIsNotANameIsPlainTextSayingSoWithoutARoom() {
+        Command.Say say = assertInstanceOf(Command.Say.class, interpreter.parse("bo b/hi"));
+        assertEquals("bo b/hi", say.text());
+        assertTrue(say.withoutRoom().contains("'bo b' is not a name"), say.withoutRoom());
+        assertEquals("see http://x/y", assertInstanceOf(Command.Say.class,
+                interpreter.parse("see http://x/y")).text());
+    }
+
+    @Test
+    void hashRoomAndTextPublishesInThatRoom() {
+        assertEquals(new Command.RoomSay("general", "hi all, see a/b"),
+                interpreter.parse("  #general   hi all, see a/b "));
+        assertEquals(new Command.RoomSay("general", "bob/not a direct message"),
+                interpreter.parse("#general bob/not a direct message"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"#general", "#general   "})
+    void hashRoomWithoutTextIsInvalidAndSaysHowToTypeOne(String line) {
+        Command.Invalid invalid = assertInstanceOf(Command.Invalid.class, interpreter.parse(line));
+        assertEquals("empty message for #general; type #general <message>", invalid.problem());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"# not a room", "#!? what", "#"})
+    void hashWithoutARoomNameIsPlainText(String line) {
+        assertEquals(line.strip(), assertInstanceOf(Command.Say.class, interpreter.parse(line))
+                .text());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/create lobby", "/create #lobby", " /CREATE lobby "})
+    void createMakesARoom(String line) {
+        assertEquals(new Command.CreateRoom("lobby"), interpreter.parse(line));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/create", "/create a b", "/create no#name"})
+    void createWithoutOneRoomNameIsAOneLineUsage(String line) {
+        Command.Invalid invalid = assertInstanceOf(Command.Invalid.class, interpreter.parse(line));
+        assertTrue(invalid.problem().endsWith("usage: /create ROOM (an invite-only room; /invite"
+                + " prints its invite)"), invalid.problem());
+    }
+
+    @Test
+    void joinRoomThroughAnAddressJoinsThatRoomThere() {
+        assertEquals(new Command.JoinRoom("lobby", PeerAddress.parse("127.0.0.1:7001")),
+                interpreter.parse("/join lobby 127.0.0.1:7001"));
+        assertEquals(new Command.JoinRoom("lobby", PeerAddress.parse("[::1]:7001")),
+                interpreter.parse("/join #lobby [::1]:7001"));
+    }
+
+    @Test
+    void joinAnAddressAloneJoinsTheDefaultRoom() {
+        assertEquals(new Command.JoinRoom("general", PeerAddress.parse("127.0.0.1:7001")),
+                interpreter.parse("/join 127.0.0.1:7001"));
+    }
+
+    @Test
+    void joinAnInviteKeepsTheInviteAsTyped() {
+        String invite = "p2pchat://127.0.0.1:7001/secret?id=AbC&k=XyZ&s=sEcReT";
+        assertEquals(new Command.JoinInvite(invite), interpreter.parse("/join " + invite));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/join", "/join lobby", "/join lobby nowhere", "/join a b c",
+        "/join 127.0.0.1"})
+    void joinWithTheWrongArgumentsIsAOneLineUsage(String line) {
+        Command.Invalid invalid = assertInstanceOf(Command.Invalid.class, interpreter.parse(line));
+        assertTrue(invalid.problem().endsWith("usage: /join ROOM HOST:PORT, /join HOST:PORT (room"
+                + " general) or /join INVITE"), invalid.problem());
+    }
+
+    @Test
+    void inviteMembersAndLeaveNameARoomOrMeanTheCurrentOne() {
+        assertEquals(new Command.ShowInvite("lobby"), interpreter.parse("/invite lobby"));
+        assertEquals(new Command.ShowInvite(null), interpreter.parse("/invite"));
+        assertEquals(new Command.ListMembers("lobby"), interpreter.parse("/members #lobby"));
+        assertEquals(new Command.ListMembers(null), interpreter.parse("/members"));
+        assertEquals(new Command.LeaveRoom("lobby"), interpreter.parse("/leave lobby"));
+        assertEquals(new Command.LeaveRoom(null), interpreter.parse("/leave"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/invite a b", "/members a b", "/leave a b", "/members no#room"})
+    void inviteMembersAndLeaveWithMoreThanOneRoomAreAOneLineUsage(String line) {
+        Command.Invalid invalid = assertInstanceOf(Command.Invalid.class, interpreter.parse(line));
+        String command = line.split(" ")[0];
+        assertTrue(invalid.problem().endsWith("usage: " + command + " [ROOM]"), invalid.problem());
+    }
+
+    @Test
+    void roomsListsTheRoomsAndTakesNoArguments() {
+        assertEquals(new Command.ListRooms(), interpreter.parse("/rooms"));
+        assertEquals(new Command.Invalid("usage: /rooms"), interpreter.parse("/rooms general"));
+        assertEquals(new Command.Invalid("usage: /peers"), interpreter.parse("/peers all"));
     }
 
     @Test

@@ -59,7 +59,7 @@ class PeerKeysTest {
 
         alice.type("/peers");
         alice.stdout.awaitLine("a row for bob", l -> l.matches("  bob\\s+127\\.0\\.0\\.1:" + bobPort
-                + "\\s+\\S+\\s+" + WRONG_KEY.fingerprint() + " pinned"));
+                + "\\s+table\\s+\\S+\\s+.+\\s+" + WRONG_KEY.fingerprint() + " pinned\\s+-"));
         assertTrue(bob.stdout.lines().stream().noneMatch(l -> l.startsWith("[alice]")
                 || l.startsWith("* ")), bob.stdout.toString());
     }
@@ -94,7 +94,8 @@ class PeerKeysTest {
         alice.stdout.awaitLine("[bob] hello");
         alice.type("/peers");
         alice.stdout.awaitLine("a row for bob", l -> l.matches("  bob\\s+127\\.0\\.0\\.1:" + bobPort
-                + "\\s+connected\\s+" + PeerKey.parse(bobKey).fingerprint() + " pinned"));
+                + "\\s+table\\s+connected\\s+just now\\s+" + PeerKey.parse(bobKey).fingerprint()
+                + " pinned\\s+-"));
         assertTrue(alice.stdout.lines().stream().noneMatch(l -> l.startsWith("* ")
                 || l.startsWith("!")), alice.stdout.toString());
     }
@@ -117,7 +118,7 @@ class PeerKeysTest {
         assertEquals(aliceKey, again.awaitFingerprint());
         again.type("/peers");
         again.stdout.awaitLine("bob's remembered key", l -> l.matches("  bob\\s+127\\.0\\.0\\.1:"
-                + bobPort + "\\s+disconnected\\s+" + bobKey + " trusted"));
+                + bobPort + "\\s+table\\s+idle\\s+never\\s+" + bobKey + " trusted\\s+-"));
         again.type("bob/back again");
         bob.stdout.awaitLine("[alice] back again");
         assertTrue(again.stdout.lines().stream().noneMatch(l -> l.startsWith("* ")
@@ -145,9 +146,10 @@ class PeerKeysTest {
         return file;
     }
 
+    /** Starts a chat in no room: these tests are about keys, and count the chat's "* " lines. */
     private ChatApp start(String name, Path userInfo, String... more) {
         List<String> args = new ArrayList<>(List.of(name, "--user-info", userInfo.toString(),
-                "--state-dir", dir.resolve(name + "-state").toString()));
+                "--state-dir", dir.resolve(name + "-state").toString(), "--no-room"));
         args.addAll(Arrays.asList(more));
         ChatApp app = ChatApp.start(args.toArray(String[]::new));
         apps.add(app);

@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.p2pchat.testkit.Await;
@@ -57,7 +59,7 @@ class ScriptedProcessTest {
                         + ", key \\p{XDigit}{4}(-\\p{XDigit}{4}){3} - type friend/message, /help for"
                         + " help"), output.toString());
                 assertTrue(output.stream().anyMatch(l -> l.matches("  bob\\s+127\\.0\\.0\\.1:"
-                        + ports[1] + "\\s+disconnected\\s+-")), output.toString());
+                        + ports[1] + "\\s+table\\s+idle\\s+never\\s+-\\s+-")), output.toString());
                 assertTrue(output.stream().anyMatch(l -> l.startsWith("* bob's key ")
                         && l.endsWith(" trusted on first use (compare fingerprints out of band)")),
                         output.toString());
@@ -123,6 +125,54 @@ class ScriptedProcessTest {
                         + " started (process "), logged.toString());
             } finally {
                 alice.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void aScriptedJoinerWithoutATableEntryPrintsThePortItPickedAndItsLinesReachTheRoom(
+            @TempDir Path dir) throws Exception {
+        int[] ports = FreePorts.pick(2);
+        Path userInfo = table(dir, ports);
+        try (ChatApp bob = ChatApp.start("bob", "--user-info", userInfo.toString(),
+                "--state-dir", dir.resolve("bob-state").toString())) {
+            bob.awaitFingerprint();
+            String java = ProcessHandle.current().info().command()
+                    .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            // zoe is in no table: with --join she listens on a port of her choosing.
+            ProcessBuilder builder = new ProcessBuilder(java, "-cp",
+                    System.getProperty("java.class.path"), "-Dp2pchat.transport=nio",
+                    ConsoleChat.class.getName(), "zoe", "--user-info", userInfo.toString(),
+                    "--state-dir", dir.resolve("zoe-state").toString(), "--join",
+                    "127.0.0.1:" + ports[1]);
+            builder.redirectError(dir.resolve("zoe.err").toFile());
+            Process zoe = builder.start();
+            try {
+                List<String> output = new CopyOnWriteArrayList<>();
+                collectLines(zoe, output);
+                try (Writer stdin = new OutputStreamWriter(zoe.getOutputStream(),
+                        StandardCharsets.UTF_8)) {
+                    // At once, before the join has completed: the line waits for the room.
+                    stdin.write("hello room, from a script\n:q\n");
+                }
+                bob.stdout.awaitLine("* zoe joined #general");
+                bob.stdout.awaitLine("[#general] zoe: hello room, from a script");
+                bob.stdout.awaitLine("* zoe left #general");
+                assertTrue(zoe.waitFor(Await.DEFAULT.toMillis(), TimeUnit.MILLISECONDS),
+                        "zoe did not exit; output " + output);
+                assertEquals(0, zoe.exitValue(), "output " + output);
+                Matcher greeting = Pattern.compile("zoe listening on 127\\.0\\.0\\.1:(\\d+), key"
+                        + " \\S+ - type friend/message, /help for help").matcher(output.get(0));
+                assertTrue(greeting.matches(), output.toString());
+                int port = Integer.parseInt(greeting.group(1));
+                assertTrue(port != 0 && port != ports[0] && port != ports[1], output.toString());
+                assertTrue(output.contains("* you joined #general through 127.0.0.1:" + ports[1]
+                        + ", with bob; type a message for it, /members lists who is in"),
+                        output.toString());
+                assertTrue(output.stream().noneMatch(l -> l.startsWith("!")), output.toString());
+                assertEquals("", Files.readString(dir.resolve("zoe.err")));
+            } finally {
+                zoe.destroyForcibly();
             }
         }
     }

@@ -34,7 +34,8 @@ class StartupErrorsTest {
     @Test
     void ownNameNotInTheTableWithoutListenSaysHowToFixIt() {
         assertEquals("error: 'zed' is not in the bundled user_info; pass --user-info FILE with a"
-                + " line 'zed host:port', or --listen host:port", failedStart("zed"));
+                + " line 'zed host:port', or --listen host:port, or --join HOST:PORT to join a room",
+                failedStart("zed"));
     }
 
     @Test
@@ -43,7 +44,8 @@ class StartupErrorsTest {
         Path table = dir.resolve("user_info");
         java.nio.file.Files.writeString(table, "alice 127.0.0.1:7001\n");
         assertEquals("error: 'zed' is not in " + table + "; add a line 'zed host:port' to it, or"
-                + " pass --listen host:port", failedStart("zed", "--user-info", table.toString()));
+                + " pass --listen host:port, or --join HOST:PORT to join a room",
+                failedStart("zed", "--user-info", table.toString()));
     }
 
     @Test

@@ -83,7 +83,8 @@ final class PeerList {
     private KnownPeer peer(String name, PeerKey key, PeerAddress address, KnownPeer.Source source,
             FriendLink link) {
         ConnectionState state = link == null ? ConnectionState.DISCONNECTED : link.state();
-        if (state != ConnectionState.CONNECTED && link.connectionFailure() != null) {
+        if (link != null && state != ConnectionState.CONNECTED
+                && link.connectionFailure() != null) {
             state = ConnectionState.UNREACHABLE;
         }
         Instant lastSeen = null;
