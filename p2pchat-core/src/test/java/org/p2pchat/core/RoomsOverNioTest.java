@@ -239,6 +239,27 @@ class RoomsOverNioTest {
         assertTrue(a.knownPeers().isEmpty(), "nothing is left of the attempt");
     }
 
+    @Test
+    void aJoinThroughAFriendsListedAddressMeetsThatFriendOnceUnderItsTableName() {
+        Peer alice = peer("alice");
+        alice.createRoom("general", RoomAccess.OPEN);
+        MutableDirectory bobsTable = new MutableDirectory().put("alice", alice.listenAddress());
+        Hears h = new Hears();
+        hears.put("bob", h);
+        Peer bob = P2pChat.builder("bob").transport("nio").listenOn(PeerAddress.loopback(0))
+                .directory(bobsTable).listener(h).start();
+        toClose.add(bob);
+        Await.result(bob.joinRoom("general", alice.listenAddress()));
+        assertEquals(java.util.Optional.of(alice.publicKey()), bob.peerKey("alice"),
+                "the key that answered at alice's table address is trusted for her name");
+        List<org.p2pchat.api.KnownPeer> known = bob.knownPeers();
+        assertEquals(1, known.size(), known.toString());
+        assertEquals(org.p2pchat.api.KnownPeer.Source.DIRECTORY, known.get(0).source());
+        assertEquals(Set.of("general"), known.get(0).rooms());
+        Await.result(bob.send("alice", "one link, one numbering"));
+        Await.until("alice got it", () -> hears.get("alice").heard("direct bob: one link, one numbering"));
+    }
+
     private static Set<String> names(Room room) {
         Set<String> out = new TreeSet<>();
         for (RoomMember m : room.members()) {

@@ -748,7 +748,24 @@ public final class ChatNode implements Peer, LinkNode {
             }
             return link;
         }
-        return adopt(link, contactKey(link), key);
+        Object contact = contactKey(link);
+        if (contact instanceof PeerAddress reached) {
+            // A join through an address: if the table lists the name that answered at that very
+            // address, this is that friend, met as if called by name (trusted on first use, or
+            // refused if its key is not the one trusted for the name).
+            Optional<PeerEntry> listed = directory.lookup(peerName);
+            if (listed.isPresent() && listed.get().address().equals(reached)) {
+                trust.called(peerName, key);
+                FriendLink adopted = adopt(link, contact, key);
+                FriendLink named = links.get(peerName);
+                if (named != null && named != adopted && named.key() == null) {
+                    // Messages to the friend by name wait on a link of their own: one numbering.
+                    adopt(named, peerName, key);
+                }
+                return adopted;
+            }
+        }
+        return adopt(link, contact, key);
     }
 
     /**
