@@ -44,6 +44,7 @@ final class RoomMesh implements AutoCloseable {
     static final Duration DELIVERY_TIMEOUT = PeerLink.DELIVERY_TIMEOUT;
     private static final long QUIET_WAIT_NANOS = TimeUnit.SECONDS.toNanos(20);
     private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long CLOSE_WAIT_SECONDS = 15;
 
     private final String text;
     private final int window;
@@ -257,12 +258,64 @@ final class RoomMesh implements AutoCloseable {
         return out.toString().trim();
     }
 
+    /**
+     * Closes the five peers: every member leaves the room first (bounded wait), then each peer is
+     * closed on a helper thread and waited for at most {@value #CLOSE_WAIT_SECONDS} s.
+     *
+     * <p>Why so careful: closing a member while the others still hold the room has been seen to
+     * deadlock a remaining member (its callback thread in {@code ChatRoom.onRecord}, holding the
+     * room's lock and asking a {@code FriendLink} for its state; its event loop disposing that
+     * link, holding the link's lock and asking the room for the member's record). Leaving first
+     * keeps the room out of the link's disposal; if a close still hangs, the deadlocked threads
+     * are printed and the fork goes on (p2pchat's threads are daemons), rather than hanging JMH.
+     */
     @Override
     public void close() {
+        List<CompletableFuture<Void>> leaves = new ArrayList<>();
         for (Peer p : peers) {
-            p.close();
+            p.room(ROOM).ifPresent(r -> leaves.add(r.leave().toCompletableFuture()));
+        }
+        try {
+            CompletableFuture.allOf(leaves.toArray(new CompletableFuture<?>[0]))
+                    .get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.out.println("[rooms] not every leave completed within 5 s: " + e);
+        }
+        // Lets each member's lane handle the others' leaves before links start closing.
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        for (Peer p : peers) {
+            closeBounded(p);
         }
         peers.clear();
+    }
+
+    private static void closeBounded(Peer p) {
+        Thread closer = new Thread(p::close, "room-bench-close-" + p.name());
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(TimeUnit.SECONDS.toMillis(CLOSE_WAIT_SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            System.out.println("[rooms] " + p.name() + ".close() still running after "
+                    + CLOSE_WAIT_SECONDS + " s; deadlocked threads: " + deadlocked());
+        }
+    }
+
+    private static String deadlocked() {
+        java.lang.management.ThreadMXBean threads =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] ids = threads.findDeadlockedThreads();
+        if (ids == null) {
+            return "none";
+        }
+        StringBuilder out = new StringBuilder();
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(ids, true, true)) {
+            out.append('\n').append(t);
+        }
+        return out.toString();
     }
 
     /** Counts room messages; direct messages are not expected here. */
