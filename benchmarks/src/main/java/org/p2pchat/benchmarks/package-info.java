@@ -6,7 +6,9 @@
  * messages until the friend has acknowledged them (p2pchat only: the baselines have no
  * acknowledgements, so they are read beside DirectMessageBenchmark's baselines from the same run),
  * {@link org.p2pchat.benchmarks.HandshakeBenchmark} the cost of opening one (the Noise XX
- * handshake); the other classes are their helpers, one job each. Run them with
+ * handshake), {@link org.p2pchat.benchmarks.RoomFanoutBenchmark} a room of five members (read beside
+ * DirectMessageBenchmark's figures and baselines from the same run, with the Ed25519 signing and
+ * verifying that bound it); the other classes are their helpers, one job each. Run them with
  * {@code benchmarks/run.sh} and tabulate with {@code benchmarks/summarize.py}.
  *
  * <p>Everything here binds 127.0.0.1 only, and every benchmark closes its sockets, peers and
