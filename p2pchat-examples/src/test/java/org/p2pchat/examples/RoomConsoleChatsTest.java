@@ -113,10 +113,11 @@ class RoomConsoleChatsTest {
         carol.stdout.awaitLine("carol's own row", l -> l.matches("  carol\\s+127\\.0\\.0\\.1:\\d+"
                 + "\\s+you\\s+listening\\s+-\\s+\\S+\\s+#general"));
 
-        // bob joined through alice's address, which his table lists for alice: one row for her.
+        // bob joined through alice's address, which his table lists for alice: the library meets
+        // her there as his table's alice (her key trusted on first use), so one row for her.
         bob.type("/peers");
         bob.stdout.awaitLine("bob's row for alice", l -> l.matches("  alice\\s+"
-                + Pattern.quote(aliceAddress) + "\\s+table\\+room\\s+connected\\s+.*#general"));
+                + Pattern.quote(aliceAddress) + "\\s+table\\s+connected\\s+.*trusted\\s+#general"));
         assertEquals(1, bob.stdout.lines().stream().filter(l -> l.startsWith("  alice ")).count(),
                 bob.stdout.toString());
 

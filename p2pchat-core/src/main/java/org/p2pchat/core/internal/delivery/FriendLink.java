@@ -80,7 +80,8 @@ public final class FriendLink {
      * its latest accepted connection came from, at the port its HELLO names; or null.
      */
     private PeerAddress callBack;
-    private LinkSession current;
+    /** Written under the lock; volatile so that {@link #connected} reads it without. */
+    private volatile LinkSession current;
     /** The latest {@link LinkSession#lastHeard} of the connections that closed. */
     private long lastHeardClosed = Long.MIN_VALUE;
     private final List<LinkSession> spares = new ArrayList<>(1);
@@ -569,9 +570,27 @@ public final class FriendLink {
      *
      * @return true if nothing refers to it any more
      */
-    synchronized boolean isDisposable() {
-        return current == null && spares.isEmpty() && !redial.connecting() && outbox.isEmpty()
-                && connector.listedAddress(this) == null;
+    boolean isDisposable() {
+        // The node is asked first, without this link's lock: it takes locks of its own (a
+        // room's), which are held elsewhere while this link is asked about its connection.
+        if (connector.listedAddress(this) != null) {
+            return false;
+        }
+        synchronized (this) {
+            return current == null && spares.isEmpty() && !redial.connecting()
+                    && outbox.isEmpty();
+        }
+    }
+
+    /**
+     * Whether a connection to the peer is open now; takes no lock, so any thread may ask while
+     * holding locks of its own.
+     *
+     * @return true if the current connection is open
+     */
+    public boolean connected() {
+        LinkSession c = current;
+        return c != null && c.isOpen();
     }
 
     /**
@@ -580,11 +599,15 @@ public final class FriendLink {
      *
      * @return true if it is now disposed
      */
-    public synchronized boolean dispose() {
-        if (!disposed && isDisposable()) {
-            disposed = true;
+    public boolean dispose() {
+        boolean kept = connector.listedAddress(this) != null;
+        synchronized (this) {
+            if (!disposed && !kept && current == null && spares.isEmpty()
+                    && !redial.connecting() && outbox.isEmpty()) {
+                disposed = true;
+            }
+            return disposed;
         }
-        return disposed;
     }
 
     /** Whether the node forgot this link (or it handed its messages over to another). */

@@ -393,7 +393,7 @@ public final class ChatNode implements Peer, LinkNode {
 
     boolean connectedTo(PeerKey key) {
         FriendLink link = links.get(key);
-        return link != null && link.state() == ConnectionState.CONNECTED;
+        return link != null && link.connected();
     }
 
     /**

@@ -56,7 +56,10 @@ final class ChatRoom implements Room {
     private final RoomView view = new RoomView();
     private final RoomSequencer sequencer = new RoomSequencer();
     private final Map<PeerKey, MemberStatus> status = new HashMap<>();
-    private final List<PublishTracker> publishing = new ArrayList<>();
+    /** The publishes waiting for acknowledgements; guarded by this object's lock. */
+    private final List<PublishTracker> pending = new ArrayList<>();
+    /** Held while a message is numbered, signed and queued, so that they go out in order. */
+    private final Object publishing = new Object();
     private MemberRecord self;
     private long nextSeq = 1;
     private boolean left;
@@ -128,50 +131,59 @@ final class ChatRoom implements Room {
             return CompletableFuture.failedFuture(new MessageTooLargeException("room message of "
                     + utf8.length + " bytes; at most " + max + " fit in a frame (p2pchat.maxFrameBytes)"));
         }
-        RoomPost post;
-        List<MemberRecord> targets = new ArrayList<>();
-        PublishTracker tracker;
-        synchronized (this) {
-            if (left) {
-                return CompletableFuture.failedFuture(new NotInRoomException(net.selfName()
-                        + " left #" + name));
-            }
-            post = RoomPost.sign(id, net.signer(), self.incarnation(), nextSeq++,
-                    net.currentTimeMillis(), utf8);
+        // Numbers are drawn, signed and queued in one order under the publishing lock, and the
+        // signature (half a millisecond) is made outside the room's lock, which the network
+        // threads take for every acknowledgement.
+        synchronized (publishing) {
+            long seq;
+            long incarnation;
+            List<MemberRecord> targets = new ArrayList<>();
             List<RoomMember> waitFor = new ArrayList<>();
-            for (MemberRecord r : view.members()) {
-                if (r.key().equals(self.key())) {
-                    continue;
+            synchronized (this) {
+                if (left) {
+                    return CompletableFuture.failedFuture(new NotInRoomException(net.selfName()
+                            + " left #" + name));
                 }
-                targets.add(r);
-                MemberStatus s = status.get(r.key());
-                if (s == null || !s.failed) {
-                    waitFor.add(member(r));
+                seq = nextSeq++;
+                incarnation = self.incarnation();
+                for (MemberRecord r : view.members()) {
+                    if (r.key().equals(self.key())) {
+                        continue;
+                    }
+                    targets.add(r);
+                    MemberStatus s = status.get(r.key());
+                    if (s == null || !s.failed) {
+                        waitFor.add(member(r));
+                    }
                 }
             }
-            tracker = new PublishTracker(new RoomMessageId(self.key(), self.incarnation(),
-                    post.seq()), name, waitFor);
+            RoomPost post = RoomPost.sign(id, net.signer(), incarnation, seq,
+                    net.currentTimeMillis(), utf8);
+            PublishTracker tracker = new PublishTracker(new RoomMessageId(self.key(), incarnation,
+                    seq), name, waitFor);
             if (!tracker.stage().isDone()) {
-                publishing.add(tracker);
+                synchronized (this) {
+                    pending.add(tracker);
+                }
                 tracker.stage().whenComplete((v, e) -> {
                     synchronized (ChatRoom.this) {
-                        publishing.remove(tracker);
+                        pending.remove(tracker);
                     }
                 });
             }
+            for (MemberRecord r : targets) {
+                net.send(r.key(), r.name(), r.address(), RoomNet.KIND_POST, post.encoded())
+                        .whenComplete((v, e) -> {
+                            if (e == null) {
+                                acked(r.key());
+                                tracker.settled(r.key());
+                            } else {
+                                tracker.failed(r.key(), e);
+                            }
+                        });
+            }
+            return tracker.stage();
         }
-        for (MemberRecord r : targets) {
-            net.send(r.key(), r.name(), r.address(), RoomNet.KIND_POST, post.encoded())
-                    .whenComplete((v, e) -> {
-                        if (e == null) {
-                            acked(r.key());
-                            tracker.settled(r.key());
-                        } else {
-                            tracker.failed(r.key(), e);
-                        }
-                    });
-        }
-        return tracker.stage();
     }
 
     // ---- frames from members, in the room's lane ----
@@ -319,7 +331,7 @@ final class ChatRoom implements Room {
                     status.remove(record.key());
                     RoomMember m = member(applied.before());
                     events.add(() -> net.listener().onMemberLeft(name, m));
-                    for (PublishTracker t : List.copyOf(publishing)) {
+                    for (PublishTracker t : List.copyOf(pending)) {
                         t.settled(record.key());
                     }
                 }
