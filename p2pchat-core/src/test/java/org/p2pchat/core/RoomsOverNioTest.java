@@ -260,6 +260,46 @@ class RoomsOverNioTest {
         Await.until("alice got it", () -> hears.get("alice").heard("direct bob: one link, one numbering"));
     }
 
+    @Test
+    void membersOfABusyRoomClosingAtOnceAllFinishClosing() throws Exception {
+        // Closing takes a room's lock and a link's in turn on several threads at once: an
+        // order inverted anywhere would leave a close() hanging here.
+        for (int round = 0; round < 3; round++) {
+            List<Peer> members = new ArrayList<>();
+            Peer first = peer("r" + round + "a");
+            first.createRoom("general", RoomAccess.OPEN);
+            members.add(first);
+            for (String n : List.of("b", "c", "d", "e")) {
+                Peer p = peer("r" + round + n);
+                join(p, "general", first);
+                members.add(p);
+            }
+            for (Peer p : members) {
+                Await.until(p.name() + " sees five", () ->
+                        p.room("general").orElseThrow().members().size() == 5);
+                p.room("general").orElseThrow().publish("bye from " + p.name());
+            }
+            List<Thread> closers = new ArrayList<>();
+            for (Peer p : members) {
+                Thread t = new Thread(p::close, "closer-" + p.name());
+                t.start();
+                closers.add(t);
+            }
+            for (Thread t : closers) {
+                t.join(Duration.ofSeconds(20).toMillis());
+                assertTrue(!t.isAlive(), t.getName() + " still closing: " + stackOf(t));
+            }
+        }
+    }
+
+    private static String stackOf(Thread t) {
+        StringBuilder b = new StringBuilder();
+        for (StackTraceElement e : t.getStackTrace()) {
+            b.append("\n  at ").append(e);
+        }
+        return b.toString();
+    }
+
     private static Set<String> names(Room room) {
         Set<String> out = new TreeSet<>();
         for (RoomMember m : room.members()) {
