@@ -130,7 +130,8 @@ final class ChatRoom implements Room {
         }
         RoomPost post;
         List<MemberRecord> targets = new ArrayList<>();
-        PublishTracker tracker;
+        List<Seen> waitSeen = new ArrayList<>();
+        RoomMessageId messageId;
         synchronized (this) {
             if (left) {
                 return CompletableFuture.failedFuture(new NotInRoomException(net.selfName()
@@ -138,7 +139,7 @@ final class ChatRoom implements Room {
             }
             post = RoomPost.sign(id, net.signer(), self.incarnation(), nextSeq++,
                     net.currentTimeMillis(), utf8);
-            List<RoomMember> waitFor = new ArrayList<>();
+            messageId = new RoomMessageId(self.key(), self.incarnation(), post.seq());
             for (MemberRecord r : view.members()) {
                 if (r.key().equals(self.key())) {
                     continue;
@@ -146,19 +147,34 @@ final class ChatRoom implements Room {
                 targets.add(r);
                 MemberStatus s = status.get(r.key());
                 if (s == null || !s.failed) {
-                    waitFor.add(member(r));
+                    waitSeen.add(seen(r));
                 }
             }
-            tracker = new PublishTracker(new RoomMessageId(self.key(), self.incarnation(),
-                    post.seq()), name, waitFor);
-            if (!tracker.stage().isDone()) {
+        }
+        // The members' connection states are asked with the room's lock released (see seen()).
+        List<RoomMember> waitFor = new ArrayList<>(waitSeen.size());
+        for (Seen s : waitSeen) {
+            waitFor.add(member(s));
+        }
+        PublishTracker tracker = new PublishTracker(messageId, name, waitFor);
+        List<PeerKey> leftSince = new ArrayList<>();
+        if (!tracker.stage().isDone()) {
+            synchronized (this) {
                 publishing.add(tracker);
-                tracker.stage().whenComplete((v, e) -> {
-                    synchronized (ChatRoom.this) {
-                        publishing.remove(tracker);
+                for (RoomMember m : waitFor) {
+                    if (view.member(m.key()) == null) {
+                        leftSince.add(m.key());
                     }
-                });
+                }
             }
+            tracker.stage().whenComplete((v, e) -> {
+                synchronized (ChatRoom.this) {
+                    publishing.remove(tracker);
+                }
+            });
+        }
+        for (PeerKey k : leftSince) {
+            tracker.settled(k);
         }
         for (MemberRecord r : targets) {
             net.send(r.key(), r.name(), r.address(), RoomNet.KIND_POST, post.encoded())
@@ -260,6 +276,7 @@ final class ChatRoom implements Room {
             return;
         }
         List<Runnable> events = new ArrayList<>();
+        List<PublishTracker> settle = List.of();
         List<MemberRecord> forwardTo;
         boolean introduceSelf;
         Runnable awaited = null;
@@ -293,8 +310,8 @@ final class ChatRoom implements Room {
                     sequencer.member(record.key(), record.signingKey(), record.incarnation());
                     MemberStatus s = new MemberStatus(net.nanoTime());
                     status.put(record.key(), s);
-                    RoomMember m = member(record);
-                    events.add(() -> net.listener().onMemberJoined(name, m));
+                    Seen m = seen(record);
+                    events.add(() -> net.listener().onMemberJoined(name, member(m)));
                     if (record.key().equals(awaitedMember)) {
                         awaited = onAwaitedMember;
                         awaitedMember = null;
@@ -303,17 +320,19 @@ final class ChatRoom implements Room {
                 }
                 case LEFT -> {
                     status.remove(record.key());
-                    RoomMember m = member(applied.before());
-                    events.add(() -> net.listener().onMemberLeft(name, m));
-                    for (PublishTracker t : List.copyOf(publishing)) {
-                        t.settled(record.key());
-                    }
+                    Seen m = seen(applied.before());
+                    events.add(() -> net.listener().onMemberLeft(name, member(m)));
+                    // Settled with the lock released: completing a publish runs its callbacks.
+                    settle = List.copyOf(publishing);
                 }
                 default -> { }
             }
             forwardTo = forwardTargets(from, record.key());
             // A member new to this peer learns this peer's record first-hand, before any message.
             introduceSelf = record.joined() && applied.change() != RoomView.Change.UPDATED;
+        }
+        for (PublishTracker t : settle) {
+            t.settled(record.key());
         }
         byte[] announce = RoomControl.announce(record);
         for (MemberRecord r : forwardTo) {
@@ -370,7 +389,7 @@ final class ChatRoom implements Room {
         List<MemberRecord> records;
         List<MemberRecord> others;
         byte[] welcome;
-        RoomMember joined;
+        Seen joined;
         synchronized (this) {
             if (left) {
                 return RoomControl.refused(name, RoomJoinException.Reason.NO_SUCH_ROOM,
@@ -409,7 +428,7 @@ final class ChatRoom implements Room {
                     positionsForJoiner());
             records = view.records();
             others = isNew ? forwardTargets(from, from) : List.of();
-            joined = isNew ? member(record) : null;
+            joined = isNew ? seen(record) : null;
         }
         MemberRecord to = record;
         sendControl(to, welcome);
@@ -423,7 +442,7 @@ final class ChatRoom implements Room {
             sendControl(r, announce);
         }
         if (joined != null) {
-            fire(() -> net.listener().onMemberJoined(name, joined));
+            fire(() -> net.listener().onMemberJoined(name, member(joined)));
         }
         return null;
     }
@@ -493,8 +512,8 @@ final class ChatRoom implements Room {
                 }
                 if (!s.failed && now - s.lastAck > failAfter) {
                     s.failed = true;
-                    RoomMember m = member(r);
-                    events.add(() -> net.listener().onMemberFailed(name, m));
+                    Seen m = seen(r);
+                    events.add(() -> net.listener().onMemberFailed(name, member(m)));
                 }
             }
             released = sequencer.skipGapsOlderThan(now - net.deliveryTimeout().toNanos());
@@ -528,7 +547,7 @@ final class ChatRoom implements Room {
 
     /** The member acknowledged something: it is reachable. Any thread. */
     private void acked(PeerKey member) {
-        RoomMember back = null;
+        Seen back = null;
         synchronized (this) {
             MemberStatus s = status.get(member);
             if (s == null) {
@@ -538,12 +557,12 @@ final class ChatRoom implements Room {
             if (s.failed) {
                 s.failed = false;
                 MemberRecord r = view.member(member);
-                back = r == null ? null : member(r);
+                back = r == null ? null : seen(r);
             }
         }
         if (back != null) {
-            RoomMember m = back;
-            net.execute(lane, () -> net.listener().onMemberJoined(name, m));
+            Seen m = back;
+            net.execute(lane, () -> net.listener().onMemberJoined(name, member(m)));
         }
     }
 
@@ -592,11 +611,15 @@ final class ChatRoom implements Room {
 
     @Override
     public List<RoomMember> members() {
-        List<RoomMember> out = new ArrayList<>();
+        List<Seen> seen = new ArrayList<>();
         synchronized (this) {
             for (MemberRecord r : view.members()) {
-                out.add(member(r));
+                seen.add(seen(r));
             }
+        }
+        List<RoomMember> out = new ArrayList<>(seen.size());
+        for (Seen s : seen) {
+            out.add(member(s));
         }
         out.sort(Comparator.comparing(RoomMember::name));
         return List.copyOf(out);
@@ -622,17 +645,38 @@ final class ChatRoom implements Room {
         return sequencer.stateSize();
     }
 
+    /**
+     * What is known of a member under the room's lock: its label, key, address, and whether it
+     * is this peer or failed ({@code known}; null when it is connected or idle, which only its
+     * link can tell).
+     */
+    private record Seen(String label, PeerKey key, org.p2pchat.api.PeerAddress address,
+            MemberState known) {
+    }
+
     /** Lock held. */
-    private RoomMember member(MemberRecord r) {
-        MemberState state;
+    private Seen seen(MemberRecord r) {
+        MemberState known = null;
         if (r.key().equals(self.key())) {
-            state = MemberState.SELF;
+            known = MemberState.SELF;
         } else {
             MemberStatus s = status.get(r.key());
-            state = s != null && s.failed ? MemberState.FAILED
-                    : net.connected(r.key()) ? MemberState.CONNECTED : MemberState.IDLE;
+            if (s != null && s.failed) {
+                known = MemberState.FAILED;
+            }
         }
-        return new RoomMember(view.label(r), r.key(), r.address(), state);
+        return new Seen(view.label(r), r.key(), r.address(), known);
+    }
+
+    /**
+     * Lock not held: the member as the application sees it. Whether it is connected is asked of
+     * its link, whose lock must never be taken under the room's: a link that redials takes its
+     * own lock, then asks the rooms where the member listens ({@link #memberRecord}).
+     */
+    private RoomMember member(Seen s) {
+        MemberState state = s.known() != null ? s.known()
+                : net.connected(s.key()) ? MemberState.CONNECTED : MemberState.IDLE;
+        return new RoomMember(s.label(), s.key(), s.address(), state);
     }
 
     private synchronized String labelOf(MemberRecord r) {
