@@ -276,6 +276,7 @@ final class ChatRoom implements Room {
             return;
         }
         List<Runnable> events = new ArrayList<>();
+        List<PublishTracker> settle = List.of();
         List<MemberRecord> forwardTo;
         boolean introduceSelf;
         Runnable awaited = null;
@@ -331,15 +332,17 @@ final class ChatRoom implements Room {
                     status.remove(record.key());
                     RoomMember m = member(applied.before());
                     events.add(() -> net.listener().onMemberLeft(name, m));
-                    for (PublishTracker t : List.copyOf(pending)) {
-                        t.settled(record.key());
-                    }
+                    // Settled with the lock released: completing a publish runs its callbacks.
+                    settle = List.copyOf(pending);
                 }
                 default -> { }
             }
             forwardTo = forwardTargets(from, record.key());
             // A member new to this peer learns this peer's record first-hand, before any message.
             introduceSelf = record.joined() && applied.change() != RoomView.Change.UPDATED;
+        }
+        for (PublishTracker t : settle) {
+            t.settled(record.key());
         }
         byte[] announce = RoomControl.announce(record);
         for (MemberRecord r : forwardTo) {
