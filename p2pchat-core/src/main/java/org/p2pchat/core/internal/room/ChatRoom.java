@@ -198,6 +198,7 @@ final class ChatRoom implements Room {
             }
             origin = view.member(post.originKey());
             if (origin == null || origin.incarnation() != post.incarnation()
+                    || !post.signedWith(origin.signingKey())
                     || origin.key().equals(self.key()) || sequencer.isCopy(post)) {
                 return;
             }
@@ -421,6 +422,11 @@ final class ChatRoom implements Room {
                         + " with key " + holder.key().fingerprint() + "; join under another name");
             }
             MemberRecord held = view.record(record.key());
+            if (held != null && !held.joined() && !record.supersedes(held)) {
+                return RoomControl.refused(name, RoomJoinException.Reason.PROTOCOL,
+                        "this join is not newer than your last leave of #" + name
+                        + " (is your clock behind?); join again later");
+            }
             RoomView.Applied applied = held != null && !record.supersedes(held)
                     ? new RoomView.Applied(RoomView.Change.UPDATED, held, List.of())
                     : view.apply(record);

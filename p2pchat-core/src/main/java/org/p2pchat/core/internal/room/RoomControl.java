@@ -241,6 +241,9 @@ final class RoomControl {
             byte[] key = RoomFields.bytes(in, Ed25519.PUBLIC_KEY_BYTES, "member key");
             long incarnation = in.getLong();
             byte state = in.get();
+            if (state != MemberRecord.JOINED && state != MemberRecord.LEFT) {
+                throw new ProtocolException("DIGEST entry with state " + state);
+            }
             entries.add(new DigestEntry(key, incarnation, state == MemberRecord.JOINED));
         }
         return new Digest(id, entries);

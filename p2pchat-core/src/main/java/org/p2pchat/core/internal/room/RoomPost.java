@@ -101,6 +101,14 @@ final class RoomPost {
                 encoded.length - in.position() - Ed25519.SIGNATURE_BYTES);
     }
 
+    /**
+     * Whether the message names this signing key as its origin: a member signs with the key of
+     * its record, not with another that maps to the same peer key (the map ignores a sign bit).
+     */
+    boolean signedWith(byte[] signingKey) {
+        return java.util.Arrays.equals(origin, signingKey);
+    }
+
     /** Whether the origin's signature holds; about half a millisecond. */
     boolean verify() {
         byte[] signed = new byte[DOMAIN.length + textOffset + textLength];

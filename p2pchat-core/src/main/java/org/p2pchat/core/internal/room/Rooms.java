@@ -366,6 +366,11 @@ public final class Rooms {
             }
             pending.remove(join);
             byte[] secret = welcome.secret().length == 0 ? null : welcome.secret();
+            if (welcome.access() != join.access) {
+                join.done.completeExceptionally(new RoomJoinException(Reason.PROTOCOL,
+                        "the member's WELCOME names another access than its OFFER"));
+                return;
+            }
             if (welcome.access() == RoomAccess.INVITE_ONLY
                     && (secret == null || join.secret == null
                     || !java.security.MessageDigest.isEqual(secret, join.secret))) {

@@ -142,6 +142,13 @@ class RoomControlTest {
     }
 
     @Test
+    void aDigestEntryWithAStateThatIsNeitherJoinedNorLeftIsRefused() {
+        byte[] d = RoomControl.digest(ROOM, List.of(joined(1, 5, "alice")));
+        d[d.length - 1] = 3;
+        assertThrows(ProtocolException.class, () -> RoomControl.read(d));
+    }
+
+    @Test
     void everyTypeTruncatedAtAnyLengthIsRefused() {
         for (byte[] good : everyType()) {
             RoomControl.read(good);
