@@ -1,0 +1,25 @@
+package org.p2pchat.spi;
+
+import java.util.Objects;
+import org.p2pchat.api.PeerKey;
+
+/**
+ * What this peer has handed to its listener of one peer's numbering: the numbering's epoch and
+ * the highest number delivered, so that a restarted receiver does not deliver again what the
+ * sender sends again. An immutable value.
+ *
+ * @param peer the sender's key
+ * @param epoch the epoch of the sender's numbering (its HELLO's)
+ * @param deliveredUpTo every message numbered up to this one was handed to the listener
+ */
+public record ReceiveRecord(PeerKey peer, long epoch, long deliveredUpTo) {
+
+    /**
+     * Validates the components.
+     *
+     * @throws NullPointerException if the peer is null
+     */
+    public ReceiveRecord {
+        Objects.requireNonNull(peer, "peer");
+    }
+}

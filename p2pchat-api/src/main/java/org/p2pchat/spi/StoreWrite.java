@@ -1,0 +1,184 @@
+package org.p2pchat.spi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one {@link MessageStore#write} changes, all or nothing: history records added or their
+ * state changed, outbox entries added or acknowledged, what was delivered of a peer's or a room
+ * origin's numbering, and named values (this peer's own numbering, say). Writing a message's
+ * history record with its outbox entry, or a received message's record with the receive record
+ * that covers it, in one write is what keeps them from disagreeing after a crash.
+ *
+ * <p>A builder, not thread-safe: fill it on one thread, then hand it to the store, which owns it
+ * from then on.
+ */
+public final class StoreWrite {
+    /** A history record's state changes. */
+    public record StateChange(String messageId, DeliveryState state) {
+        /** Validates. */
+        public StateChange {
+            Objects.requireNonNull(messageId, "messageId");
+            Objects.requireNonNull(state, "state");
+        }
+    }
+
+    /** Every outbox entry to a peer numbered up to {@code upToSeq} leaves the outbox. */
+    public record Acknowledged(org.p2pchat.api.PeerKey peer, long upToSeq) {
+        /** Validates. */
+        public Acknowledged {
+            Objects.requireNonNull(peer, "peer");
+        }
+    }
+
+    /** A named value set (or removed, with a null value). */
+    public record Value(String name, byte[] value) {
+        /** Validates and copies. */
+        public Value {
+            Objects.requireNonNull(name, "name");
+            value = value == null ? null : value.clone();
+        }
+
+        /** Returns a copy of the value, or null if it is removed. */
+        @Override
+        public byte[] value() {
+            return value == null ? null : value.clone();
+        }
+    }
+
+    private final List<HistoryRecord> history = new ArrayList<>();
+    private final List<StateChange> states = new ArrayList<>();
+    private final List<OutboxRecord> outbox = new ArrayList<>();
+    private final List<Acknowledged> acknowledged = new ArrayList<>();
+    private final List<ReceiveRecord> received = new ArrayList<>();
+    private final List<RoomPosition> positions = new ArrayList<>();
+    private final List<Value> values = new ArrayList<>();
+
+    /** Creates an empty write. */
+    public StoreWrite() {
+    }
+
+    /**
+     * Adds a history record; one with the id of a record already stored replaces it.
+     *
+     * @param record the record
+     * @return this write
+     */
+    public StoreWrite history(HistoryRecord record) {
+        history.add(Objects.requireNonNull(record, "record"));
+        return this;
+    }
+
+    /**
+     * Changes the state of a stored history record (nothing if there is none of that id).
+     *
+     * @param messageId the record's id
+     * @param state its new state
+     * @return this write
+     */
+    public StoreWrite state(String messageId, DeliveryState state) {
+        states.add(new StateChange(messageId, state));
+        return this;
+    }
+
+    /**
+     * Adds an outbox entry; one with the peer and number of an entry already stored replaces it.
+     *
+     * @param entry the entry
+     * @return this write
+     */
+    public StoreWrite outbox(OutboxRecord entry) {
+        outbox.add(Objects.requireNonNull(entry, "entry"));
+        return this;
+    }
+
+    /**
+     * Removes the outbox entries to a peer numbered up to a number: it acknowledged them, or they
+     * were abandoned.
+     *
+     * @param peer the peer
+     * @param upToSeq the highest number removed
+     * @return this write
+     */
+    public StoreWrite acknowledged(org.p2pchat.api.PeerKey peer, long upToSeq) {
+        acknowledged.add(new Acknowledged(peer, upToSeq));
+        return this;
+    }
+
+    /**
+     * Records what was delivered of a peer's numbering, replacing what was recorded for it.
+     *
+     * @param record the record
+     * @return this write
+     */
+    public StoreWrite received(ReceiveRecord record) {
+        received.add(Objects.requireNonNull(record, "record"));
+        return this;
+    }
+
+    /**
+     * Records where this peer stands in a room origin's numbering, replacing what was recorded.
+     *
+     * @param position the position
+     * @return this write
+     */
+    public StoreWrite roomPosition(RoomPosition position) {
+        positions.add(Objects.requireNonNull(position, "position"));
+        return this;
+    }
+
+    /**
+     * Sets a named value, or removes it with null.
+     *
+     * @param name the name
+     * @param value the bytes, or null
+     * @return this write
+     */
+    public StoreWrite value(String name, byte[] value) {
+        values.add(new Value(name, value));
+        return this;
+    }
+
+    /** The history records added, in order. */
+    public List<HistoryRecord> historyRecords() {
+        return List.copyOf(history);
+    }
+
+    /** The state changes, in order. */
+    public List<StateChange> stateChanges() {
+        return List.copyOf(states);
+    }
+
+    /** The outbox entries added, in order. */
+    public List<OutboxRecord> outboxEntries() {
+        return List.copyOf(outbox);
+    }
+
+    /** The acknowledgements, in order. */
+    public List<Acknowledged> acknowledgements() {
+        return List.copyOf(acknowledged);
+    }
+
+    /** The receive records, in order. */
+    public List<ReceiveRecord> receiveRecords() {
+        return List.copyOf(received);
+    }
+
+    /** The room positions, in order. */
+    public List<RoomPosition> roomPositions() {
+        return List.copyOf(positions);
+    }
+
+    /** The values set or removed, in order. */
+    public List<Value> values() {
+        return List.copyOf(values);
+    }
+
+    /** Whether this write changes nothing. */
+    public boolean isEmpty() {
+        return history.isEmpty() && states.isEmpty() && outbox.isEmpty()
+                && acknowledged.isEmpty() && received.isEmpty() && positions.isEmpty()
+                && values.isEmpty();
+    }
+}
