@@ -16,8 +16,9 @@ import java.util.concurrent.CompletionStage;
  * one, when it is committed (each implementation says what survives a process crash and what a
  * power loss).
  *
- * <p><b>Threading.</b> Thread-safe. {@code write} never blocks: the work is queued, and the
- * stage completes on the store's own thread, so callers keep dependent actions short. Reads may
+ * <p><b>Threading.</b> Thread-safe. {@code write} never waits for the disk: a durable store
+ * queues the work and completes the stage on its own thread; the in-memory store applies it and
+ * completes the stage before returning. Either way, keep dependent actions short. Reads may
  * wait for the disk: call them off the network thread. {@link #close} waits for queued writes.
  */
 public interface MessageStore extends AutoCloseable {

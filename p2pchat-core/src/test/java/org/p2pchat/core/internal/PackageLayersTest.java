@@ -40,12 +40,13 @@ class PackageLayersTest {
 
     private static Map<String, Set<String>> layers() {
         Map<String, Set<String>> m = new LinkedHashMap<>();
-        m.put(FACADE, Set.of("node", "link", "room", "delivery", "session", "noise", "runtime",
-                "local"));
-        m.put("node", Set.of("link", "room", "delivery", "session", "noise", "runtime"));
+        m.put(FACADE, Set.of("node", "link", "room", "delivery", "store", "session", "noise",
+                "runtime", "local"));
+        m.put("node", Set.of("link", "room", "delivery", "store", "session", "noise", "runtime"));
         m.put("link", Set.of("delivery", "session", "noise", "runtime"));
-        m.put("room", Set.of("delivery", "session", "runtime"));
-        m.put("delivery", Set.of("session", "noise", "runtime"));
+        m.put("room", Set.of("delivery", "store", "session", "runtime"));
+        m.put("delivery", Set.of("store", "session", "noise", "runtime"));
+        m.put("store", Set.of("runtime"));
         m.put("session", Set.of("noise", "runtime"));
         m.put("noise", Set.of("runtime"));
         m.put("local", Set.of("runtime"));

@@ -1,0 +1,236 @@
+package org.p2pchat.core.internal.store;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.p2pchat.api.PeerKey;
+import org.p2pchat.spi.Conversation;
+import org.p2pchat.spi.HistoryQuery;
+import org.p2pchat.spi.HistoryRecord;
+import org.p2pchat.spi.MessageStore;
+import org.p2pchat.spi.OutboxRecord;
+import org.p2pchat.spi.ReceiveRecord;
+import org.p2pchat.spi.RoomPosition;
+import org.p2pchat.spi.StoreException;
+import org.p2pchat.spi.StoreWrite;
+
+/**
+ * A {@link MessageStore} in memory: everything lasts as long as the process. Bounded: each
+ * conversation keeps its newest {@code maxRecordsPerConversation} history records, and at most
+ * {@code maxConversations} conversations are kept (the one written to longest ago goes first);
+ * the outbox and receive records are bounded by the delivery layer's own limits.
+ *
+ * <p>Thread-safe: one lock; a write is applied, all of it, before {@link #write} returns, and its
+ * stage is then complete.
+ */
+public final class MemoryStore implements MessageStore {
+    /** The default bound on history records per conversation. */
+    public static final int DEFAULT_RECORDS_PER_CONVERSATION = 10_000;
+    /** The default bound on conversations with history. */
+    public static final int DEFAULT_CONVERSATIONS = 1_000;
+
+    private static final Comparator<HistoryRecord> NEWEST_FIRST = Comparator
+            .comparing(HistoryRecord::sentAt).thenComparing(HistoryRecord::messageId).reversed();
+
+    /** A record's place in its conversation's order: by time sent, then by id. */
+    private record Place(java.time.Instant sentAt, String messageId) implements Comparable<Place> {
+        static Place of(HistoryRecord r) {
+            return new Place(r.sentAt(), r.messageId());
+        }
+
+        @Override
+        public int compareTo(Place o) {
+            int c = sentAt.compareTo(o.sentAt);
+            return c != 0 ? c : messageId.compareTo(o.messageId);
+        }
+    }
+
+    private final int maxRecordsPerConversation;
+    private final int maxConversations;
+    /** Conversations in the order written to, least recently first. */
+    private final LinkedHashMap<Conversation, TreeMap<Place, HistoryRecord>> history =
+            new LinkedHashMap<>();
+    /** Where each stored record is, by id. */
+    private final Map<String, HistoryRecord> byId = new HashMap<>();
+    private final Map<PeerKey, TreeMap<Long, OutboxRecord>> outbox = new LinkedHashMap<>();
+    private final Map<PeerKey, ReceiveRecord> received = new LinkedHashMap<>();
+    private final Map<String, RoomPosition> positions = new LinkedHashMap<>();
+    private final Map<String, byte[]> values = new HashMap<>();
+    private boolean closed;
+
+    /** Creates a store with the default bounds. */
+    public MemoryStore() {
+        this(DEFAULT_RECORDS_PER_CONVERSATION, DEFAULT_CONVERSATIONS);
+    }
+
+    /**
+     * Creates a store.
+     *
+     * @param maxRecordsPerConversation history records kept per conversation, the newest
+     * @param maxConversations conversations kept, the most recently written to
+     */
+    public MemoryStore(int maxRecordsPerConversation, int maxConversations) {
+        if (maxRecordsPerConversation < 1 || maxConversations < 1) {
+            throw new IllegalArgumentException("expected bounds of at least 1, got "
+                    + maxRecordsPerConversation + " and " + maxConversations);
+        }
+        this.maxRecordsPerConversation = maxRecordsPerConversation;
+        this.maxConversations = maxConversations;
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> write(StoreWrite write) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreException("the store is closed"));
+        }
+        for (HistoryRecord r : write.historyRecords()) {
+            put(r);
+        }
+        for (StoreWrite.StateChange c : write.stateChanges()) {
+            HistoryRecord r = byId.get(c.messageId());
+            if (r != null) {
+                put(r.withState(c.state()));
+            }
+        }
+        for (OutboxRecord e : write.outboxEntries()) {
+            outbox.computeIfAbsent(e.peer(), p -> new TreeMap<>()).put(e.seq(), e);
+        }
+        for (StoreWrite.Acknowledged a : write.acknowledgements()) {
+            TreeMap<Long, OutboxRecord> entries = outbox.get(a.peer());
+            if (entries != null) {
+                entries.headMap(a.upToSeq(), true).clear();
+                if (entries.isEmpty()) {
+                    outbox.remove(a.peer());
+                }
+            }
+        }
+        for (ReceiveRecord r : write.receiveRecords()) {
+            received.put(r.peer(), r);
+        }
+        for (RoomPosition p : write.roomPositions()) {
+            positions.put(p.roomId() + "/" + p.origin(), p);
+        }
+        for (StoreWrite.Value v : write.values()) {
+            if (v.value() == null) {
+                values.remove(v.name());
+            } else {
+                values.put(v.name(), v.value());
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Lock held: adds or replaces a record, keeping the bounds. */
+    private void put(HistoryRecord r) {
+        HistoryRecord previous = byId.remove(r.messageId());
+        if (previous != null) {
+            TreeMap<Place, HistoryRecord> old = history.get(previous.conversation());
+            if (old != null) {
+                old.remove(Place.of(previous));
+            }
+        }
+        // Moved to the end: the conversation written to longest ago is the first to go.
+        TreeMap<Place, HistoryRecord> records = history.remove(r.conversation());
+        if (records == null) {
+            records = new TreeMap<>();
+        }
+        history.put(r.conversation(), records);
+        records.put(Place.of(r), r);
+        byId.put(r.messageId(), r);
+        if (records.size() > maxRecordsPerConversation) {
+            byId.remove(records.pollFirstEntry().getValue().messageId());
+        }
+        while (history.size() > maxConversations) {
+            Map.Entry<Conversation, TreeMap<Place, HistoryRecord>> eldest =
+                    history.entrySet().iterator().next();
+            for (HistoryRecord gone : eldest.getValue().values()) {
+                byId.remove(gone.messageId());
+            }
+            history.remove(eldest.getKey());
+        }
+    }
+
+    @Override
+    public synchronized List<HistoryRecord> history(Conversation conversation, HistoryQuery query) {
+        TreeMap<Place, HistoryRecord> records = history.get(conversation);
+        if (records == null) {
+            return List.of();
+        }
+        java.util.NavigableMap<Place, HistoryRecord> older = query.beforeSentAt() == null
+                ? records.descendingMap()
+                : records.headMap(new Place(query.beforeSentAt(), query.beforeId()), false)
+                        .descendingMap();
+        List<HistoryRecord> page = new ArrayList<>(Math.min(query.limit(), older.size()));
+        for (HistoryRecord r : older.values()) {
+            if (page.size() == query.limit() || !query.admits(r)) {
+                break;
+            }
+            page.add(r);
+        }
+        return List.copyOf(page);
+    }
+
+    @Override
+    public synchronized List<HistoryRecord> search(String words, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("expected a limit of at least 1, got " + limit);
+        }
+        String[] wanted = words.toLowerCase(Locale.ROOT).strip().split("\\s+");
+        List<HistoryRecord> found = new ArrayList<>();
+        for (TreeMap<Place, HistoryRecord> records : history.values()) {
+            for (HistoryRecord r : records.values()) {
+                String text = r.text().toLowerCase(Locale.ROOT);
+                boolean all = true;
+                for (String w : wanted) {
+                    if (!w.isEmpty() && !text.contains(w)) {
+                        all = false;
+                        break;
+                    }
+                }
+                if (all) {
+                    found.add(r);
+                }
+            }
+        }
+        found.sort(NEWEST_FIRST);
+        return List.copyOf(found.subList(0, Math.min(limit, found.size())));
+    }
+
+    @Override
+    public synchronized List<OutboxRecord> outbox() {
+        List<OutboxRecord> all = new ArrayList<>();
+        for (TreeMap<Long, OutboxRecord> entries : outbox.values()) {
+            all.addAll(entries.values());
+        }
+        return List.copyOf(all);
+    }
+
+    @Override
+    public synchronized List<ReceiveRecord> received() {
+        return List.copyOf(received.values());
+    }
+
+    @Override
+    public synchronized List<RoomPosition> roomPositions() {
+        return List.copyOf(positions.values());
+    }
+
+    @Override
+    public synchronized Optional<byte[]> value(String name) {
+        byte[] v = values.get(name);
+        return v == null ? Optional.empty() : Optional.of(v.clone());
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+    }
+}

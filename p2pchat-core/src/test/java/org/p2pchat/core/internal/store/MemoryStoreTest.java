@@ -1,0 +1,73 @@
+package org.p2pchat.core.internal.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.p2pchat.api.PeerKey;
+import org.p2pchat.spi.Conversation;
+import org.p2pchat.spi.DeliveryState;
+import org.p2pchat.spi.HistoryQuery;
+import org.p2pchat.spi.HistoryRecord;
+import org.p2pchat.spi.StoreWrite;
+
+/** The in-memory store's bounds: what it forgets first when full. */
+class MemoryStoreTest {
+    private static final PeerKey KEY = randomKey();
+
+    private static PeerKey randomKey() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return PeerKey.of(b);
+    }
+
+    private static HistoryRecord record(Conversation c, int n) {
+        return new HistoryRecord(c.id() + "/" + n, c, false, "bob", KEY, "text " + n,
+                Instant.ofEpochSecond(1_000 + n), Instant.ofEpochSecond(1_000 + n),
+                DeliveryState.RECEIVED);
+    }
+
+    @Test
+    void aConversationKeepsItsNewestRecordsWithinItsBound() {
+        MemoryStore store = new MemoryStore(100, 10);
+        Conversation c = Conversation.direct(KEY, "bob");
+        for (int i = 0; i < 250; i++) {
+            store.write(new StoreWrite().history(record(c, i)));
+        }
+        List<HistoryRecord> all = new ArrayList<>();
+        List<HistoryRecord> page = store.history(c, HistoryQuery.latest(30));
+        while (!page.isEmpty()) {
+            all.addAll(page);
+            page = store.history(c, HistoryQuery.before(page.get(page.size() - 1), 30));
+        }
+        assertEquals(100, all.size());
+        assertEquals("text 249", all.get(0).text(), "newest first");
+        assertEquals("text 150", all.get(99).text(), "the oldest kept");
+        assertEquals(DeliveryState.RECEIVED, all.get(0).state());
+    }
+
+    @Test
+    void theConversationWrittenToLongestAgoIsForgottenFirstAndReadsDoNotCount() {
+        MemoryStore store = new MemoryStore(100, 3);
+        List<Conversation> rooms = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            rooms.add(Conversation.room("room" + i, "r" + i));
+            store.write(new StoreWrite().history(record(rooms.get(i), 1)));
+        }
+        store.history(rooms.get(0), HistoryQuery.latest(1));
+        Conversation fourth = Conversation.room("room3", "r3");
+        store.write(new StoreWrite().history(record(fourth, 1)));
+        assertTrue(store.history(rooms.get(0), HistoryQuery.latest(1)).isEmpty(),
+                "room0 was written to longest ago, however recently it was read");
+        assertEquals(1, store.history(rooms.get(1), HistoryQuery.latest(1)).size());
+        assertEquals(1, store.history(fourth, HistoryQuery.latest(1)).size());
+        store.write(new StoreWrite().state(record(rooms.get(0), 1).messageId(),
+                DeliveryState.DELIVERED));
+        assertTrue(store.history(rooms.get(0), HistoryQuery.latest(1)).isEmpty(),
+                "a state change of a forgotten record brings nothing back");
+    }
+}
