@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerEntry;
@@ -16,7 +15,6 @@ import org.p2pchat.api.PeerKey;
 import org.p2pchat.api.ProtocolException;
 import org.p2pchat.api.Room;
 import org.p2pchat.api.RoomAccess;
-import org.p2pchat.api.RoomJoinException;
 import org.p2pchat.api.RoomJoinException.Reason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +23,13 @@ import org.slf4j.LoggerFactory;
  * The rooms of one peer: creating and joining them, and handing each room frame from a member to
  * its room. A join goes ASK, OFFER, JOIN, WELCOME (PROTOCOL.md, "Joining a room"); the member
  * then sends the joiner every record it holds, and the joiner introduces itself to each member
- * it learns of.
+ * it learns of. The joiner's side of the exchange is {@link RoomJoiner}'s, the member's side
+ * {@link RoomAdmitter}'s.
  *
  * <p>Thread-safe. Frames arrive through {@link #received} on the event loop and are handled in the
  * sender's lane, so one sender's frames keep their order whatever their kind; application
- * threads create, join and list rooms.
+ * threads create, join and list rooms. This object's lock guards the rooms by name and id and the
+ * joins under way; the methods marked "lock held" must be called with it taken.
  */
 public final class Rooms {
     private static final Logger LOG = LoggerFactory.getLogger(Rooms.class);
@@ -39,7 +39,7 @@ public final class Rooms {
     private final ForgeryLog forgeries;
     private final Map<String, ChatRoom> byName = new HashMap<>();
     private final Map<RoomId, ChatRoom> byId = new HashMap<>();
-    private final List<PendingJoin> pending = new ArrayList<>();
+    private final RoomJoiner joiner;
     private boolean closed;
 
     /**
@@ -53,6 +53,7 @@ public final class Rooms {
         this.net = net;
         this.random = random;
         this.forgeries = forgeries;
+        this.joiner = new RoomJoiner(net, this);
     }
 
     /** Reports a frame that failed a check: logged (throttled), and delivered to no one. */
@@ -101,70 +102,14 @@ public final class Rooms {
     /** Joins an open room through the member at an address. */
     public CompletionStage<Room> join(String room, PeerAddress member) {
         PeerEntry.validateName(room);
-        return startJoin(new PendingJoin(room, member, null, null), null);
+        return joiner.start(new PendingJoin(room, member, null, null), null);
     }
 
     /** Joins the room an invite names, through the member it names. */
     public CompletionStage<Room> join(String inviteText) {
         Invite invite = Invite.parse(inviteText);
-        return startJoin(new PendingJoin(invite.room(), invite.member(), invite.id(),
+        return joiner.start(new PendingJoin(invite.room(), invite.member(), invite.id(),
                 invite.secret()), invite.memberKey());
-    }
-
-    private CompletionStage<Room> startJoin(PendingJoin join, PeerKey expectedKey) {
-        synchronized (this) {
-            if (closed) {
-                return CompletableFuture.failedFuture(new org.p2pchat.api.PeerClosedException(
-                        net.selfName() + " is closing"));
-            }
-            if (byName.containsKey(join.room) || pendingFor(join.room) != null) {
-                return CompletableFuture.failedFuture(new RoomJoinException(Reason.ALREADY_MEMBER,
-                        net.selfName() + " is already in, or joining, a room named '" + join.room
-                        + "'"));
-            }
-            pending.add(join);
-        }
-        long timeout = net.deliveryTimeout().toNanos();
-        var expiry = net.timer().schedule(() -> fail(join, new RoomJoinException(
-                Reason.UNREACHABLE, "no answer from the member at " + join.address + " about #"
-                + join.room + " within " + net.deliveryTimeout() + " (p2pchat.deliveryTimeout)")),
-                timeout, TimeUnit.NANOSECONDS);
-        join.done.whenComplete((r, e) -> expiry.cancel(false));
-        net.reach(join.address).whenComplete((key, error) -> {
-            if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException
-                        && error.getCause() != null ? error.getCause() : error;
-                fail(join, new RoomJoinException(Reason.UNREACHABLE, "cannot reach the member at "
-                        + join.address + " to join #" + join.room + ": " + cause.getMessage(),
-                        cause));
-                return;
-            }
-            if (expectedKey != null && !expectedKey.equals(key)) {
-                fail(join, new RoomJoinException(Reason.PROTOCOL, "the peer at " + join.address
-                        + " proved key " + key.fingerprint() + ", not the key "
-                        + expectedKey.fingerprint() + " the invite names; not joining through it"));
-                return;
-            }
-            synchronized (this) {
-                join.member = key;
-            }
-            net.send(key, "?", join.address, RoomNet.KIND_CONTROL, RoomControl.ask(join.room))
-                    .whenComplete((v, e) -> {
-                        if (e != null) {
-                            fail(join, new RoomJoinException(Reason.UNREACHABLE, "asking the"
-                                    + " member at " + join.address + " about #" + join.room
-                                    + " failed: " + e.getMessage(), e));
-                        }
-                    });
-        });
-        return join.done;
-    }
-
-    private void fail(PendingJoin join, RoomJoinException e) {
-        synchronized (this) {
-            pending.remove(join);
-        }
-        join.done.completeExceptionally(e);
     }
 
     /** The rooms this peer is in, by name. */
@@ -220,10 +165,8 @@ public final class Rooms {
     /** Whether a key is a member of a room of this peer, or a member this peer is joining through. */
     public boolean isMember(PeerKey key) {
         synchronized (this) {
-            for (PendingJoin j : pending) {
-                if (key.equals(j.member)) {
-                    return true;
-                }
+            if (joiner.joiningThrough(key)) {
+                return true;
             }
         }
         return member(key) != null;
@@ -268,13 +211,13 @@ public final class Rooms {
         if (m instanceof RoomControl.Ask ask) {
             answerAsk(from, ask);
         } else if (m instanceof RoomControl.Offer offer) {
-            onOffer(from, offer);
+            joiner.onOffer(from, offer);
         } else if (m instanceof RoomControl.Join join) {
             onJoin(from, join.record());
         } else if (m instanceof RoomControl.Welcome welcome) {
-            onWelcome(from, welcome);
+            joiner.onWelcome(from, welcome);
         } else if (m instanceof RoomControl.Refused refused) {
-            onRefused(from, refused);
+            joiner.onRefused(from, refused);
         } else if (m instanceof RoomControl.Announce a) {
             ChatRoom room = byId(a.record().room());
             if (room != null) {
@@ -300,43 +243,6 @@ public final class Rooms {
         reply(from, answer);
     }
 
-    private void onOffer(PeerKey from, RoomControl.Offer offer) {
-        PendingJoin join;
-        synchronized (this) {
-            join = pendingFrom(from, offer.room());
-            if (join == null || join.record != null) {
-                return;
-            }
-            if (join.expectedId != null && !join.expectedId.equals(offer.id())) {
-                join = null;
-            }
-        }
-        if (join == null) {
-            PendingJoin j = pendingFrom(from, offer.room());
-            if (j != null) {
-                fail(j, new RoomJoinException(Reason.PROTOCOL, "the member offers another room"
-                        + " named #" + offer.room() + " than the invite names"));
-            }
-            return;
-        }
-        if (offer.access() == RoomAccess.INVITE_ONLY && join.secret == null) {
-            fail(join, new RoomJoinException(Reason.INVITE_REQUIRED, "#" + offer.room()
-                    + " is invite-only: ask a member for its invite (/invite " + offer.room()
-                    + ") and join with that"));
-            return;
-        }
-        byte[] admission = join.secret == null ? new byte[0]
-                : Admission.prove(join.secret, offer.id(), net.signer().publicKey());
-        MemberRecord record = MemberRecord.sign(offer.id(), net.signer(), incarnation(),
-                MemberRecord.JOINED, net.selfName(), net.selfAddress(), admission);
-        synchronized (this) {
-            join.record = record;
-            join.id = offer.id();
-            join.access = offer.access();
-        }
-        reply(from, RoomControl.join(record));
-    }
-
     private void onJoin(PeerKey from, MemberRecord record) {
         ChatRoom room = byId(record.room());
         byte[] refusal = room == null
@@ -351,84 +257,12 @@ public final class Rooms {
         }
     }
 
-    private void onWelcome(PeerKey from, RoomControl.Welcome welcome) {
-        PendingJoin join;
-        ChatRoom room;
-        synchronized (this) {
-            join = null;
-            for (PendingJoin j : pending) {
-                if (from.equals(j.member) && welcome.id().equals(j.id)) {
-                    join = j;
-                }
-            }
-            if (join == null) {
-                return;
-            }
-            pending.remove(join);
-            byte[] secret = welcome.secret().length == 0 ? null : welcome.secret();
-            if (welcome.access() != join.access) {
-                join.done.completeExceptionally(new RoomJoinException(Reason.PROTOCOL,
-                        "the member's WELCOME names another access than its OFFER"));
-                return;
-            }
-            if (welcome.access() == RoomAccess.INVITE_ONLY
-                    && (secret == null || join.secret == null
-                    || !java.security.MessageDigest.isEqual(secret, join.secret))) {
-                join.done.completeExceptionally(new RoomJoinException(Reason.PROTOCOL,
-                        "the member's WELCOME does not carry the room's secret"));
-                return;
-            }
-            if (byName.containsKey(join.room) || closed) {
-                join.done.completeExceptionally(new RoomJoinException(Reason.ALREADY_MEMBER,
-                        net.selfName() + " is already in a room named '" + join.room + "'"));
-                return;
-            }
-            room = new ChatRoom(net, this, join.id, join.room, welcome.access(), secret,
-                    join.record.incarnation());
-            room.startAt(welcome.positions());
-            register(room);
-        }
-        room.start();
-        LOG.info("{}: joined #{} through {}", net.selfName(), join.room, join.address);
-        // Complete once the admitter's record (the first ANNOUNCE after the WELCOME) is held, so
-        // that what the application publishes at once has a member to go to; if it never comes
-        // within the join's timeout, the join fails and the room is left.
-        ChatRoom joined = room;
-        PendingJoin j = join;
-        j.done.whenComplete((r, e) -> {
-            if (e != null) {
-                joined.leave();
-            }
-        });
-        joined.whenMemberKnown(j.member, () -> j.done.complete(joined));
-    }
-
-    private void onRefused(PeerKey from, RoomControl.Refused refused) {
-        PendingJoin join = pendingFrom(from, refused.room());
-        if (join == null) {
-            synchronized (this) {
-                for (PendingJoin j : pending) {
-                    if (from.equals(j.member) && "?".equals(refused.room())) {
-                        join = j;
-                    }
-                }
-            }
-        }
-        if (join != null) {
-            fail(join, new RoomJoinException(refused.reason(), "joining #" + join.room
-                    + " through " + join.address + " was refused: " + refused.text()));
-        }
-    }
-
-    private void reply(PeerKey to, byte[] body) {
+    /** Sends a membership message to a peer that may be no member yet: a joiner, or a member. */
+    void reply(PeerKey to, byte[] body) {
         Found where = member(to);
-        PeerAddress address = where != null ? where.address() : null;
+        PeerAddress address;
         synchronized (this) {
-            for (PendingJoin j : pending) {
-                if (to.equals(j.member)) {
-                    address = j.address;
-                }
-            }
+            address = joiner.addressOf(to, where != null ? where.address() : null);
         }
         net.send(to, "?", address, RoomNet.KIND_CONTROL, body);
     }
@@ -439,26 +273,18 @@ public final class Rooms {
         return byId.get(id);
     }
 
-    private synchronized PendingJoin pendingFor(String room) {
-        for (PendingJoin j : pending) {
-            if (j.room.equals(room)) {
-                return j;
-            }
-        }
-        return null;
+    /** Lock held: whether this peer is in a room of this name. */
+    boolean hasRoomNamed(String name) {
+        return byName.containsKey(name);
     }
 
-    private synchronized PendingJoin pendingFrom(PeerKey from, String room) {
-        for (PendingJoin j : pending) {
-            if (from.equals(j.member) && j.room.equals(room)) {
-                return j;
-            }
-        }
-        return null;
+    /** Lock held: whether the node is closing, so that no room may be entered. */
+    boolean isClosed() {
+        return closed;
     }
 
     /** Lock held. */
-    private void register(ChatRoom room) {
+    void register(ChatRoom room) {
         byName.put(room.name(), room);
         byId.put(room.id(), room);
     }
@@ -475,7 +301,7 @@ public final class Rooms {
     /** A new incarnation: this peer's clock in milliseconds, always above the last one drawn. */
     private long lastIncarnation;
 
-    private synchronized long incarnation() {
+    synchronized long incarnation() {
         lastIncarnation = Math.max(lastIncarnation + 1, net.currentTimeMillis());
         return lastIncarnation;
     }
@@ -492,8 +318,7 @@ public final class Rooms {
         synchronized (this) {
             closed = true;
             all = new ArrayList<>(byName.values());
-            joins = new ArrayList<>(pending);
-            pending.clear();
+            joins = joiner.abandonAll();
         }
         for (PendingJoin j : joins) {
             j.done.completeExceptionally(new org.p2pchat.api.PeerClosedException(net.selfName()
