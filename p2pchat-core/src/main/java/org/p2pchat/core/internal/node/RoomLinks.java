@@ -47,17 +47,17 @@ final class RoomLinks implements RoomNet {
             byte kind, byte[] body) {
         byte wireKind = kind == KIND_POST ? MessageFrames.KIND_ROOM_POST
                 : MessageFrames.KIND_ROOM_CONTROL;
-        return node.sendTo(member, label, wireKind, body, address);
+        return node.links().sendTo(member, label, wireKind, body, address);
     }
 
     @Override
     public CompletionStage<PeerKey> reach(PeerAddress address) {
-        return node.reach(address);
+        return node.links().reach(address);
     }
 
     @Override
     public boolean connected(PeerKey key) {
-        return node.connectedTo(key);
+        return node.links().connectedTo(key);
     }
 
     @Override

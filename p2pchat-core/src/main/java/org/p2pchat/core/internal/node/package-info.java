@@ -1,10 +1,11 @@
 /**
  * The running peer, which wires the layers together: a {@link
- * org.p2pchat.core.internal.node.ChatNode} owns one transport, a delivery link per friend, the
- * handshake gate and trust decisions of the link layer, and the node's threads; it is the {@code
- * FriendLink.Connector} of delivery and the {@code LinkNode} of the link layer. Also the {@code
- * p2pchat.*} {@link org.p2pchat.core.internal.node.Settings} and transport discovery ({@link
- * org.p2pchat.core.internal.node.TransportSelector}).
+ * org.p2pchat.core.internal.node.ChatNode} owns one transport, a delivery link per friend (in a
+ * {@link org.p2pchat.core.internal.node.LinkTable}, which is the {@code FriendLink.Connector} of
+ * delivery), the handshake gate and trust decisions of the link layer, and the node's threads,
+ * which a {@link org.p2pchat.core.internal.node.NodeClosing} stops; it is the {@code LinkNode} of
+ * the link layer. Also the {@code p2pchat.*} {@link org.p2pchat.core.internal.node.Settings} and
+ * transport discovery ({@link org.p2pchat.core.internal.node.TransportSelector}).
  *
  * <p>The top of the layers: it may use {@code link}, {@code delivery}, {@code room}, {@code
  * session}, {@code noise} and {@code runtime}; nothing internal uses it, only the public {@code

@@ -1,0 +1,471 @@
+package org.p2pchat.core.internal.node;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.random.RandomGenerator;
+import org.p2pchat.api.ConnectionState;
+import org.p2pchat.api.KnownPeer;
+import org.p2pchat.api.PeerAddress;
+import org.p2pchat.api.PeerClosedException;
+import org.p2pchat.api.PeerDirectory;
+import org.p2pchat.api.PeerEntry;
+import org.p2pchat.api.PeerIdentityException;
+import org.p2pchat.api.PeerKey;
+import org.p2pchat.api.PeerUnreachableException;
+import org.p2pchat.api.UnknownPeerException;
+import org.p2pchat.core.internal.delivery.DeliveryOptions;
+import org.p2pchat.core.internal.delivery.FriendLink;
+import org.p2pchat.core.internal.delivery.Inflow;
+import org.p2pchat.core.internal.delivery.LinkSession;
+import org.p2pchat.core.internal.delivery.MemoryBudget;
+import org.p2pchat.core.internal.delivery.MessageFrames;
+import org.p2pchat.core.internal.delivery.Strangers;
+import org.p2pchat.core.internal.link.TrustDecisions;
+import org.p2pchat.core.internal.room.Rooms;
+import org.p2pchat.core.internal.session.TrustStore;
+import org.p2pchat.spi.Ticker;
+
+/**
+ * A node's links, one {@link FriendLink} per peer it talks to, and who is who: which link a name
+ * or a key means, what name a key goes by, and how a link found by its name or address comes to
+ * be under the key its first handshake proved.
+ *
+ * <p>Thread-safe: application threads (sends), the transport's event loop (handshakes, closed
+ * connections), the timer (idle links) and the rooms' tasks call it at once. Links are made,
+ * moved and forgotten in single steps of one concurrent map, so two messages to one peer never
+ * go out on two links with two numberings.
+ */
+final class LinkTable {
+    /**
+     * How many friends outside the directory are remembered after their link is forgotten: their
+     * message numbers, so that one calling back does not get a message delivered twice, and
+     * where to call them back, so that they can be answered.
+     */
+    private static final int REMEMBERED_STRANGERS = 256;
+
+    /** What the table needs of the node it serves; called on any of the node's threads. */
+    interface Node {
+        /**
+         * Opens a connection for a link.
+         *
+         * @param link the link
+         * @param address where to connect
+         * @return fails if the connection does not reach the open state
+         */
+        CompletionStage<Void> connect(FriendLink link, PeerAddress address);
+
+        /**
+         * Why a new text message is refused.
+         *
+         * @return the refusal once {@code close()} was called, else null
+         */
+        PeerClosedException refusal();
+    }
+
+    /**
+     * The links, by the key of their peer; a friend of the directory not met yet (no pinned or
+     * remembered key) is under its name, and a join through an address under the address, until
+     * the first handshake proves the key.
+     */
+    private final ConcurrentHashMap<Object, FriendLink> links = new ConcurrentHashMap<>();
+    private final Strangers strangers = new Strangers(REMEMBERED_STRANGERS);
+    private final PeerDirectory directory;
+    private final TrustStore trusted;
+    private final TrustDecisions trust;
+    private final Rooms rooms;
+    private final DeliveryOptions delivery;
+    private final Ticker ticker;
+    private final ScheduledExecutorService timer;
+    private final MemoryBudget memory;
+    private final RandomGenerator random;
+    private final Node node;
+
+    LinkTable(PeerDirectory directory, TrustStore trusted, TrustDecisions trust, Rooms rooms,
+            DeliveryOptions delivery, Ticker ticker, ScheduledExecutorService timer,
+            MemoryBudget memory, RandomGenerator random, Node node) {
+        this.directory = directory;
+        this.trusted = trusted;
+        this.trust = trust;
+        this.rooms = rooms;
+        this.delivery = delivery;
+        this.ticker = ticker;
+        this.timer = timer;
+        this.memory = memory;
+        this.random = random;
+        this.node = node;
+    }
+
+    /** Every link, as the map holds them now (a link under two contacts shows twice). */
+    Collection<FriendLink> all() {
+        return links.values();
+    }
+
+    /** The directory's friends, the rooms' members and the strangers that can be answered. */
+    List<KnownPeer> knownPeers() {
+        return new PeerList(directory, trusted, rooms, strangers, links, ticker).list();
+    }
+
+    /** Whether the directory lists a name: a friend, as opposed to a stranger. */
+    boolean isListed(String peerName) {
+        return directory.lookup(peerName).isPresent();
+    }
+
+    /** Whether the directory lists a name and the key is the one trusted for it. */
+    private boolean listedWithKey(String peerName, PeerKey key) {
+        return isListed(peerName) && trusted.trustedKey(peerName).filter(key::equals).isPresent();
+    }
+
+    /**
+     * Connects to a peer, unless its link is connected already.
+     *
+     * @param contact the link's key in {@link #links}, as {@link #contactOf} found it
+     * @param peerName the name the peer goes by
+     * @return completes once connected; fails if nothing says where the peer listens
+     */
+    CompletionStage<Void> connect(Object contact, String peerName) {
+        FriendLink link = links.computeIfAbsent(contact, c -> newLink(c, peerName, null));
+        if (link.state() == ConnectionState.CONNECTED) {
+            return CompletableFuture.completedFuture(null);
+        }
+        PeerAddress address = connector.listedAddress(link);
+        if (address == null) {
+            address = link.callBack();
+        }
+        if (address == null) {
+            return CompletableFuture.failedFuture(new UnknownPeerException(peerName));
+        }
+        return node.connect(link, address);
+    }
+
+    /**
+     * Connects to whoever listens at an address, for a join through it.
+     *
+     * @param address the address
+     * @return completes with the key the peer there proved
+     */
+    CompletionStage<PeerKey> reach(PeerAddress address) {
+        FriendLink link = links.computeIfAbsent(address, a -> newLink(a, address.toString(), null));
+        if (link.key() != null) {
+            return CompletableFuture.completedFuture(link.key());
+        }
+        return node.connect(link, address).handle((v, e) -> {
+            if (e != null) {
+                // Nothing answered there with a key: the link under the address goes.
+                forgetIfDisposable(link);
+                throw e instanceof CompletionException c ? c : new CompletionException(e);
+            }
+            return link.key();
+        });
+    }
+
+    boolean connectedTo(PeerKey key) {
+        FriendLink link = links.get(key);
+        return link != null && link.connected();
+    }
+
+    /**
+     * Queues a message on the link of a contact (a key; a listed name not met yet; an address),
+     * making the link if there is none.
+     *
+     * @param contact the link's key in {@link #links}
+     * @param label the name the peer goes by, for a new link
+     * @param kind the message's kind
+     * @param body its bytes
+     * @param address where to call the peer if nothing else says so (a room member reached for
+     *     the first time), or null
+     * @return completes when the peer acknowledged the message
+     */
+    CompletionStage<Void> sendTo(Object contact, String label, byte kind, byte[] body,
+            PeerAddress address) {
+        while (true) {
+            FriendLink link = links.computeIfAbsent(contact, c -> newLink(c, label, address));
+            if (address != null) {
+                link.callBackAt(address);
+            }
+            PeerClosedException refusal =
+                    kind == MessageFrames.KIND_TEXT ? node.refusal() : null;
+            if (refusal != null) {
+                // close() may have gone over the links before this one existed.
+                return CompletableFuture.failedFuture(refusal);
+            }
+            CompletionStage<Void> sent = link.send(kind, body);
+            if (sent != null) {
+                return sent;
+            }
+            // The link was forgotten a moment ago (idle, not listed), or handed over: retry.
+            links.remove(contact, link);
+        }
+    }
+
+    /**
+     * Finds the link key of a name: a friend of the directory (by its trusted key if known),
+     * else a member of a room (by key; the first room's if several), else a stranger that can
+     * be called back.
+     *
+     * @throws UnknownPeerException if none goes by the name
+     */
+    Object contactOf(String peerName) {
+        if (isListed(peerName)) {
+            if (links.containsKey(peerName)) {
+                // The friend's link, under its name from before its key was known (and under
+                // its key too, once proven).
+                return peerName;
+            }
+            Optional<PeerKey> key = trusted.trustedKey(peerName);
+            return key.isPresent() ? key.get() : peerName;
+        }
+        List<Rooms.Found> members = rooms.membersNamed(peerName);
+        if (!members.isEmpty()) {
+            return members.get(0).key();
+        }
+        Object stranger = strangers.callable(peerName);
+        if (stranger != null) {
+            return stranger;
+        }
+        for (FriendLink l : links.values()) {
+            if (l.friend().equals(peerName) && l.key() != null) {
+                return l.key();
+            }
+        }
+        throw new UnknownPeerException(peerName);
+    }
+
+    /** The link of a name, or null. */
+    FriendLink linkNamed(String peerName) {
+        try {
+            return links.get(contactOf(peerName));
+        } catch (UnknownPeerException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The name a key goes by: the directory's if the name is trusted with that key, else its name
+     * in a room, else the name of its link; null if this peer knows nothing of it.
+     */
+    String labelOf(PeerKey key) {
+        for (PeerEntry e : directory.entries()) {
+            if (trusted.trustedKey(e.name()).filter(key::equals).isPresent()) {
+                return e.name();
+            }
+        }
+        Rooms.Found member = rooms.member(key);
+        if (member != null) {
+            return member.name();
+        }
+        FriendLink link = links.get(key);
+        if (link != null) {
+            return link.friend();
+        }
+        Strangers.Remembered r = strangers.snapshot().get(key);
+        return r != null && r.callBack() != null ? r.name() : null;
+    }
+
+    private FriendLink newLink(Object contact, String label, PeerAddress address) {
+        Strangers.Remembered known = strangers.take(contact);
+        // Room members share the strangers' part of the memory budget: anyone who reaches a
+        // member of an open room can become one.
+        boolean stranger = !(contact instanceof String) && !(contact instanceof PeerKey k
+                && label != null && listedWithKey(label, k));
+        Inflow inflow = known != null ? known.inflow()
+                : new Inflow(label, delivery.receiveWindowBytes(), memory, stranger);
+        FriendLink link = new FriendLink(label, delivery, ticker, timer, connector, inflow,
+                known != null ? known.callBack() : contact instanceof PeerAddress a ? a : address,
+                random);
+        if (contact instanceof PeerKey k) {
+            link.proven(k);
+        }
+        return link;
+    }
+
+    /** The key a link is kept under in {@link #links}. */
+    private Object contactKey(FriendLink link) {
+        if (link.key() != null) {
+            return link.key();
+        }
+        return isListed(link.friend()) ? link.friend() : link.callBack();
+    }
+
+    /** What every link asks of the table. */
+    private final FriendLink.Connector connector = new FriendLink.Connector() {
+        @Override
+        public CompletionStage<Void> connect(FriendLink link, PeerAddress address) {
+            return node.connect(link, address);
+        }
+
+        @Override
+        public PeerAddress listedAddress(FriendLink link) {
+            PeerKey key = link.key();
+            Optional<PeerEntry> listed = directory.lookup(link.friend());
+            if (listed.isPresent()) {
+                Optional<PeerKey> trustedKey = trusted.trustedKey(link.friend());
+                if (key == null || trustedKey.isEmpty() || trustedKey.get().equals(key)) {
+                    return listed.get().address();
+                }
+            }
+            Rooms.Found member = key == null ? null : rooms.member(key);
+            return member == null ? null : member.address();
+        }
+
+        @Override
+        public void idle(FriendLink link) {
+            forgetIfDisposable(link);
+        }
+    };
+
+    /**
+     * The link of an accepted connection that has proven its key and may speak for the name it
+     * gave. A friend of the directory this peer was about to call for the first time (its link
+     * is under its name) gets that link, now under its key.
+     */
+    FriendLink introduced(String peerName, PeerKey key, LinkSession connection,
+            PeerAddress callBack) {
+        if (listedWithKey(peerName, key)) {
+            FriendLink waiting = links.get(peerName);
+            if (waiting != null && waiting.key() == null) {
+                adopt(waiting, peerName, key);
+            }
+        }
+        String label = labelOf(key);
+        String shown = label != null ? label : peerName;
+        while (true) {
+            FriendLink link = links.computeIfAbsent(key, k -> newLink(k, shown, null));
+            if (link.attach(connection)) {
+                link.callBackAt(callBack);
+                return link;
+            }
+            // Forgotten by the timer a moment ago: attach to a new one.
+            links.remove(key, link);
+        }
+    }
+
+    /**
+     * Checks the key a connection this peer opened for a link has proven, as {@link
+     * org.p2pchat.core.internal.link.LinkNode#opened} says.
+     *
+     * @return the link the connection belongs to
+     * @throws PeerIdentityException if it is not the peer the link is for
+     */
+    FriendLink opened(FriendLink link, String peerName, PeerKey key, PeerAddress address) {
+        PeerKey expected = link.key();
+        boolean listedFriend = expected == null ? isListed(link.friend())
+                : listedWithKey(link.friend(), expected);
+        if (listedFriend) {
+            // A friend of the directory: the name that answers and its key must hold, pinned,
+            // remembered or trusted now on first use.
+            if (!peerName.equals(link.friend())) {
+                throw new PeerIdentityException("called " + link.friend() + " at " + address
+                        + " but '" + peerName + "' answered");
+            }
+            if (expected != null) {
+                trust.called(peerName, key);
+                return link;
+            }
+            // Under the key before the key is trusted: a sender that finds the key trusted finds
+            // this link under it too, not a second one.
+            FriendLink holder = links.putIfAbsent(key, link);
+            try {
+                trust.called(peerName, key);
+            } catch (RuntimeException e) {
+                if (holder == null) {
+                    links.remove(key, link);
+                }
+                throw e;
+            }
+            return adopt(link, link.friend(), key);
+        }
+        if (expected != null) {
+            if (!expected.equals(key)) {
+                throw new PeerIdentityException("called " + link.friend() + " at " + address
+                        + " but the peer there proved key " + key.fingerprint() + ", not "
+                        + expected.fingerprint());
+            }
+            return link;
+        }
+        Object contact = contactKey(link);
+        if (contact instanceof PeerAddress reached) {
+            // A join through an address: if the table lists the name that answered at that very
+            // address, this is that friend, met as if called by name (trusted on first use, or
+            // refused if its key is not the one trusted for the name).
+            Optional<PeerEntry> listed = directory.lookup(peerName);
+            if (listed.isPresent() && listed.get().address().equals(reached)) {
+                trust.called(peerName, key);
+                FriendLink adopted = adopt(link, contact, key);
+                FriendLink named = links.get(peerName);
+                if (named != null && named != adopted && named.key() == null) {
+                    // Messages to the friend by name wait on a link of their own: one numbering.
+                    adopt(named, peerName, key);
+                }
+                return adopted;
+            }
+        }
+        return adopt(link, contact, key);
+    }
+
+    /**
+     * Moves a link whose key its first handshake proved under that key; if another link holds
+     * the key already, this one hands its messages to it and goes.
+     *
+     * @return the link now under the key
+     */
+    private FriendLink adopt(FriendLink link, Object contact, PeerKey key) {
+        link.proven(key);
+        // The link stays under its name (or address) too: a sender that looked the name up a
+        // moment ago finds the same link, so no message goes to a second one.
+        FriendLink holder = links.putIfAbsent(key, link);
+        if (holder == null || holder == link) {
+            return link;
+        }
+        links.replace(contact, link, holder);
+        for (FriendLink.Waiting w : link.handOver()) {
+            CompletionStage<Void> sent = holder.send(w.kind(), w.body());
+            if (sent == null) {
+                w.done().completeExceptionally(new PeerUnreachableException(
+                        "the link to " + holder.friend() + " closed while a message moved to it"));
+            } else {
+                sent.whenComplete((v, e) -> {
+                    if (e == null) {
+                        w.done().complete(null);
+                    } else {
+                        w.done().completeExceptionally(e);
+                    }
+                });
+            }
+        }
+        return holder;
+    }
+
+    /**
+     * Forgets a link to a friend outside the directory once nothing refers to it, keeping what
+     * it received (so that messages sent again are recognised if the friend calls back) and
+     * where to call it back (so that it can be answered).
+     */
+    void forgetIfDisposable(FriendLink link) {
+        // One atomic step with the map: a thread that makes the friend's next link (in
+        // computeIfAbsent, under the same key) finds what this one received already kept.
+        Object contact = contactKey(link);
+        if (contact == null) {
+            return;
+        }
+        links.computeIfPresent(contact, (c, current) -> {
+            if (current != link || !link.dispose()) {
+                return current;
+            }
+            if (!(c instanceof PeerAddress)) {
+                // (A link under an address never met anyone: nothing to remember.)
+                strangers.keep(c, link.friend(), link.inflow(), link.callBack());
+            }
+            return null;
+        });
+        if (link.isDisposed()) {
+            // and under any other name it was kept by (the address a join reached it at)
+            links.values().removeIf(l -> l == link);
+        }
+    }
+}
