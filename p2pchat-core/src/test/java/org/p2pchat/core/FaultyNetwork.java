@@ -326,12 +326,11 @@ final class FaultyNetwork implements TransportProvider {
     }
 
     /** One end of a connection, as the layer above sees it. */
-    private final class Faulty implements Connection {
-        final Connection inner;
+    private final class Faulty extends LossyConnection {
         final String owner;
 
         Faulty(Connection inner, String owner) {
-            this.inner = Objects.requireNonNull(inner);
+            super(Objects.requireNonNull(inner));
             this.owner = owner;
         }
 
@@ -339,46 +338,14 @@ final class FaultyNetwork implements TransportProvider {
             return owners.get(inner.remoteAddress());
         }
 
-        @Override
-        public long id() {
-            return inner.id();
-        }
-
-        @Override
-        public PeerAddress remoteAddress() {
-            return inner.remoteAddress();
-        }
-
-        @Override
-        public PeerAddress localAddress() {
-            return inner.localAddress();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return inner.isOpen();
-        }
-
-        @Override
-        public void write(ByteBuffer frame) {
-            if (!lost(frame)) {
-                inner.write(frame);
-            }
-        }
-
-        @Override
-        public CompletionStage<Void> send(ByteBuffer frame) {
-            return lost(frame) ? CompletableFuture.completedFuture(null) : inner.send(frame);
-        }
-
         /** Whether the frame is lost; a lost one is consumed as a written one would be. */
-        private boolean lost(ByteBuffer frame) {
+        @Override
+        boolean lost(ByteBuffer frame) {
             if (!inner.isOpen()) {
                 return false; // fails as usual
             }
             written.incrementAndGet();
             if (isBlocked(owner, remoteOwner())) {
-                frame.position(frame.limit());
                 dropped.incrementAndGet();
                 cut(this, "partitioned");
                 return true;
@@ -386,24 +353,8 @@ final class FaultyNetwork implements TransportProvider {
             if (!lose()) {
                 return false;
             }
-            frame.position(frame.limit());
             dropped.incrementAndGet();
             return true;
-        }
-
-        @Override
-        public void maxInboundFrameBytes(int bytes) {
-            inner.maxInboundFrameBytes(bytes);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-
-        @Override
-        public void abort(ConnectionClosedException reason) {
-            inner.abort(reason);
         }
 
         @Override
