@@ -25,7 +25,9 @@ public interface MessageListener {
 
     /**
      * Called when a peer's key is seen for the first time and trusted on first use (it was not
-     * pinned in the user_info table). From now on this name is accepted only with this key. An
+     * pinned in the user_info table). For a name in the table, from now on this name is accepted
+     * only with this key. A name outside the table (a stranger's, or a room member's) binds
+     * nothing: another key under that name is another peer, and is told of the same way. An
      * application may show the fingerprint so people can compare it out of band.
      *
      * @param peerName the peer's name

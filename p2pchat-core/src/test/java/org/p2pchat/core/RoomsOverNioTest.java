@@ -300,6 +300,19 @@ class RoomsOverNioTest {
         return b.toString();
     }
 
+    @Test
+    void aDirectMessageFromTheMemberAJoinWentThroughCarriesItsNameNotItsAddress() {
+        Peer a = peer("a");
+        Peer b = peer("b");
+        a.createRoom("general", RoomAccess.OPEN);
+        join(b, "general", a);
+        Await.until("a knows b", () -> a.room("general").orElseThrow().members().size() == 2);
+        Await.result(a.send("b", "hi"));
+        Await.until("b got it from a", () -> hears.get("b").heard("direct a: hi"));
+        assertTrue(b.knownPeers().stream().anyMatch(k -> k.name().equals("a")),
+                b.knownPeers().toString());
+    }
+
     private static Set<String> names(Room room) {
         Set<String> out = new TreeSet<>();
         for (RoomMember m : room.members()) {

@@ -63,7 +63,8 @@ public final class FriendLink {
     /** Acknowledgements beyond this are refused: numbering must never come near overflow. */
     private static final long MAX_SEQ = 1L << 62;
 
-    private final String friend;
+    /** The name shown; final once the first handshake has named the peer (see {@link #named}). */
+    private volatile String friend;
     private volatile PeerKey key;
     private final DeliveryOptions options;
     private final Ticker ticker;
@@ -137,6 +138,16 @@ public final class FriendLink {
      */
     public PeerKey key() {
         return key;
+    }
+
+    /**
+     * The peer of a link made for an address (a join) has proven its key and given its name:
+     * from now on the link goes by that name, not by the address.
+     *
+     * @param name the name it goes by
+     */
+    public void named(String name) {
+        friend = name;
     }
 
     /**

@@ -390,6 +390,10 @@ final class LinkTable {
         }
         Object contact = contactKey(link);
         if (contact instanceof PeerAddress reached) {
+            // It went by its address until now: it goes by the name the peer's key has here
+            // (the table's, a room's), else by the name it gave.
+            String known = labelOf(key);
+            link.named(known != null ? known : peerName);
             // A join through an address: if the table lists the name that answered at that very
             // address, this is that friend, met as if called by name (trusted on first use, or
             // refused if its key is not the one trusted for the name).
