@@ -6,19 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.p2pchat.api.MemberState;
-import org.p2pchat.api.Peer;
-import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.Room;
-import org.p2pchat.api.RoomAccess;
 import org.p2pchat.api.RoomMember;
 import org.p2pchat.testkit.Await;
 
@@ -32,7 +28,6 @@ import org.p2pchat.testkit.Await;
 class RoomFailureAndReturnTest {
     private static final Duration DIGEST = Duration.ofMillis(100);
     private static final Duration FAILURE = Duration.ofMillis(1500);
-    /** Past the failure timeout: a tick, a busy machine. */
     /**
      * How late a failure report may come on a real clock: threads on this shared machine can be
      * held up for a second or more. The exact timing (not before the timeout, not later than a
@@ -41,51 +36,19 @@ class RoomFailureAndReturnTest {
     private static final Duration MARGIN = Duration.ofMillis(3000);
 
     private final FaultyNetwork net = new FaultyNetwork(7);
-    private final Map<String, Peer> peers = new LinkedHashMap<>();
-    private final Map<String, RoomLog> logs = new LinkedHashMap<>();
+    private final RoomPeers peers = new RoomPeers(b -> RoomPeers.quickRelinks(b.transport(net)
+            .roomDigestInterval(DIGEST)
+            .roomFailureTimeout(FAILURE)
+            .deliveryTimeout(Duration.ofSeconds(30))));
 
     @AfterEach
-    void closeAll() throws InterruptedException {
+    void closeAll() {
         net.heal();
-        Thread closer = new Thread(() -> peers.values().forEach(Peer::close), "closer");
-        closer.setDaemon(true);
-        closer.start();
-        closer.join(TimeUnit.SECONDS.toMillis(20));
-    }
-
-    private Peer peer(String name) {
-        return peer(name, Duration.ofSeconds(30));
-    }
-
-    private Peer peer(String name, Duration deliveryTimeout) {
-        return peer(name, deliveryTimeout, FAILURE);
-    }
-
-    private Peer peer(String name, Duration deliveryTimeout, Duration failureTimeout) {
-        RoomLog log = new RoomLog(name);
-        Peer p = P2pChat.builder(name).transport(net).listenOn(PeerAddress.loopback(0))
-                .listener(log)
-                .roomDigestInterval(DIGEST)
-                .roomFailureTimeout(failureTimeout)
-                .deliveryTimeout(deliveryTimeout)
-                .heartbeatInterval(Duration.ofMillis(100))
-                .handshakeTimeout(Duration.ofMillis(500))
-                .reconnectDelay(Duration.ofMillis(5))
-                .maxReconnectDelay(Duration.ofMillis(50))
-                .maxHandshakeRetryDelay(Duration.ofMillis(100))
-                .closeLinger(Duration.ofMillis(200))
-                .start();
-        peers.put(name, p);
-        logs.put(name, log);
-        return p;
+        peers.close();
     }
 
     private Room room(String name) {
-        return peers.get(name).room("general").orElseThrow();
-    }
-
-    private void join(String joiner, String through) {
-        Await.result(peers.get(joiner).joinRoom("general", peers.get(through).listenAddress()));
+        return peers.room(name);
     }
 
     /** A member's view: each member's name and state, SELF, FAILED, or UP (connected or idle). */
@@ -123,21 +86,34 @@ class RoomFailureAndReturnTest {
         }
     }
 
+    /**
+     * Starts a, b, c and d with {@code more} on the test's settings: a opens the room, b and c
+     * join through a, d through c; returns their names once each sees all four answering.
+     */
+    private List<String> fourInARoom(UnaryOperator<PeerBuilder> more) {
+        List<String> names = List.of("a", "b", "c", "d");
+        peers.startAll(names, more);
+        peers.open("a");
+        peers.join("b", "a");
+        peers.join("c", "a");
+        peers.join("d", "c");
+        awaitAllUp(names, Await.DEFAULT);
+        return names;
+    }
+
     @Test
     void aMemberCutOffWithoutALeaveIsReportedFailedInTimeAndJoinedAgainWhenItAnswers() {
         List<String> names = List.of("a", "b", "c");
-        for (String n : names) {
-            peer(n);
-        }
-        peers.get("a").createRoom("general", RoomAccess.OPEN);
-        join("b", "a");
-        join("c", "b");
+        peers.startAll(names);
+        peers.open("a");
+        peers.join("b", "a");
+        peers.join("c", "b");
         awaitAllUp(names, Await.DEFAULT);
 
         long cutAt = System.nanoTime();
         net.isolate("c", names);
         for (String n : List.of("a", "b")) {
-            RoomLog log = logs.get(n);
+            RoomLog log = peers.log(n);
             Stuck.until(n + " reports c failed", FAILURE.plus(MARGIN).plus(MARGIN),
                     () -> log.first("failed", "c", cutAt) != null);
             long after = log.first("failed", "c", cutAt).atNanos() - cutAt;
@@ -147,7 +123,7 @@ class RoomFailureAndReturnTest {
             assertTrue(sees(n, "c", MemberState.FAILED), n + "'s view: " + view(n));
         }
         for (String n : List.of("a", "b")) {
-            RoomLog c = logs.get("c");
+            RoomLog c = peers.log("c");
             Stuck.until("c reports " + n + " failed", FAILURE.plus(MARGIN),
                     () -> c.first("failed", n, cutAt) != null);
         }
@@ -158,30 +134,30 @@ class RoomFailureAndReturnTest {
         long healedAt = System.nanoTime();
         net.heal();
         for (String n : List.of("a", "b")) {
-            RoomLog log = logs.get(n);
+            RoomLog log = peers.log(n);
             Stuck.until(n + " reports c joined again", Await.DEFAULT,
                     () -> log.first("joined", "c", healedAt) != null);
-            RoomLog c = logs.get("c");
+            RoomLog c = peers.log("c");
             Stuck.until("c reports " + n + " joined again", Await.DEFAULT,
                     () -> c.first("joined", n, healedAt) != null);
         }
         awaitAllUp(names, Await.DEFAULT);
         for (String n : names) {
-            RoomLog log = logs.get(n);
+            RoomLog log = peers.log(n);
             Stuck.until(n + " has the messages published while c was away",
                     Await.DEFAULT, () -> log.distinct() == (n.equals("b") ? 2 : 1));
         }
         for (String n : names) {
-            RoomLog log = logs.get(n);
+            RoomLog log = peers.log(n);
             assertEquals(List.of(), log.violations(), n);
             assertTrue(log.events().stream().noneMatch(e -> e.kind().equals("left")),
                     n + " reported a leave nobody announced: " + log.events());
         }
-        assertEquals(List.of("c 0"), logs.get("a").textsFrom("c"));
-        assertEquals(List.of("a 0"), logs.get("c").textsFrom("a"));
+        assertEquals(List.of("c 0"), peers.log("a").textsFrom("c"));
+        assertEquals(List.of("a 0"), peers.log("c").textsFrom("a"));
         // Failed once, joined once again: nothing flaps.
         List<String> aOnC = new ArrayList<>();
-        for (RoomLog.Event e : logs.get("a").eventsOf("c")) {
+        for (RoomLog.Event e : peers.log("a").eventsOf("c")) {
             aOnC.add(e.kind());
         }
         assertEquals(List.of("joined", "failed", "joined"), aOnC, "a's events about c");
@@ -189,15 +165,7 @@ class RoomFailureAndReturnTest {
 
     @Test
     void afterATwoTwoPartitionLongerThanTheFailureTimeoutEveryViewAgreesAgain() {
-        List<String> names = List.of("a", "b", "c", "d");
-        for (String n : names) {
-            peer(n);
-        }
-        peers.get("a").createRoom("general", RoomAccess.OPEN);
-        join("b", "a");
-        join("c", "a");
-        join("d", "c");
-        awaitAllUp(names, Await.DEFAULT);
+        List<String> names = fourInARoom(b -> b);
 
         long cutAt = System.nanoTime();
         net.partition(List.of("a", "b"), List.of("c", "d"));
@@ -205,7 +173,7 @@ class RoomFailureAndReturnTest {
                 "b", List.of("c", "d"), "c", List.of("a", "b"), "d", List.of("a", "b"));
         for (String n : names) {
             for (String o : otherSide.get(n)) {
-                RoomLog log = logs.get(n);
+                RoomLog log = peers.log(n);
                 Stuck.until(n + " reports " + o + " failed", FAILURE.plus(MARGIN).plus(MARGIN),
                         () -> log.first("failed", o, cutAt) != null);
             }
@@ -228,7 +196,7 @@ class RoomFailureAndReturnTest {
         for (String n : names) {
             Map<String, String> v = view(n);
             assertEquals(first.keySet(), v.keySet(), n + "'s view against a's");
-            RoomLog log = logs.get(n);
+            RoomLog log = peers.log(n);
             Stuck.until(n + " has what was published during the partition", Await.DEFAULT,
                     () -> log.distinct() == (n.equals("a") || n.equals("d") ? 1 : 2));
             assertEquals(List.of(), log.violations(), n);
@@ -249,15 +217,9 @@ class RoomFailureAndReturnTest {
         // wait for the other side and the markers would succeed: failure detection is not what
         // this test is about, so it is put out of the way, however slow the machine.
         Duration noFailure = Duration.ofMinutes(5);
-        List<String> names = List.of("a", "b", "c", "d");
-        for (String n : names) {
-            peer(n, timeout, noFailure);
-        }
-        peers.get("a").createRoom("general", RoomAccess.OPEN);
-        join("b", "a");
-        join("c", "a");
-        join("d", "c");
-        awaitAllUp(names, Await.DEFAULT);
+        UnaryOperator<PeerBuilder> shortDeliveryNoFailure = b -> b.deliveryTimeout(timeout)
+                .roomFailureTimeout(noFailure);
+        List<String> names = fourInARoom(shortDeliveryNoFailure);
 
         long cutAt = System.nanoTime();
         // e does not exist yet: it will be on c and d's side.
@@ -265,9 +227,9 @@ class RoomFailureAndReturnTest {
         // b leaves where only a hears it; e joins where only c and d see it.
         CompletableFuture<Void> leaving = room("b").leave().toCompletableFuture();
         Stuck.until("a hears b left", Await.DEFAULT,
-                () -> logs.get("a").first("left", "b", cutAt) != null);
-        peer("e", timeout, noFailure);
-        join("e", "d");
+                () -> peers.log("a").first("left", "b", cutAt) != null);
+        peers.start("e", shortDeliveryNoFailure);
+        peers.join("e", "d");
         Stuck.until("c sees e", Await.DEFAULT, () -> view("c").containsKey("e"));
         Stuck.until("d sees e", Await.DEFAULT, () -> view("d").containsKey("e"));
         // Markers queued behind the news on every link across: when each has failed, so has
@@ -280,21 +242,21 @@ class RoomFailureAndReturnTest {
         for (CompletableFuture<?> m : markers) {
             Await.failure(m);
         }
-        peers.remove("b").close();
+        peers.close("b");
 
         net.heal();
         List<String> after = List.of("a", "c", "d", "e");
         awaitAllUp(after, Duration.ofSeconds(15));
         // The listener hears of a change a moment after the view shows it.
         for (String n : List.of("c", "d")) {
-            RoomLog log = logs.get(n);
+            RoomLog log = peers.log(n);
             Stuck.until(n + " hears b left", Await.DEFAULT,
                     () -> log.first("left", "b", cutAt) != null);
         }
         Stuck.until("a hears e joined", Await.DEFAULT,
-                () -> logs.get("a").first("joined", "e", cutAt) != null);
+                () -> peers.log("a").first("joined", "e", cutAt) != null);
         for (String n : after) {
-            assertNull(logs.get(n).first("left", "e", cutAt), n + ": e never left");
+            assertNull(peers.log(n).first("left", "e", cutAt), n + ": e never left");
         }
     }
 }

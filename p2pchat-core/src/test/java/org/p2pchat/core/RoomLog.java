@@ -34,13 +34,15 @@ final class RoomLog implements MessageListener {
     private final Map<String, Integer> nextFrom = new HashMap<>();
     private final List<String> violations = new ArrayList<>();
     private final List<Event> events = new ArrayList<>();
+    private final List<String> directs = new ArrayList<>();
 
     RoomLog(String owner) {
         this.owner = owner;
     }
 
     @Override
-    public void onMessage(ChatMessage message) {
+    public synchronized void onMessage(ChatMessage message) {
+        directs.add(message.from() + ": " + message.text());
     }
 
     @Override
@@ -119,6 +121,21 @@ final class RoomLog implements MessageListener {
 
     synchronized List<Event> events() {
         return List.copyOf(events);
+    }
+
+    /** Whether an event came, as {@code "left general b"}. */
+    synchronized boolean heard(String event) {
+        for (Event e : events) {
+            if (e.toString().equals(event)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The direct messages that came, as {@code "<from>: <text>"}. */
+    synchronized List<String> directs() {
+        return List.copyOf(directs);
     }
 
     /** The events about one member, in order. */

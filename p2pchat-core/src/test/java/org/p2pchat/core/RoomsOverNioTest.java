@@ -10,15 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.p2pchat.api.MessageListener;
 import org.p2pchat.api.Peer;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.Room;
@@ -32,60 +27,16 @@ import org.p2pchat.testkit.Await;
 
 /** Rooms over the nio transport on 127.0.0.1: joins through any member, flooding, leaves. */
 class RoomsOverNioTest {
-    private final List<Peer> toClose = new ArrayList<>();
-
-    /** Keeps what a peer's listener hears of rooms. */
-    static final class Hears implements MessageListener {
-        final List<RoomMessage> messages = new CopyOnWriteArrayList<>();
-        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onMessage(org.p2pchat.api.ChatMessage message) {
-            events.add("direct " + message.from() + ": " + message.text());
-        }
-
-        @Override
-        public void onRoomMessage(RoomMessage message) {
-            messages.add(message);
-        }
-
-        @Override
-        public void onMemberJoined(String room, RoomMember member) {
-            events.add("joined " + room + " " + member.name());
-        }
-
-        @Override
-        public void onMemberLeft(String room, RoomMember member) {
-            events.add("left " + room + " " + member.name());
-        }
-
-        @Override
-        public void onMemberFailed(String room, RoomMember member) {
-            events.add("failed " + room + " " + member.name());
-        }
-
-        boolean heard(String event) {
-            return events.contains(event);
-        }
-    }
-
-    private final Map<String, Hears> hears = new ConcurrentHashMap<>();
+    private final RoomPeers peers = new RoomPeers(b -> b.transport("nio")
+            .roomDigestInterval(Duration.ofMillis(200)).roomFailureTimeout(Duration.ofSeconds(2)));
 
     private Peer peer(String name) {
-        Hears h = new Hears();
-        hears.put(name, h);
-        Peer p = P2pChat.builder(name).transport("nio").listenOn(PeerAddress.loopback(0))
-                .listener(h).roomDigestInterval(Duration.ofMillis(200))
-                .roomFailureTimeout(Duration.ofSeconds(2)).start();
-        toClose.add(p);
-        return p;
+        return peers.start(name);
     }
 
     @AfterEach
     void closeAll() {
-        for (Peer p : toClose) {
-            p.close();
-        }
+        peers.close();
     }
 
     private static Room join(Peer joiner, String room, Peer through) {
@@ -105,10 +56,7 @@ class RoomsOverNioTest {
         join(d, "general", c);
         join(e, "general", a);
         List<Peer> all = List.of(a, b, c, d, e);
-        for (Peer p : all) {
-            Await.until(p.name() + " sees five members",
-                    () -> p.room("general").orElseThrow().members().size() == 5);
-        }
+        peers.awaitMembers(List.of("a", "b", "c", "d", "e"));
         List<CompletableFuture<RoomMessageId>> published = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             for (Peer p : all) {
@@ -120,12 +68,12 @@ class RoomsOverNioTest {
             Await.result(f);
         }
         for (Peer p : all) {
-            Hears h = hears.get(p.name());
+            RoomLog log = peers.log(p.name());
             Await.until(p.name() + " has 800 messages", Duration.ofSeconds(60),
-                    () -> h.messages.size() >= 800);
+                    () -> log.received() >= 800);
         }
         for (Peer p : all) {
-            List<RoomMessage> got = hears.get(p.name()).messages;
+            List<RoomMessage> got = peers.log(p.name()).messages();
             assertEquals(800, got.size(), p.name() + " got each message once");
             Map<String, Integer> next = new HashMap<>();
             for (RoomMessage m : got) {
@@ -170,8 +118,8 @@ class RoomsOverNioTest {
                 assertInstanceOf(RoomJoinException.class, refused).reason());
         Room joined = Await.result(c.joinRoom(room.invite()));
         Await.result(joined.publish("hello"));
-        Await.until("a hears c", () -> hears.get("a").messages.size() == 1);
-        assertEquals("hello", hears.get("a").messages.get(0).text());
+        Await.until("a hears c", () -> peers.log("a").received() == 1);
+        assertEquals("hello", peers.log("a").messages().get(0).text());
     }
 
     @Test
@@ -184,10 +132,10 @@ class RoomsOverNioTest {
         join(c, "general", b);
         Await.until("c knows a", () -> c.room("general").orElseThrow().members().size() == 3);
         Await.result(c.send("a", "psst"));
-        Await.until("a got it", () -> hears.get("a").heard("direct c: psst"));
+        Await.until("a got it", () -> peers.log("a").directs().contains("c: psst"));
         Await.result(b.room("general").orElseThrow().leave());
-        Await.until("a hears b left", () -> hears.get("a").heard("left general b"));
-        Await.until("c hears b left", () -> hears.get("c").heard("left general b"));
+        Await.until("a hears b left", () -> peers.log("a").heard("left general b"));
+        Await.until("c hears b left", () -> peers.log("c").heard("left general b"));
         assertEquals(Set.of("a", "c"), names(a.room("general").orElseThrow()));
     }
 
@@ -244,11 +192,7 @@ class RoomsOverNioTest {
         Peer alice = peer("alice");
         alice.createRoom("general", RoomAccess.OPEN);
         MutableDirectory bobsTable = new MutableDirectory().put("alice", alice.listenAddress());
-        Hears h = new Hears();
-        hears.put("bob", h);
-        Peer bob = P2pChat.builder("bob").transport("nio").listenOn(PeerAddress.loopback(0))
-                .directory(bobsTable).listener(h).start();
-        toClose.add(bob);
+        Peer bob = peers.start("bob", b -> b.directory(bobsTable));
         Await.result(bob.joinRoom("general", alice.listenAddress()));
         assertEquals(java.util.Optional.of(alice.publicKey()), bob.peerKey("alice"),
                 "the key that answered at alice's table address is trusted for her name");
@@ -257,7 +201,8 @@ class RoomsOverNioTest {
         assertEquals(org.p2pchat.api.KnownPeer.Source.DIRECTORY, known.get(0).source());
         assertEquals(Set.of("general"), known.get(0).rooms());
         Await.result(bob.send("alice", "one link, one numbering"));
-        Await.until("alice got it", () -> hears.get("alice").heard("direct bob: one link, one numbering"));
+        Await.until("alice got it", () -> peers.log("alice").directs()
+                .contains("bob: one link, one numbering"));
     }
 
     @Test

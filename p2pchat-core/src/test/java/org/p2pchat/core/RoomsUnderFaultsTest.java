@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -20,10 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.p2pchat.api.MemberState;
-import org.p2pchat.api.Peer;
-import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.Room;
-import org.p2pchat.api.RoomAccess;
 import org.p2pchat.api.RoomDeliveryException;
 import org.p2pchat.api.RoomMember;
 import org.p2pchat.api.RoomMessageId;
@@ -48,8 +43,10 @@ class RoomsUnderFaultsTest {
     private static final List<String> NAMES = List.of("a", "b", "c", "d", "e");
 
     private final FaultyNetwork net = new FaultyNetwork(SEED);
-    private final Map<String, Peer> peers = new LinkedHashMap<>();
-    private final Map<String, RoomLog> logs = new LinkedHashMap<>();
+    private final RoomPeers peers = new RoomPeers(b -> RoomPeers.quickRelinks(b.transport(net)
+            .roomDigestInterval(Duration.ofMillis(100))
+            .roomFailureTimeout(Duration.ofSeconds(3))
+            .deliveryTimeout(Duration.ofSeconds(60))));
     private final ExecutorService publisher = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "publisher");
         t.setDaemon(true);
@@ -66,64 +63,22 @@ class RoomsUnderFaultsTest {
         cutter.shutdownNow();
         publisher.shutdownNow();
         net.heal();
-        // Closed from a thread of its own: if a deadlock holds the peers' locks, the test has
-        // failed already and must not hang the build.
-        Thread closer = new Thread(() -> peers.values().forEach(Peer::close), "closer");
-        closer.setDaemon(true);
-        closer.start();
-        try {
-            closer.join(TimeUnit.SECONDS.toMillis(20));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private Peer peer(String name) {
-        return peer(name, b -> b);
-    }
-
-    private Peer peer(String name, UnaryOperator<PeerBuilder> tweak) {
-        RoomLog log = new RoomLog(name);
-        Peer p = tweak.apply(P2pChat.builder(name).transport(net).listenOn(PeerAddress.loopback(0))
-                .listener(log)
-                .roomDigestInterval(Duration.ofMillis(100))
-                .roomFailureTimeout(Duration.ofSeconds(3))
-                .deliveryTimeout(Duration.ofSeconds(60))
-                .heartbeatInterval(Duration.ofMillis(100))
-                .handshakeTimeout(Duration.ofMillis(500))
-                .reconnectDelay(Duration.ofMillis(5))
-                .maxReconnectDelay(Duration.ofMillis(50))
-                .maxHandshakeRetryDelay(Duration.ofMillis(100))
-                .closeLinger(Duration.ofMillis(200)))
-                .start();
-        peers.put(name, p);
-        logs.put(name, log);
-        return p;
-    }
-
-    private static Room join(Peer joiner, String room, Peer through) {
-        return Await.result(joiner.joinRoom(room, through.listenAddress()));
+        peers.close();
     }
 
     private Room room(String name) {
-        return peers.get(name).room("general").orElseThrow();
+        return peers.room(name);
     }
 
     @Test
     void lostFramesAndCutLinksThenHealedLeaveEveryMemberWithEveryMessageOnceInOrder() {
-        Peer a = peer("a");
-        Peer b = peer("b");
-        Peer c = peer("c");
-        Peer d = peer("d");
-        Peer e = peer("e");
-        a.createRoom("general", RoomAccess.OPEN);
-        join(b, "general", a);
-        join(c, "general", b);
-        join(d, "general", c);
-        join(e, "general", a);
-        for (String n : NAMES) {
-            Await.until(n + " sees five members", () -> room(n).members().size() == 5);
-        }
+        peers.startAll(NAMES);
+        peers.open("a");
+        peers.join("b", "a");
+        peers.join("c", "b");
+        peers.join("d", "c");
+        peers.join("e", "a");
+        peers.awaitMembers(NAMES);
 
         // Faults on: about one frame in ten lost, and a connection cut every 50 ms. Publishing
         // reads the members' states (the room's lock, then each link's) while links that lost
@@ -162,7 +117,7 @@ class RoomsUnderFaultsTest {
 
         int expected = (NAMES.size() - 1) * PER_PEER;
         for (String n : NAMES) {
-            RoomLog log = logs.get(n);
+            RoomLog log = peers.log(n);
             Stuck.until(n + " has all " + expected + " messages once healed (" + faults + "; "
                     + n + " has " + log.distinct() + ", violations " + log.violations() + ")",
                     Duration.ofSeconds(30), () -> log.distinct() >= expected);
@@ -179,7 +134,7 @@ class RoomsUnderFaultsTest {
         }
 
         for (String n : NAMES) {
-            RoomLog log = logs.get(n);
+            RoomLog log = peers.log(n);
             assertEquals(List.of(), log.violations(), n + ": " + faults);
             assertEquals(expected, log.received(), n + " got each message once: " + faults);
             for (String origin : NAMES) {
@@ -205,19 +160,16 @@ class RoomsUnderFaultsTest {
         Duration timeout = Duration.ofSeconds(2);
         UnaryOperator<PeerBuilder> shortTimeout = builder -> builder.deliveryTimeout(timeout)
                 .roomFailureTimeout(Duration.ofMillis(1500));
-        Peer a = peer("a", shortTimeout);
-        Peer b = peer("b", shortTimeout);
-        Peer c = peer("c", shortTimeout);
-        a.createRoom("general", RoomAccess.OPEN);
-        join(b, "general", a);
-        join(c, "general", a);
-        for (String n : List.of("a", "b", "c")) {
-            Await.until(n + " sees three members", () -> room(n).members().size() == 3);
-        }
+        List<String> names = List.of("a", "b", "c");
+        peers.startAll(names, shortTimeout);
+        peers.open("a");
+        peers.join("b", "a");
+        peers.join("c", "a");
+        peers.awaitMembers(names);
 
-        net.isolate("c", List.of("a", "b", "c"));
+        net.isolate("c", names);
         CompletableFuture<RoomMessageId> lost = room("a").publish("a 0").toCompletableFuture();
-        Await.until("b gets a 0", () -> logs.get("b").distinct() == 1);
+        Await.until("b gets a 0", () -> peers.log("b").distinct() == 1);
         // b forwarded "a 0" to c before its listener got it; b's next message to c expires after
         // that forward, so once it has, nothing that carries "a 0" to c is left anywhere.
         CompletableFuture<RoomMessageId> marker = room("b").publish("b 0").toCompletableFuture();
@@ -232,7 +184,7 @@ class RoomsUnderFaultsTest {
         net.heal();
         java.time.Instant publishedAt = java.time.Instant.now();
         Await.result(room("a").publish("a 1"));
-        RoomLog onC = logs.get("c");
+        RoomLog onC = peers.log("c");
         Stuck.until("c gets a 1, after the gap before it is given up on", Duration.ofSeconds(10),
                 () -> onC.textsFrom("a").contains("a 1"));
         assertEquals(List.of("a 1"), onC.textsFrom("a"), "a 0 never reaches c");
@@ -247,7 +199,7 @@ class RoomsUnderFaultsTest {
         assertTrue(Duration.between(publishedAt, got).compareTo(timeout.minusMillis(100)) >= 0,
                 "a 1 waited behind the gap for the delivery timeout: it came "
                         + Duration.between(publishedAt, got) + " after it was published");
-        RoomLog onB = logs.get("b");
+        RoomLog onB = peers.log("b");
         Await.until("b gets a 1", () -> onB.textsFrom("a").size() == 2);
         assertEquals(List.of("a 0", "a 1"), onB.textsFrom("a"));
         assertEquals(List.of(), onB.violations());

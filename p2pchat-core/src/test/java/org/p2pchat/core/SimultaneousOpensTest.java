@@ -14,9 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.p2pchat.api.Peer;
-import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.Room;
-import org.p2pchat.api.RoomAccess;
 import org.p2pchat.api.RoomMessageId;
 import org.p2pchat.core.internal.node.ChatNode;
 import org.p2pchat.testkit.Await;
@@ -33,8 +31,11 @@ class SimultaneousOpensTest {
     private static final int PER_PEER = 50;
 
     private final FaultyNetwork net = new FaultyNetwork(1);
-    private final Map<String, Peer> peers = new LinkedHashMap<>();
-    private final Map<String, RoomLog> logs = new LinkedHashMap<>();
+    private final RoomPeers peers = new RoomPeers(b -> b.transport(net)
+            .roomDigestInterval(Duration.ofMillis(200))
+            .roomFailureTimeout(Duration.ofSeconds(5))
+            .idleTimeout(Duration.ofMinutes(5))
+            .closeLinger(Duration.ofMillis(200)));
     private final List<Thread> threads = new ArrayList<>();
 
     @AfterEach
@@ -43,27 +44,11 @@ class SimultaneousOpensTest {
         for (Thread t : threads) {
             t.join(TimeUnit.SECONDS.toMillis(5));
         }
-        for (Peer p : peers.values()) {
-            p.close();
-        }
-    }
-
-    private Peer peer(String name) {
-        RoomLog log = new RoomLog(name);
-        Peer p = P2pChat.builder(name).transport(net).listenOn(PeerAddress.loopback(0))
-                .listener(log)
-                .roomDigestInterval(Duration.ofMillis(200))
-                .roomFailureTimeout(Duration.ofSeconds(5))
-                .idleTimeout(Duration.ofMinutes(5))
-                .closeLinger(Duration.ofMillis(200))
-                .start();
-        peers.put(name, p);
-        logs.put(name, log);
-        return p;
+        peers.close();
     }
 
     private Room room(String name) {
-        return peers.get(name).room("general").orElseThrow();
+        return peers.room(name);
     }
 
     /** Open connections of each ordered pair, "x>y" to the count x holds to y. */
@@ -72,7 +57,7 @@ class SimultaneousOpensTest {
         for (String x : NAMES) {
             for (String y : NAMES) {
                 if (!x.equals(y)) {
-                    out.put(x + ">" + y, ((ChatNode) peers.get(x)).openConnections(y));
+                    out.put(x + ">" + y, ((ChatNode) peers.peer(x)).openConnections(y));
                 }
             }
         }
@@ -82,11 +67,9 @@ class SimultaneousOpensTest {
     @Test
     void fivePeersOpeningToEachOtherAtOnceKeepOneConnectionPerPairAndEveryMessageOnce()
             throws InterruptedException {
-        for (String n : NAMES) {
-            peer(n);
-        }
-        Peer a = peers.get("a");
-        a.createRoom("general", RoomAccess.OPEN);
+        peers.startAll(NAMES);
+        Peer a = peers.peer("a");
+        peers.open("a");
         // Calls between joiners wait until all twelve are made; calls to and from a go through.
         net.holdConnects((from, to) -> !"a".equals(from) && !"a".equals(to));
         CountDownLatch start = new CountDownLatch(1);
@@ -97,7 +80,7 @@ class SimultaneousOpensTest {
             Thread t = new Thread(() -> {
                 try {
                     start.await();
-                    peers.get(n).joinRoom("general", a.listenAddress()).whenComplete((r, e) -> {
+                    peers.peer(n).joinRoom("general", a.listenAddress()).whenComplete((r, e) -> {
                         if (e != null) {
                             joined.completeExceptionally(e);
                         } else {
@@ -118,9 +101,7 @@ class SimultaneousOpensTest {
         Await.until("each joiner to call each other joiner (held: " + net.held() + ")",
                 () -> net.held() == 12);
         net.releaseHeld();
-        for (String n : NAMES) {
-            Await.until(n + " sees five members", () -> room(n).members().size() == 5);
-        }
+        peers.awaitMembers(NAMES);
 
         List<CompletableFuture<RoomMessageId>> published = new ArrayList<>();
         for (int i = 0; i < PER_PEER; i++) {
@@ -133,11 +114,11 @@ class SimultaneousOpensTest {
         }
         int expected = (NAMES.size() - 1) * PER_PEER;
         for (String n : NAMES) {
-            RoomLog log = logs.get(n);
+            RoomLog log = peers.log(n);
             Await.until(n + " has " + expected + " messages", () -> log.distinct() >= expected);
         }
         for (String n : NAMES) {
-            RoomLog log = logs.get(n);
+            RoomLog log = peers.log(n);
             assertEquals(List.of(), log.violations(), n);
             assertEquals(expected, log.received(), n + " got each message once");
             for (String origin : NAMES) {

@@ -1,5 +1,9 @@
 package org.p2pchat.examples;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +71,15 @@ final class ChatApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Each app printed no error line ({@code "! ..."}) and nothing on stderr. */
+    static void assertNoErrors(ChatApp... apps) {
+        for (ChatApp app : apps) {
+            assertFalse(app.stdout.lines().stream().anyMatch(l -> l.startsWith("!")),
+                    app.stdout.toString());
+            assertEquals(List.of(), app.stderr.lines());
         }
     }
 

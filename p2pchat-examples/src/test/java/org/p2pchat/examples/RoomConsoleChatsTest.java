@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.p2pchat.examples.ChatApp.assertNoErrors;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -210,13 +211,5 @@ class RoomConsoleChatsTest {
         alice.stdout.awaitLine("* bob left #general");
         bob.type("#general anyone?");
         bob.stdout.awaitLineStartingWith("! you are not in #general; /rooms lists yours");
-    }
-
-    private static void assertNoErrors(ChatApp... apps) {
-        for (ChatApp app : apps) {
-            assertFalse(app.stdout.lines().stream().anyMatch(l -> l.startsWith("!")),
-                    app.stdout.toString());
-            assertEquals(List.of(), app.stderr.lines());
-        }
     }
 }

@@ -3,6 +3,7 @@ package org.p2pchat.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.p2pchat.examples.ChatApp.assertNoErrors;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -306,13 +307,5 @@ class ThreeConsoleChatsTest {
                 alice.stdout.toString());
         alice.type("carol/still here");
         carol.stdout.awaitLine("[alice] still here");
-    }
-
-    private static void assertNoErrors(ChatApp... apps) {
-        for (ChatApp app : apps) {
-            assertFalse(app.stdout.lines().stream().anyMatch(l -> l.startsWith("!")),
-                    app.stdout.toString());
-            assertEquals(List.of(), app.stderr.lines());
-        }
     }
 }

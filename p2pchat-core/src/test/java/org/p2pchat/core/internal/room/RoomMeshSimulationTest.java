@@ -61,6 +61,25 @@ class RoomMeshSimulationTest {
         }
     }
 
+    /** Lets every frame in flight and every task run, then gives the stage's result. */
+    private static <T> T drained(SimNet net, CompletionStage<T> stage) {
+        net.drain();
+        return done(stage);
+    }
+
+    /** Lets every frame in flight and every task run, then gives why the join was refused. */
+    private static RoomJoinException refused(SimNet net, CompletionStage<Room> join) {
+        net.drain();
+        return assertInstanceOf(RoomJoinException.class, failure(join));
+    }
+
+    /** Each of {@code peers} told its listener of {@code event} this many times. */
+    private static void assertEachHeard(int times, String event, SimPeer... peers) {
+        for (SimPeer p : peers) {
+            assertEquals(times, p.heard.count(event), p + " on " + event + ": " + p.heard.events);
+        }
+    }
+
     private static Set<String> view(Room room) {
         Set<String> out = new TreeSet<>();
         for (RoomMember m : room.members()) {
@@ -99,8 +118,7 @@ class RoomMeshSimulationTest {
             CompletionStage<Room> join = access == RoomAccess.OPEN
                     ? peers[i].rooms.join("lobby", peers[i - 1].address)
                     : peers[i].rooms.join(rooms.get(peers[i - 1]).invite());
-            net.drain();
-            rooms.put(peers[i], done(join));
+            rooms.put(peers[i], drained(net, join));
         }
         assertViewsAgree(rooms.values(), peers.length);
         return rooms;
@@ -238,9 +256,7 @@ class RoomMeshSimulationTest {
         for (int i = 1; i <= 3; i++) {
             done(ra.publish("early " + i));
         }
-        CompletionStage<Room> join = b.rooms.join("lobby", a.address);
-        net.drain();
-        done(join);
+        drained(net, b.rooms.join("lobby", a.address));
         CompletionStage<RoomMessageId> fourth = ra.publish("alice 4");
         net.drain();
         assertEquals(List.of("alice 4"), textsFrom(b, a),
@@ -351,9 +367,7 @@ class RoomMeshSimulationTest {
         SimPeer impostor = net.peer("bob");
         Map<SimPeer, Room> rooms = settledRoom(net, RoomAccess.OPEN, a, b);
         for (SimPeer through : List.of(a, b)) {
-            CompletionStage<Room> join = impostor.rooms.join("lobby", through.address);
-            net.drain();
-            RoomJoinException x = assertInstanceOf(RoomJoinException.class, failure(join));
+            RoomJoinException x = refused(net, impostor.rooms.join("lobby", through.address));
             assertEquals(Reason.NAME_TAKEN, x.reason(), x.getMessage());
             assertTrue(x.getMessage().contains("bob"), x.getMessage());
         }
@@ -368,12 +382,10 @@ class RoomMeshSimulationTest {
         SimPeer a = net.peer("alice");
         SimPeer b = net.peer("bob");
         a.rooms.create("lobby", RoomAccess.OPEN);
-        CompletionStage<Room> join = b.rooms.join("kitchen", a.address);
-        net.drain();
-        assertEquals(Reason.NO_SUCH_ROOM, ((RoomJoinException) failure(join)).reason());
-        CompletionStage<Room> again = b.rooms.join("kitchen", a.address);
-        net.drain();
-        assertEquals(Reason.NO_SUCH_ROOM, ((RoomJoinException) failure(again)).reason(),
+        assertEquals(Reason.NO_SUCH_ROOM,
+                refused(net, b.rooms.join("kitchen", a.address)).reason());
+        assertEquals(Reason.NO_SUCH_ROOM,
+                refused(net, b.rooms.join("kitchen", a.address)).reason(),
                 "a failed join leaves nothing pending");
     }
 
@@ -384,9 +396,7 @@ class RoomMeshSimulationTest {
         SimPeer b = net.peer("bob");
         SimPeer c = net.peer("carol");
         Room ra = a.rooms.create("team", RoomAccess.INVITE_ONLY);
-        CompletionStage<Room> byAddress = b.rooms.join("team", a.address);
-        net.drain();
-        RoomJoinException x = assertInstanceOf(RoomJoinException.class, failure(byAddress));
+        RoomJoinException x = refused(net, b.rooms.join("team", a.address));
         assertEquals(Reason.INVITE_REQUIRED, x.reason(), x.getMessage());
         assertEquals(1, ra.members().size());
 
@@ -394,22 +404,15 @@ class RoomMeshSimulationTest {
         Invite real = Invite.parse(ra.invite());
         byte[] wrong = real.secret().clone();
         wrong[0] ^= 1;
-        CompletionStage<Room> withWrong = b.rooms.join(new Invite(real.member(), real.room(),
-                real.id(), real.memberKey(), wrong).toString());
-        net.drain();
-        assertEquals(Reason.INVITE_REQUIRED, ((RoomJoinException) failure(withWrong)).reason());
+        String withWrong = new Invite(real.member(), real.room(), real.id(), real.memberKey(),
+                wrong).toString();
+        assertEquals(Reason.INVITE_REQUIRED, refused(net, b.rooms.join(withWrong)).reason());
 
-        CompletionStage<Room> withInvite = b.rooms.join(ra.invite());
-        net.drain();
-        Room rb = done(withInvite);
+        Room rb = drained(net, b.rooms.join(ra.invite()));
         assertEquals(RoomAccess.INVITE_ONLY, rb.access());
-        CompletionStage<Room> throughB = c.rooms.join(rb.invite());
-        net.drain();
-        Room rc = done(throughB);
+        Room rc = drained(net, c.rooms.join(rb.invite()));
         assertViewsAgree(List.of(ra, rb, rc), 3);
-        CompletionStage<RoomMessageId> hi = rc.publish("hi team");
-        net.drain();
-        done(hi);
+        drained(net, rc.publish("hi team"));
         assertEquals(List.of("hi team"), textsFrom(a, c));
     }
 
@@ -421,10 +424,9 @@ class RoomMeshSimulationTest {
         SimPeer c = net.peer("carol");
         Room ra = a.rooms.create("team", RoomAccess.INVITE_ONLY);
         Invite real = Invite.parse(ra.invite());
-        CompletionStage<Room> join = c.rooms.join(new Invite(real.member(), real.room(), real.id(),
-                b.key, real.secret()).toString());
-        net.drain();
-        assertEquals(Reason.PROTOCOL, ((RoomJoinException) failure(join)).reason());
+        String bobsKey = new Invite(real.member(), real.room(), real.id(), b.key, real.secret())
+                .toString();
+        assertEquals(Reason.PROTOCOL, refused(net, c.rooms.join(bobsKey)).reason());
         assertEquals(1, ra.members().size());
     }
 
@@ -449,9 +451,7 @@ class RoomMeshSimulationTest {
         net.inject(m, b, RoomNet.KIND_CONTROL, RoomControl.announce(none));
         net.drain();
         assertViewsAgree(rooms.values(), 3);
-        for (SimPeer p : List.of(a, b, c)) {
-            assertEquals(0, p.heard.count("joined mallory"), p.heard.events.toString());
-        }
+        assertEachHeard(0, "joined mallory", a, b, c);
         assertEquals(2, a.forgeries.size(), a.forgeries.toString());
         assertEquals(2, b.forgeries.size(), b.forgeries.toString());
         assertTrue(a.forgeries.get(0).contains("admission"), a.forgeries.toString());
@@ -467,22 +467,15 @@ class RoomMeshSimulationTest {
         SimPeer c = net.peer("carol");
         SimPeer d = net.peer("dave");
         Map<SimPeer, Room> rooms = settledRoom(net, RoomAccess.OPEN, a, b, c, d);
-        CompletionStage<Void> leave = rooms.get(c).leave();
-        net.drain();
-        done(leave);
+        drained(net, rooms.get(c).leave());
         rooms.remove(c);
-        for (SimPeer p : List.of(a, b, d)) {
-            assertEquals(1, p.heard.count("left carol"), p + ": " + p.heard.events);
-        }
+        assertEachHeard(1, "left carol", a, b, d);
         assertTrue(c.rooms.rooms().isEmpty());
         assertViewsAgree(rooms.values(), 3);
         CompletionStage<RoomMessageId> after = rooms.get(a).publish("after carol");
         net.advance(Duration.ofSeconds(8));
         done(after);
-        for (SimPeer p : List.of(a, b, d)) {
-            assertEquals(0, p.heard.count("failed carol"), "a leaver is not a failure: "
-                    + p.heard.events);
-        }
+        assertEachHeard(0, "failed carol", a, b, d); // a leaver is not a failure
         assertTrue(textsFrom(c, a).isEmpty(), "carol left before alice published");
         assertEquals(List.of("after carol"), textsFrom(b, a));
     }
@@ -530,10 +523,8 @@ class RoomMeshSimulationTest {
 
         net.healAll();
         net.advance(Duration.ofSeconds(2));
-        for (SimPeer p : List.of(a, b, c)) {
-            assertEquals(2, p.heard.count("joined dave"), "joined, then back: " + p.heard.events);
-            assertEquals(1, p.heard.count("failed dave"));
-        }
+        assertEachHeard(2, "joined dave", a, b, c); // joined, then back
+        assertEachHeard(1, "failed dave", a, b, c);
         for (SimPeer p : List.of(a, b, c)) {
             assertEquals(2, d.heard.count("joined " + p.name), d.heard.events.toString());
         }
@@ -585,9 +576,7 @@ class RoomMeshSimulationTest {
         // published before anyone is reported failed: waits for carol and dave, who never ack
         CompletionStage<RoomMessageId> during = rooms.get(a).publish("during the partition");
         net.advance(SimNet.FAILURE_TIMEOUT.plusSeconds(1));
-        CompletionStage<Room> join = e.rooms.join("lobby", a.address);
-        net.drain();
-        rooms.put(e, done(join));
+        rooms.put(e, drained(net, e.rooms.join("lobby", a.address)));
         net.advance(SimNet.DELIVERY_TIMEOUT.plusSeconds(5));
         assertEquals(1, a.heard.count("failed carol"), a.heard.events.toString());
         assertEquals(1, c.heard.count("failed alice"), c.heard.events.toString());
@@ -605,9 +594,7 @@ class RoomMeshSimulationTest {
         assertEquals(1, c.heard.count("joined erin"), c.heard.events.toString());
         assertEquals(1, d.heard.count("joined erin"), d.heard.events.toString());
         assertEquals(2, a.heard.count("joined carol"), a.heard.events.toString());
-        CompletionStage<RoomMessageId> after = rooms.get(e).publish("hello from erin");
-        net.drain();
-        done(after);
+        drained(net, rooms.get(e).publish("hello from erin"));
         for (SimPeer p : List.of(a, b, c, d)) {
             assertEquals(List.of("hello from erin"), textsFrom(p, e), p.toString());
         }
