@@ -151,7 +151,8 @@ public final class SendFailures {
      * @return one line starting with {@code "! "}
      */
     public static String unknownFriend(String friend) {
-        return "! no friend named '" + friend + "' in the user_info table; /peers lists them";
+        return "! no one named '" + friend + "' in the user_info table or your rooms; /peers lists"
+                + " who you can write to";
     }
 
     /**

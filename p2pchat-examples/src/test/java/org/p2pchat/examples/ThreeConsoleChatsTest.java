@@ -122,7 +122,8 @@ class ThreeConsoleChatsTest {
     @Test
     void unknownFriendGetsAOneLineErrorAndTheAppKeepsGoing() {
         alice.type("zed/hello?");
-        alice.stdout.awaitLine("! no friend named 'zed' in the user_info table; /peers lists them");
+        alice.stdout.awaitLine("! no one named 'zed' in the user_info table or your rooms;"
+                + " /peers lists who you can write to");
 
         alice.type("bob/");
         alice.stdout.awaitLineStartingWith("! empty message for bob");
@@ -276,7 +277,8 @@ class ThreeConsoleChatsTest {
         alice.type(":q");
         assertEquals(ConsoleChat.EXIT_UNDELIVERED, alice.awaitExit());
         List<String> errors = alice.stdout.lines().stream().filter(l -> l.startsWith("!")).toList();
-        assertEquals(List.of("! no friend named 'nosuch' in the user_info table; /peers lists them",
+        assertEquals(List.of("! no one named 'nosuch' in the user_info table or your rooms;"
+                + " /peers lists who you can write to",
                 "! empty message for bob; type bob/<message>"), errors);
     }
 
