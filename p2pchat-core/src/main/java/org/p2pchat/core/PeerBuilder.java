@@ -290,10 +290,7 @@ public final class PeerBuilder {
      * @return this builder
      */
     public PeerBuilder roomDigestInterval(Duration interval) {
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("expected roomDigestInterval > 0, got " + interval);
-        }
-        this.roomDigestInterval = interval;
+        this.roomDigestInterval = positive("roomDigestInterval", interval);
         return this;
     }
 
@@ -308,10 +305,7 @@ public final class PeerBuilder {
      * @return this builder
      */
     public PeerBuilder roomFailureTimeout(Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("expected roomFailureTimeout > 0, got " + timeout);
-        }
-        this.roomFailureTimeout = timeout;
+        this.roomFailureTimeout = positive("roomFailureTimeout", timeout);
         return this;
     }
 
@@ -355,10 +349,7 @@ public final class PeerBuilder {
      * @return this builder
      */
     public PeerBuilder handshakeTimeout(Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("expected handshakeTimeout > 0, got " + timeout);
-        }
-        this.handshakeTimeout = timeout;
+        this.handshakeTimeout = positive("handshakeTimeout", timeout);
         return this;
     }
 
