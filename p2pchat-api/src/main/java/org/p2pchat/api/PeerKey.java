@@ -19,9 +19,12 @@ public final class PeerKey {
     public static final int BYTES = 32;
 
     private final byte[] bytes;
+    /** Computed once: keys are map keys on every message's path (links, listener lanes). */
+    private final int hash;
 
     private PeerKey(byte[] bytes) {
         this.bytes = bytes;
+        this.hash = Arrays.hashCode(bytes);
     }
 
     /**
@@ -95,12 +98,13 @@ public final class PeerKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PeerKey k && MessageDigest.isEqual(bytes, k.bytes);
+        return o == this || o instanceof PeerKey k && hash == k.hash
+                && MessageDigest.isEqual(bytes, k.bytes);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(bytes);
+        return hash;
     }
 
     /** Returns the text form, unpadded base64url. */
