@@ -63,6 +63,8 @@ class FairDeliveryTest {
         // Acknowledged means received and queued for bob's listener, which is still on junk 0.
         Await.result(CompletableFuture.allOf(flood.toArray(new CompletableFuture<?>[0])));
         Await.result(alice.send("bob", "important"));
+        // Acknowledged is not yet handed over: the listener may still be on its way to junk 0.
+        Await.until("the listener is busy with junk 0", () -> !seen.isEmpty());
         assertEquals(List.of("zed:junk 0"), seen);
 
         release.countDown();
