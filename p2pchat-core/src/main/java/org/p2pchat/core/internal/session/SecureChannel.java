@@ -35,8 +35,9 @@ public final class SecureChannel {
     private final long rekeyInterval;
     private final Object sendLock = new Object();
     private CipherState sender;
-    private CipherState receiver;
-    private PeerKey remoteKey;
+    /** Set once, under {@link #sendLock}, by whichever thread completes the handshake. */
+    private volatile CipherState receiver;
+    private volatile PeerKey remoteKey;
     private ByteBuffer sealed = ByteBuffer.allocate(512);
     private ByteBuffer opened = ByteBuffer.allocate(512);
 
@@ -71,8 +72,12 @@ public final class SecureChannel {
      * @param payload what the message carries
      */
     public void writeHandshake(byte[] payload) {
-        connection.write(ByteBuffer.wrap(handshake.writeMessage(payload)));
-        splitIfComplete();
+        byte[] message;
+        synchronized (sendLock) {
+            message = handshake.writeMessage(payload);
+            splitIfComplete();
+        }
+        connection.write(ByteBuffer.wrap(message));
     }
 
     /**
@@ -85,22 +90,30 @@ public final class SecureChannel {
     public byte[] readHandshake(ByteBuffer frame) {
         byte[] message = new byte[frame.remaining()];
         frame.get(message);
-        byte[] payload = handshake.readMessage(message);
-        if (remoteKey == null && handshake.remoteStaticKey() != null) {
-            remoteKey = PeerKey.of(handshake.remoteStaticKey());
+        synchronized (sendLock) {
+            byte[] payload = handshake.readMessage(message);
+            if (remoteKey == null && handshake.remoteStaticKey() != null) {
+                remoteKey = PeerKey.of(handshake.remoteStaticKey());
+            }
+            splitIfComplete();
+            return payload;
         }
-        splitIfComplete();
-        return payload;
     }
 
+    /**
+     * Lock held: splits once the handshake is complete, exactly once. The handshake runs under
+     * the lock because the opener writes its first message on whichever thread its connect
+     * completed on, while the answer is read on the event loop, possibly before that write call
+     * has returned: without it two threads could split (the second finding the ephemeral key
+     * gone) or read each other's half-updated state.
+     */
     private void splitIfComplete() {
-        if (handshake.isComplete() && sender == null) {
-            CipherState[] pair = handshake.split();
-            synchronized (sendLock) {
-                sender = pair[0];
-            }
-            receiver = pair[1];
+        if (!handshake.isComplete() || sender != null) {
+            return;
         }
+        CipherState[] pair = handshake.split();
+        sender = pair[0];
+        receiver = pair[1];
     }
 
     /**
