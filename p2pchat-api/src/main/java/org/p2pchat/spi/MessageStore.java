@@ -1,5 +1,9 @@
 package org.p2pchat.spi;
 
+import org.p2pchat.api.Conversation;
+import org.p2pchat.api.HistoryQuery;
+import org.p2pchat.api.HistoryRecord;
+import org.p2pchat.api.StoreException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -43,6 +47,16 @@ public interface MessageStore extends AutoCloseable {
     List<HistoryRecord> history(Conversation conversation, HistoryQuery query);
 
     /**
+     * Lists the conversations that have history, the one with the latest message first (by
+     * {@link HistoryRecord#sentAt()}), each with the name of its latest record.
+     *
+     * @param limit the most conversations, 1 or more
+     * @return the conversations
+     * @throws StoreException if the store cannot be read
+     */
+    List<Conversation> conversations(int limit);
+
+    /**
      * Finds the history records whose text contains every word of a query, newest first.
      *
      * @param words the words (case-insensitive; white space separates them)
@@ -53,7 +67,7 @@ public interface MessageStore extends AutoCloseable {
     List<HistoryRecord> search(String words, int limit);
 
     /**
-     * Returns every outbox entry, by peer and then number.
+     * Returns every outbox entry, grouped by peer, each peer's in the order they were added.
      *
      * @return the entries
      * @throws StoreException if the store cannot be read
@@ -61,7 +75,7 @@ public interface MessageStore extends AutoCloseable {
     List<OutboxRecord> outbox();
 
     /**
-     * Returns the receive record of every peer.
+     * Returns every receive record (one per peer and epoch).
      *
      * @return the records
      * @throws StoreException if the store cannot be read

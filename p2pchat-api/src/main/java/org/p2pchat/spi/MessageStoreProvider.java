@@ -1,5 +1,6 @@
 package org.p2pchat.spi;
 
+import org.p2pchat.api.StoreException;
 import java.nio.file.Path;
 
 /**

@@ -10,13 +10,15 @@ import org.p2pchat.api.PeerKey;
  * restarted sender sends it again. An immutable value (the body is copied in and out).
  *
  * @param peer the key of the peer it goes to
- * @param seq its number in this peer's numbering to that peer
+ * @param epoch the epoch of the process that first numbered it (its HELLO's): a message sent
+ *     again by a later process keeps the number its first process gave it
+ * @param seq its number in that process's numbering to that peer
  * @param kind its DATA message kind (PROTOCOL.md, "Message kinds")
  * @param body its bytes
  * @param deadline when its delivery timeout passes
  * @param messageId the history record it belongs to, or null (a room's membership message)
  */
-public record OutboxRecord(PeerKey peer, long seq, byte kind, byte[] body, Instant deadline,
+public record OutboxRecord(PeerKey peer, long epoch, long seq, byte kind, byte[] body, Instant deadline,
         String messageId) {
 
     /**
@@ -38,19 +40,19 @@ public record OutboxRecord(PeerKey peer, long seq, byte kind, byte[] body, Insta
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof OutboxRecord r && peer.equals(r.peer) && seq == r.seq && kind == r.kind
+        return o instanceof OutboxRecord r && peer.equals(r.peer) && epoch == r.epoch && seq == r.seq && kind == r.kind
                 && Arrays.equals(body, r.body) && deadline.equals(r.deadline)
                 && Objects.equals(messageId, r.messageId);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(peer, seq, kind, deadline, messageId) * 31 + Arrays.hashCode(body);
+        return Objects.hash(peer, epoch, seq, kind, deadline, messageId) * 31 + Arrays.hashCode(body);
     }
 
     @Override
     public String toString() {
-        return "OutboxRecord[" + peer.fingerprint() + " #" + seq + ", kind " + kind + ", "
+        return "OutboxRecord[" + peer.fingerprint() + " " + Long.toHexString(epoch) + "#" + seq + ", kind " + kind + ", "
                 + body.length + " bytes]";
     }
 }

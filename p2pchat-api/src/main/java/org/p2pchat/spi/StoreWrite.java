@@ -1,5 +1,7 @@
 package org.p2pchat.spi;
 
+import org.p2pchat.api.DeliveryState;
+import org.p2pchat.api.HistoryRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,6 +12,11 @@ import java.util.Objects;
  * origin's numbering, and named values (this peer's own numbering, say). Writing a message's
  * history record with its outbox entry, or a received message's record with the receive record
  * that covers it, in one write is what keeps them from disagreeing after a crash.
+ *
+ * <p>A store applies the parts in this order, whatever order they were added in: history records,
+ * state changes, acknowledgements, outbox entries, receive records, forgotten receive records,
+ * room positions, values. (So a write that removes a peer's outbox entries up to a number and
+ * adds entries renumbered from below it keeps the new ones.)
  *
  * <p>A builder, not thread-safe: fill it on one thread, then hand it to the store, which owns it
  * from then on.
@@ -24,8 +31,11 @@ public final class StoreWrite {
         }
     }
 
-    /** Every outbox entry to a peer numbered up to {@code upToSeq} leaves the outbox. */
-    public record Acknowledged(org.p2pchat.api.PeerKey peer, long upToSeq) {
+    /**
+     * Every outbox entry to a peer numbered by the process of {@code epoch} up to
+     * {@code upToSeq} leaves the outbox.
+     */
+    public record Acknowledged(org.p2pchat.api.PeerKey peer, long epoch, long upToSeq) {
         /** Validates. */
         public Acknowledged {
             Objects.requireNonNull(peer, "peer");
@@ -52,6 +62,7 @@ public final class StoreWrite {
     private final List<OutboxRecord> outbox = new ArrayList<>();
     private final List<Acknowledged> acknowledged = new ArrayList<>();
     private final List<ReceiveRecord> received = new ArrayList<>();
+    private final List<Forgotten> forgotten = new ArrayList<>();
     private final List<RoomPosition> positions = new ArrayList<>();
     private final List<Value> values = new ArrayList<>();
 
@@ -98,22 +109,45 @@ public final class StoreWrite {
      * were abandoned.
      *
      * @param peer the peer
+     * @param epoch the epoch of the process that numbered them
      * @param upToSeq the highest number removed
      * @return this write
      */
-    public StoreWrite acknowledged(org.p2pchat.api.PeerKey peer, long upToSeq) {
-        acknowledged.add(new Acknowledged(peer, upToSeq));
+    public StoreWrite acknowledged(org.p2pchat.api.PeerKey peer, long epoch, long upToSeq) {
+        acknowledged.add(new Acknowledged(peer, epoch, upToSeq));
         return this;
     }
 
+    /** The receive record of a peer's process that is no longer needed. */
+    public record Forgotten(org.p2pchat.api.PeerKey peer, long epoch) {
+        /** Validates. */
+        public Forgotten {
+            Objects.requireNonNull(peer, "peer");
+        }
+    }
+
     /**
-     * Records what was delivered of a peer's numbering, replacing what was recorded for it.
+     * Records what was delivered of one process's numbering of a peer, replacing what was
+     * recorded for that peer and epoch.
      *
      * @param record the record
      * @return this write
      */
     public StoreWrite received(ReceiveRecord record) {
         received.add(Objects.requireNonNull(record, "record"));
+        return this;
+    }
+
+    /**
+     * Removes the receive record of one process of a peer (one that cannot send again what it
+     * numbered, or one beyond how many processes of a peer are remembered).
+     *
+     * @param peer the peer
+     * @param epoch the process's epoch
+     * @return this write
+     */
+    public StoreWrite forgetReceived(org.p2pchat.api.PeerKey peer, long epoch) {
+        forgotten.add(new Forgotten(peer, epoch));
         return this;
     }
 
@@ -165,6 +199,11 @@ public final class StoreWrite {
         return List.copyOf(received);
     }
 
+    /** The receive records removed, in order. */
+    public List<Forgotten> forgottenReceived() {
+        return List.copyOf(forgotten);
+    }
+
     /** The room positions, in order. */
     public List<RoomPosition> roomPositions() {
         return List.copyOf(positions);
@@ -178,7 +217,7 @@ public final class StoreWrite {
     /** Whether this write changes nothing. */
     public boolean isEmpty() {
         return history.isEmpty() && states.isEmpty() && outbox.isEmpty()
-                && acknowledged.isEmpty() && received.isEmpty() && positions.isEmpty()
-                && values.isEmpty();
+                && acknowledged.isEmpty() && received.isEmpty() && forgotten.isEmpty()
+                && positions.isEmpty() && values.isEmpty();
     }
 }

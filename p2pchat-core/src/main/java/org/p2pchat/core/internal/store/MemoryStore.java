@@ -12,14 +12,14 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.p2pchat.api.PeerKey;
-import org.p2pchat.spi.Conversation;
-import org.p2pchat.spi.HistoryQuery;
-import org.p2pchat.spi.HistoryRecord;
+import org.p2pchat.api.Conversation;
+import org.p2pchat.api.HistoryQuery;
+import org.p2pchat.api.HistoryRecord;
 import org.p2pchat.spi.MessageStore;
 import org.p2pchat.spi.OutboxRecord;
 import org.p2pchat.spi.ReceiveRecord;
 import org.p2pchat.spi.RoomPosition;
-import org.p2pchat.spi.StoreException;
+import org.p2pchat.api.StoreException;
 import org.p2pchat.spi.StoreWrite;
 
 /**

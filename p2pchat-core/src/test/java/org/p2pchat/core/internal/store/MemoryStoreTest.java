@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.p2pchat.api.PeerKey;
-import org.p2pchat.spi.Conversation;
-import org.p2pchat.spi.DeliveryState;
-import org.p2pchat.spi.HistoryQuery;
-import org.p2pchat.spi.HistoryRecord;
+import org.p2pchat.api.Conversation;
+import org.p2pchat.api.DeliveryState;
+import org.p2pchat.api.HistoryQuery;
+import org.p2pchat.api.HistoryRecord;
 import org.p2pchat.spi.StoreWrite;
 
 /** The in-memory store's bounds: what it forgets first when full. */

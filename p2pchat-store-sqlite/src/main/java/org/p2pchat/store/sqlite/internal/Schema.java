@@ -6,7 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.p2pchat.spi.StoreException;
+import org.p2pchat.api.StoreException;
 
 /**
  * The database's schema and its migrations. The version is SQLite's {@code PRAGMA user_version};

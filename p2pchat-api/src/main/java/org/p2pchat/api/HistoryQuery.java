@@ -1,4 +1,4 @@
-package org.p2pchat.spi;
+package org.p2pchat.api;
 
 import java.time.Instant;
 import java.util.Objects;

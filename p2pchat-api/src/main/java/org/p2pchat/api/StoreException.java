@@ -1,9 +1,8 @@
-package org.p2pchat.spi;
+package org.p2pchat.api;
 
-import org.p2pchat.api.P2pChatException;
 
 /**
- * A {@link MessageStore} could not read or write: a disk error, a full disk, a database it cannot
+ * A {@link org.p2pchat.spi.MessageStore} could not read or write: a disk error, a full disk, a database it cannot
  * open or migrate. The message says which file and what to do.
  */
 public class StoreException extends P2pChatException {

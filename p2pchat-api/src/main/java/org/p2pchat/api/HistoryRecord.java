@@ -1,8 +1,7 @@
-package org.p2pchat.spi;
+package org.p2pchat.api;
 
 import java.time.Instant;
 import java.util.Objects;
-import org.p2pchat.api.PeerKey;
 
 /**
  * One message of a conversation's history, sent or received. An immutable value.

@@ -1,7 +1,6 @@
-package org.p2pchat.spi;
+package org.p2pchat.api;
 
 import java.util.Objects;
-import org.p2pchat.api.PeerKey;
 
 /**
  * A conversation a {@link MessageStore} keeps history of: the direct messages with one peer

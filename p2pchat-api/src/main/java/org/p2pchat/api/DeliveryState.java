@@ -1,4 +1,4 @@
-package org.p2pchat.spi;
+package org.p2pchat.api;
 
 /** Where a message stored in the history stands, in {@link HistoryRecord#state()}. */
 public enum DeliveryState {
