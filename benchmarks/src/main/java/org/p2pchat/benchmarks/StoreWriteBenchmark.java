@@ -31,12 +31,17 @@ import org.p2pchat.api.DeliveryState;
 import org.p2pchat.api.HistoryRecord;
 import org.p2pchat.spi.MessageStore;
 import org.p2pchat.spi.MessageStoreProvider;
+import org.p2pchat.spi.OutboxRecord;
 import org.p2pchat.spi.StoreWrite;
 
 /**
  * Writes per second through a {@link MessageStore}: each write one history record (64 bytes of
  * text, in one of 8 conversations), with {@code inFlight} writes outstanding at most, each call
  * returning once its {@value #BATCH} writes' stages have all completed.
+ *
+ * <p>{@code shape}: {@code history} (the record alone, as a received message's) or {@code sent}
+ * (as a sent message's: the record, its outbox entry, and the acknowledgement of the entry
+ * written before it, so the outbox stays one entry long).
  *
  * <p>{@code store}: {@code memory} (the in-memory store: applied under a lock, no disk),
  * {@code sqlite} ({@code synchronous=NORMAL}: durable against a process crash) and
@@ -63,12 +68,19 @@ public class StoreWriteBenchmark {
     @Param({"memory", "sqlite", "sqlite-full"})
     public String store;
 
+    /** What each write holds: {@code history} or {@code sent}. */
+    @Param({"history", "sent"})
+    public String shape;
+
     /** The most writes outstanding. */
     @Param({"1", "16", "64"})
     public int inFlight;
 
     private static final PeerKey KEY = PeerKey.of(new byte[PeerKey.BYTES]);
     private static final String TEXT = Payloads.asciiText(64);
+    /** The epoch of the numbering the sent shape's outbox entries carry. */
+    private static final long EPOCH = 0x5EED_B0A7L;
+    private static final byte[] BODY = new byte[96];
 
     private Path directory;
     private MessageStore messageStore;
@@ -133,7 +145,12 @@ public class StoreWriteBenchmark {
             HistoryRecord r = new HistoryRecord("m" + n, conversations[(int) (n & 7)], false,
                     "bob", KEY, TEXT, Instant.ofEpochSecond(1_700_000_000L + n), null,
                     DeliveryState.RECEIVED);
-            messageStore.write(new StoreWrite().history(r)).whenComplete((ok, e) -> {
+            StoreWrite w = new StoreWrite().history(r);
+            if (shape.equals("sent")) {
+                w.outbox(new OutboxRecord(KEY, EPOCH, n, (byte) 1, BODY, r.sentAt(), r.messageId()))
+                        .acknowledged(KEY, EPOCH, n - 1);
+            }
+            messageStore.write(w).whenComplete((ok, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, e);
                 }

@@ -52,15 +52,24 @@ import org.p2pchat.spi.StoreWrite;
  *   <li>writes apply all or nothing, in call order, and their stages complete in that order;
  *   <li>history is newest first by {@code (sentAt, messageId)}, with {@link String#compareTo}
  *       on the ids, and {@link HistoryQuery#admits} decides what a page holds;
- *   <li>within one write, history records are applied before state changes;
+ *   <li>within one write, the parts apply in {@link StoreWrite}'s order whatever order they
+ *       were added in (history records before state changes, acknowledgements before outbox
+ *       entries, receive records before forgotten ones);
  *   <li>a history record replaced by id may move to another time or conversation;
  *   <li>search: a record matches when its text lower-cased with {@link Locale#ROOT} contains
  *       every white-space-separated word of the query lower-cased the same way, as a substring
  *       (so "ell" finds "Hello", and "and", "or", quotes and stars are plain text); a blank query
  *       matches every record; results newest first by {@code (sentAt, messageId)} across every
  *       conversation; a limit below 1 is an {@link IllegalArgumentException};
- *   <li>{@link MessageStore#outbox()} lists each peer's entries together, by number (the order
- *       of the peers is the store's); receive records and room positions are compared as sets;
+ *   <li>{@link MessageStore#outbox()} lists each peer's entries together, in the order they
+ *       were first added, across epochs (the order of the peers is the store's); an entry
+ *       replaced by its key (peer, epoch, number) keeps its place, so that a peer's entries of
+ *       one epoch stay in the order they were numbered; one added again after it was
+ *       acknowledged is a new entry, at the end;
+ *   <li>{@link MessageStore#conversations} orders by each conversation's latest record, newest
+ *       first by {@code (sentAt, messageId)} as history does; a limit below 1 is an
+ *       {@link IllegalArgumentException};
+ *   <li>receive records and room positions are compared as sets;
  *   <li>a write after {@link MessageStore#close} fails with {@link StoreException}, and
  *       {@code close} returns only once every write queued before it has completed.
  * </ul>
@@ -284,7 +293,7 @@ public abstract class MessageStoreContract {
             last = store().write(new StoreWrite()
                     .history(record(String.format(Locale.ROOT, "m-%05d", i), c,
                             t.plusSeconds(i), "hello " + i))
-                    .outbox(new OutboxRecord(ALICE, i, (byte) 1, new byte[] {1, 2, 3},
+                    .outbox(new OutboxRecord(ALICE, 7, i, (byte) 1, new byte[] {1, 2, 3},
                             t.plusSeconds(60), null))
                     .received(new ReceiveRecord(ALICE, 1, i))
                     .value("count", Integer.toString(i).getBytes(StandardCharsets.US_ASCII)));
@@ -313,6 +322,38 @@ public abstract class MessageStoreContract {
         commit(new StoreWrite().state("out-1", DeliveryState.DELIVERED).history(r));
         assertEquals(DeliveryState.DELIVERED,
                 store().history(c, HistoryQuery.latest(1)).get(0).state());
+    }
+
+    @Test
+    void aWriteAcknowledgesBeforeItAddsEntriesWhateverTheOrderTheyWereAddedIn() {
+        List<OutboxRecord> old = new ArrayList<>();
+        StoreWrite w = new StoreWrite();
+        for (int seq = 1; seq <= 5; seq++) {
+            old.add(entry(ALICE, 7, seq));
+            w.outbox(old.get(seq - 1));
+        }
+        commit(w);
+        // Renumbered from 2, overlapping the acknowledged 1..5, added before the
+        // acknowledgement: the acknowledgement applies first, so all three stay.
+        List<OutboxRecord> renumbered = List.of(
+                new OutboxRecord(ALICE, 7, 2, (byte) 1, new byte[] {2}, Instant.EPOCH, "n2"),
+                new OutboxRecord(ALICE, 7, 3, (byte) 1, new byte[] {3}, Instant.EPOCH, "n3"),
+                new OutboxRecord(ALICE, 7, 6, (byte) 1, new byte[] {6}, Instant.EPOCH, "n6"));
+        StoreWrite both = new StoreWrite();
+        renumbered.forEach(both::outbox);
+        both.acknowledged(ALICE, 7, 5);
+        commit(both);
+        assertOutbox(renumbered);
+    }
+
+    @Test
+    void aWriteForgetsReceiveRecordsAfterItRecordsThem() {
+        commit(new StoreWrite().received(new ReceiveRecord(BOB, 3, 9)));
+        // Forgotten first in call order, recorded second: forgetting still applies last.
+        commit(new StoreWrite().forgetReceived(BOB, 3).received(new ReceiveRecord(BOB, 3, 10))
+                .forgetReceived(ALICE, 4).received(new ReceiveRecord(ALICE, 4, 1))
+                .received(new ReceiveRecord(ALICE, 5, 1)));
+        assertEquals(List.of(new ReceiveRecord(ALICE, 5, 1)), store().received());
     }
 
     // --------------------------------------------------------------------------------- history
@@ -477,6 +518,88 @@ public abstract class MessageStoreContract {
                 HistoryQuery.latest(10)));
     }
 
+    // --------------------------------------------------------------------------- conversations
+
+    private static List<String> names(List<Conversation> conversations) {
+        return conversations.stream().map(c -> c.kind() + ":" + c.id() + "=" + c.name())
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void conversationsListTheOneWithTheLatestMessageFirstNamedAsItsLatestRecord() {
+        assertEquals(List.of(), store().conversations(10), "no history, no conversations");
+        Instant t = Instant.parse("2024-01-01T00:00:00Z");
+        Conversation bob = Conversation.direct(BOB, "bob");
+        Conversation room = Conversation.room("room", "general");
+        Conversation carol = Conversation.direct(CAROL, "carol");
+        commit(new StoreWrite()
+                // A conversation's last record written is not its latest sent (r2, b3): the
+                // time sent decides which record names it.
+                .history(record("b1", bob, t.plusSeconds(10), "x"))
+                .history(record("b2", Conversation.direct(BOB, "Robert"), t.plusSeconds(30), "x"))
+                .history(record("b3", Conversation.direct(BOB, "Bobby"), t.plusSeconds(20), "x"))
+                .history(record("r1", room, t.plusSeconds(40), "x"))
+                .history(record("r2", Conversation.room("room", "renamed"), t.plusSeconds(5),
+                        "x")));
+        commit(new StoreWrite().history(record("c1", carol, t.plusSeconds(1), "x")));
+        assertEquals(List.of("ROOM:room=general", "DIRECT:" + BOB + "=Robert",
+                "DIRECT:" + CAROL + "=carol"), names(store().conversations(10)),
+                "newest first, each named as its latest record, not its last written");
+        assertEquals(List.of("ROOM:room=general"), names(store().conversations(1)));
+        assertEquals(List.of(room, Conversation.direct(BOB, "?")), store().conversations(2));
+        commit(new StoreWrite().history(record("c2", Conversation.direct(CAROL, "Caroline"),
+                t.plusSeconds(50), "x")).state("r1", DeliveryState.DELIVERED));
+        assertEquals(List.of("DIRECT:" + CAROL + "=Caroline", "ROOM:room=general",
+                "DIRECT:" + BOB + "=Robert"), names(store().conversations(10)));
+        assertThrows(IllegalArgumentException.class, () -> store().conversations(0));
+    }
+
+    @Test
+    void conversationsFollowRecordsReplacedByIdAndBreakTiesByMessageId() {
+        Instant t = Instant.parse("2024-01-01T00:00:00Z");
+        Conversation a = Conversation.room("a", "A");
+        Conversation b = Conversation.room("b", "B");
+        Conversation c = Conversation.room("c", "C");
+        commit(new StoreWrite().history(record("m-a", a, t, "x"))
+                .history(record("m-b", b, t, "x")).history(record("m-c", c, t, "x")));
+        assertEquals(List.of(c, b, a), store().conversations(10),
+                "equal times: the latest record's message id, as history orders");
+        // c's only record moves to a, under another name: c has no history left.
+        commit(new StoreWrite().history(record("m-c", Conversation.room("a", "A2"),
+                t.minusSeconds(1), "x")));
+        assertEquals(List.of("ROOM:b=B", "ROOM:a=A"), names(store().conversations(10)));
+        // b's record moves back in time: a is now the latest.
+        commit(new StoreWrite().history(record("m-b", b, t.minusSeconds(5), "x")));
+        assertEquals(List.of("ROOM:a=A", "ROOM:b=B"), names(store().conversations(10)));
+        if (durable()) {
+            reopen();
+            assertEquals(List.of("ROOM:a=A", "ROOM:b=B"), names(store().conversations(10)));
+        }
+    }
+
+    @Test
+    void conversationsAreListedUpToTheLimitOver300Conversations() {
+        Random random = new Random(300);
+        Instant base = Instant.parse("2024-01-01T00:00:00Z");
+        Map<Conversation, HistoryRecord> latest = new HashMap<>();
+        List<HistoryRecord> records = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            int n = random.nextInt(300);
+            Conversation c = n % 2 == 0 ? Conversation.room("room-" + n, "room " + i)
+                    : Conversation.direct(key(1_000 + n), "peer " + i);
+            HistoryRecord r = record("x" + i, c, base.plusSeconds(random.nextInt(2_000)), "x");
+            records.add(r);
+            latest.merge(c, r, (x, y) -> NEWEST_FIRST.compare(x, y) <= 0 ? x : y);
+        }
+        writeAll(records);
+        List<String> expected = latest.values().stream().sorted(NEWEST_FIRST)
+                .map(r -> r.conversation().kind() + ":" + r.conversation().id() + "="
+                        + r.conversation().name())
+                .collect(Collectors.toList());
+        assertEquals(expected, names(store().conversations(1_000)));
+        assertEquals(expected.subList(0, 25), names(store().conversations(25)));
+    }
+
     // ---------------------------------------------------------------------------------- search
 
     @Test
@@ -545,31 +668,36 @@ public abstract class MessageStoreContract {
 
     // ------------------------------------------------------------------ outbox, receive, rooms
 
+    /** An outbox entry with a body and deadline made from its key, to tell entries apart. */
+    private static OutboxRecord entry(PeerKey peer, long epoch, long seq) {
+        return new OutboxRecord(peer, epoch, seq, (byte) seq,
+                ("body " + epoch + "/" + seq).getBytes(StandardCharsets.UTF_8),
+                Instant.ofEpochSecond(1_800_000_000L + seq, 42), seq % 2 == 0 ? null : "m" + seq);
+    }
+
     @Test
-    void outboxEntriesAreReplacedByPeerAndNumberAndAcknowledgedUpToANumberPerPeer() {
-        Instant d = Instant.ofEpochSecond(1_800_000_000L, 42);
+    void outboxEntriesAreReplacedByTheirKeyAndAcknowledgedUpToANumberPerPeer() {
         List<OutboxRecord> entries = new ArrayList<>();
         StoreWrite w = new StoreWrite();
         for (PeerKey p : List.of(CAROL, ALICE, BOB)) {
             for (int seq : new int[] {5, 1, 3, 2, 4, 10}) {
-                OutboxRecord e = new OutboxRecord(p, seq, (byte) seq,
-                        ("body " + seq).getBytes(StandardCharsets.UTF_8), d.plusSeconds(seq),
-                        seq % 2 == 0 ? null : "m" + seq);
+                OutboxRecord e = entry(p, 1, seq);
                 entries.add(e);
                 w.outbox(e);
             }
         }
         commit(w);
         assertOutbox(entries);
-        OutboxRecord again = new OutboxRecord(BOB, 3, (byte) 9, new byte[] {9, 9}, d, "again");
+        OutboxRecord again = new OutboxRecord(BOB, 1, 3, (byte) 9, new byte[] {9, 9},
+                Instant.EPOCH, "again");
         commit(new StoreWrite().outbox(again));
         entries.replaceAll(e -> e.peer().equals(BOB) && e.seq() == 3 ? again : e);
         assertOutbox(entries);
-        commit(new StoreWrite().acknowledged(ALICE, 4).acknowledged(CAROL, 0)
-                .acknowledged(key(99), 100));
+        commit(new StoreWrite().acknowledged(ALICE, 1, 4).acknowledged(CAROL, 1, 0)
+                .acknowledged(key(99), 1, 100));
         entries.removeIf(e -> e.peer().equals(ALICE) && e.seq() <= 4);
         assertOutbox(entries);
-        commit(new StoreWrite().acknowledged(BOB, Long.MAX_VALUE));
+        commit(new StoreWrite().acknowledged(BOB, 1, Long.MAX_VALUE));
         entries.removeIf(e -> e.peer().equals(BOB));
         assertOutbox(entries);
         OutboxRecord first = store().outbox().get(0);
@@ -579,11 +707,77 @@ public abstract class MessageStoreContract {
                 "bodies are copies");
     }
 
+    @Test
+    void anAcknowledgementRemovesOnlyTheEntriesOfItsEpoch() {
+        // Epochs are random longs: negative ones and the extremes included.
+        long[] epochs = {-5, Long.MAX_VALUE, Long.MIN_VALUE, 0};
+        List<OutboxRecord> entries = new ArrayList<>();
+        StoreWrite w = new StoreWrite();
+        for (long epoch : epochs) {
+            for (int seq = 1; seq <= 4; seq++) {
+                OutboxRecord e = entry(ALICE, epoch, seq);
+                entries.add(e);
+                w.outbox(e);
+            }
+        }
+        OutboxRecord bobs = entry(BOB, -5, 1);
+        entries.add(bobs);
+        w.outbox(bobs);
+        commit(w);
+        assertOutbox(entries);
+        commit(new StoreWrite().acknowledged(ALICE, -5, 2).acknowledged(ALICE, Long.MIN_VALUE, 3)
+                .acknowledged(ALICE, 12345, Long.MAX_VALUE));
+        entries.removeIf(e -> e.peer().equals(ALICE) && (e.epoch() == -5 && e.seq() <= 2
+                || e.epoch() == Long.MIN_VALUE && e.seq() <= 3));
+        assertOutbox(entries);
+        assertTrue(store().outbox().contains(bobs), "another peer's entries of that epoch stay");
+        commit(new StoreWrite().acknowledged(ALICE, Long.MAX_VALUE, Long.MAX_VALUE));
+        entries.removeIf(e -> e.peer().equals(ALICE) && e.epoch() == Long.MAX_VALUE);
+        assertOutbox(entries);
+        assertEquals(Set.of(-5L, Long.MIN_VALUE, 0L), store().outbox().stream()
+                .filter(e -> e.peer().equals(ALICE)).map(OutboxRecord::epoch)
+                .collect(Collectors.toSet()));
+    }
+
+    @Test
+    void aPeersEntriesAreListedInTheOrderTheyWereAddedAcrossEpochs() {
+        // Neither the epochs' values nor the numbers give the order: only when each was added.
+        List<OutboxRecord> entries = new ArrayList<>(List.of(entry(ALICE, 900, 7),
+                entry(ALICE, 900, 8), entry(ALICE, -3, 1), entry(BOB, 5, 1)));
+        StoreWrite w = new StoreWrite();
+        entries.forEach(w::outbox);
+        commit(w);
+        List<OutboxRecord> later = List.of(entry(ALICE, 900, 9), entry(ALICE, 2, 1),
+                entry(ALICE, -3, 2), entry(BOB, 1, 1));
+        for (OutboxRecord e : later) {
+            commit(new StoreWrite().outbox(e));
+            entries.add(e);
+        }
+        assertOutbox(entries);
+        OutboxRecord replaced = new OutboxRecord(ALICE, 900, 8, (byte) 42, new byte[] {4, 2},
+                Instant.EPOCH, null);
+        commit(new StoreWrite().outbox(replaced));
+        entries.replaceAll(e -> e.peer().equals(ALICE) && e.epoch() == 900 && e.seq() == 8
+                ? replaced : e);
+        assertOutbox(entries);
+        // Acknowledged, then added again: a new entry, the last.
+        commit(new StoreWrite().acknowledged(ALICE, 900, 7));
+        OutboxRecord readded = entry(ALICE, 900, 7);
+        commit(new StoreWrite().outbox(readded));
+        entries.remove(readded);
+        entries.add(readded);
+        assertOutbox(entries);
+        if (durable()) {
+            reopen();
+            assertOutbox(entries);
+        }
+    }
+
+    /** Asserts the outbox holds exactly these entries, each peer's together and in this order. */
     private void assertOutbox(List<OutboxRecord> expected) {
         List<OutboxRecord> got = store().outbox();
         assertEquals(new HashSet<>(expected), new HashSet<>(got));
         assertEquals(expected.size(), got.size());
-        Map<PeerKey, List<Long>> byPeer = new HashMap<>();
         PeerKey previous = null;
         Set<PeerKey> finished = new HashSet<>();
         for (OutboxRecord e : got) {
@@ -591,23 +785,34 @@ public abstract class MessageStoreContract {
                 assertTrue(finished.add(e.peer()), "each peer's entries together: " + got);
                 previous = e.peer();
             }
-            byPeer.computeIfAbsent(e.peer(), k -> new ArrayList<>()).add(e.seq());
         }
-        for (List<Long> seqs : byPeer.values()) {
-            List<Long> sorted = new ArrayList<>(seqs);
-            Collections.sort(sorted);
-            assertEquals(sorted, seqs, "by number within a peer");
+        for (PeerKey p : finished) {
+            assertEquals(expected.stream().filter(e -> e.peer().equals(p)).toList(),
+                    got.stream().filter(e -> e.peer().equals(p)).toList(),
+                    "a peer's entries in the order they were added");
         }
     }
 
     @Test
-    void receiveRecordsReplaceEachOtherPerPeer() {
+    void receiveRecordsReplaceEachOtherPerPeerAndEpochAndAreForgottenOneByOne() {
         commit(new StoreWrite().received(new ReceiveRecord(ALICE, 1, 10))
-                .received(new ReceiveRecord(BOB, 7, 3)));
-        commit(new StoreWrite().received(new ReceiveRecord(ALICE, 2, 0)));
-        assertEquals(Set.of(new ReceiveRecord(ALICE, 2, 0), new ReceiveRecord(BOB, 7, 3)),
+                .received(new ReceiveRecord(ALICE, -2, 4))
+                .received(new ReceiveRecord(BOB, 1, 3)));
+        commit(new StoreWrite().received(new ReceiveRecord(ALICE, 1, 12))
+                .received(new ReceiveRecord(ALICE, Long.MIN_VALUE, 0)));
+        assertEquals(Set.of(new ReceiveRecord(ALICE, 1, 12), new ReceiveRecord(ALICE, -2, 4),
+                new ReceiveRecord(ALICE, Long.MIN_VALUE, 0), new ReceiveRecord(BOB, 1, 3)),
                 new HashSet<>(store().received()));
-        assertEquals(2, store().received().size());
+        assertEquals(4, store().received().size());
+        commit(new StoreWrite().forgetReceived(ALICE, 1).forgetReceived(CAROL, 1)
+                .forgetReceived(BOB, 2));
+        assertEquals(Set.of(new ReceiveRecord(ALICE, -2, 4),
+                new ReceiveRecord(ALICE, Long.MIN_VALUE, 0), new ReceiveRecord(BOB, 1, 3)),
+                new HashSet<>(store().received()), "only that peer's record of that epoch goes");
+        assertEquals(3, store().received().size());
+        commit(new StoreWrite().received(new ReceiveRecord(ALICE, 1, 2)));
+        assertTrue(store().received().contains(new ReceiveRecord(ALICE, 1, 2)),
+                "a forgotten epoch can be recorded again");
     }
 
     @Test
@@ -691,12 +896,15 @@ public abstract class MessageStoreContract {
         }
         writeAll(records);
         commit(new StoreWrite().state("r0", DeliveryState.DELIVERED)
-                .outbox(new OutboxRecord(ALICE, 1, (byte) 3, new byte[] {1, 2}, t, "r0"))
-                .outbox(new OutboxRecord(ALICE, 2, (byte) 3, new byte[] {3}, t, null))
+                .outbox(new OutboxRecord(ALICE, 9, 1, (byte) 3, new byte[] {1, 2}, t, "r0"))
+                .outbox(new OutboxRecord(ALICE, 9, 2, (byte) 3, new byte[] {3}, t, null))
+                .outbox(new OutboxRecord(ALICE, -1, 1, (byte) 3, new byte[] {4}, t, null))
                 .received(new ReceiveRecord(BOB, 4, 44))
+                .received(new ReceiveRecord(BOB, 5, 2))
                 .roomPosition(new RoomPosition("room", CAROL, 2, 8))
                 .value("numbering", new byte[] {7, 7}));
         List<HistoryRecord> directBefore = allPages(direct, 64);
+        List<String> conversationsBefore = names(store().conversations(10));
         List<HistoryRecord> roomBefore = allPages(room, 64);
         List<HistoryRecord> searchBefore = store().search("WORD3 durable", 1_000);
         List<OutboxRecord> outboxBefore = store().outbox();
@@ -708,7 +916,10 @@ public abstract class MessageStoreContract {
         assertEquals(searchBefore, store().search("WORD3 durable", 1_000));
         assertFalse(searchBefore.isEmpty());
         assertEquals(outboxBefore, store().outbox());
-        assertEquals(List.of(new ReceiveRecord(BOB, 4, 44)), store().received());
+        assertEquals(Set.of(new ReceiveRecord(BOB, 4, 44), new ReceiveRecord(BOB, 5, 2)),
+                new HashSet<>(store().received()));
+        assertEquals(2, conversationsBefore.size());
+        assertEquals(conversationsBefore, names(store().conversations(10)));
         assertEquals(List.of(new RoomPosition("room", CAROL, 2, 8)), store().roomPositions());
         assertArrayEquals(new byte[] {7, 7}, store().value("numbering").orElseThrow());
         commit(new StoreWrite().value("numbering", new byte[] {8}));

@@ -26,7 +26,8 @@ import org.p2pchat.spi.StoreWrite;
  * A {@link MessageStore} in memory: everything lasts as long as the process. Bounded: each
  * conversation keeps its newest {@code maxRecordsPerConversation} history records, and at most
  * {@code maxConversations} conversations are kept (the one written to longest ago goes first);
- * the outbox and receive records are bounded by the delivery layer's own limits.
+ * the outbox is bounded by the delivery layer's own limits, and the receive records by the
+ * delivery layer forgetting ({@link StoreWrite#forgetReceived}) the epochs it no longer needs.
  *
  * <p>Thread-safe: one lock; a write is applied, all of it, before {@link #write} returns, and its
  * stage is then complete.
@@ -53,6 +54,14 @@ public final class MemoryStore implements MessageStore {
         }
     }
 
+    /** An outbox entry's key among its peer's entries. */
+    private record EntryKey(long epoch, long seq) {
+    }
+
+    /** A receive record's key. */
+    private record PeerEpoch(PeerKey peer, long epoch) {
+    }
+
     private final int maxRecordsPerConversation;
     private final int maxConversations;
     /** Conversations in the order written to, least recently first. */
@@ -60,8 +69,14 @@ public final class MemoryStore implements MessageStore {
             new LinkedHashMap<>();
     /** Where each stored record is, by id. */
     private final Map<String, HistoryRecord> byId = new HashMap<>();
-    private final Map<PeerKey, TreeMap<Long, OutboxRecord>> outbox = new LinkedHashMap<>();
-    private final Map<PeerKey, ReceiveRecord> received = new LinkedHashMap<>();
+    /**
+     * Each peer's entries by (epoch, number), in the order they were added: a LinkedHashMap
+     * keeps an entry's place when it is replaced, so a replaced entry is not resent after the
+     * entries numbered after it.
+     */
+    private final Map<PeerKey, LinkedHashMap<EntryKey, OutboxRecord>> outbox =
+            new LinkedHashMap<>();
+    private final Map<PeerEpoch, ReceiveRecord> received = new LinkedHashMap<>();
     private final Map<String, RoomPosition> positions = new LinkedHashMap<>();
     private final Map<String, byte[]> values = new HashMap<>();
     private boolean closed;
@@ -100,20 +115,28 @@ public final class MemoryStore implements MessageStore {
                 put(r.withState(c.state()));
             }
         }
-        for (OutboxRecord e : write.outboxEntries()) {
-            outbox.computeIfAbsent(e.peer(), p -> new TreeMap<>()).put(e.seq(), e);
-        }
+        // StoreWrite's order: acknowledgements before entries, so that entries renumbered
+        // below an acknowledged number in the same write stay.
         for (StoreWrite.Acknowledged a : write.acknowledgements()) {
-            TreeMap<Long, OutboxRecord> entries = outbox.get(a.peer());
+            LinkedHashMap<EntryKey, OutboxRecord> entries = outbox.get(a.peer());
             if (entries != null) {
-                entries.headMap(a.upToSeq(), true).clear();
+                // A scan, not a range removal: the map is in insertion order, and a peer's
+                // outbox is small (the delivery layer bounds it).
+                entries.keySet().removeIf(k -> k.epoch() == a.epoch() && k.seq() <= a.upToSeq());
                 if (entries.isEmpty()) {
                     outbox.remove(a.peer());
                 }
             }
         }
+        for (OutboxRecord e : write.outboxEntries()) {
+            outbox.computeIfAbsent(e.peer(), p -> new LinkedHashMap<>())
+                    .put(new EntryKey(e.epoch(), e.seq()), e);
+        }
         for (ReceiveRecord r : write.receiveRecords()) {
-            received.put(r.peer(), r);
+            received.put(new PeerEpoch(r.peer(), r.epoch()), r);
+        }
+        for (StoreWrite.Forgotten f : write.forgottenReceived()) {
+            received.remove(new PeerEpoch(f.peer(), f.epoch()));
         }
         for (RoomPosition p : write.roomPositions()) {
             positions.put(p.roomId() + "/" + p.origin(), p);
@@ -135,6 +158,11 @@ public final class MemoryStore implements MessageStore {
             TreeMap<Place, HistoryRecord> old = history.get(previous.conversation());
             if (old != null) {
                 old.remove(Place.of(previous));
+                if (old.isEmpty()) {
+                    // Its last record moved to another conversation: it has no history now,
+                    // so it is not listed and does not count against the bound.
+                    history.remove(previous.conversation());
+                }
             }
         }
         // Moved to the end: the conversation written to longest ago is the first to go.
@@ -179,6 +207,23 @@ public final class MemoryStore implements MessageStore {
     }
 
     @Override
+    public synchronized List<Conversation> conversations(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("expected a limit of at least 1, got " + limit);
+        }
+        List<HistoryRecord> latest = new ArrayList<>(history.size());
+        for (TreeMap<Place, HistoryRecord> records : history.values()) {
+            latest.add(records.lastEntry().getValue());
+        }
+        latest.sort(NEWEST_FIRST);
+        List<Conversation> found = new ArrayList<>(Math.min(limit, latest.size()));
+        for (HistoryRecord r : latest.subList(0, Math.min(limit, latest.size()))) {
+            found.add(r.conversation());
+        }
+        return List.copyOf(found);
+    }
+
+    @Override
     public synchronized List<HistoryRecord> search(String words, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("expected a limit of at least 1, got " + limit);
@@ -207,7 +252,7 @@ public final class MemoryStore implements MessageStore {
     @Override
     public synchronized List<OutboxRecord> outbox() {
         List<OutboxRecord> all = new ArrayList<>();
-        for (TreeMap<Long, OutboxRecord> entries : outbox.values()) {
+        for (LinkedHashMap<EntryKey, OutboxRecord> entries : outbox.values()) {
             all.addAll(entries.values());
         }
         return List.copyOf(all);

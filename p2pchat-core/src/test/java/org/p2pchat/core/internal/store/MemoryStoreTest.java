@@ -70,4 +70,35 @@ class MemoryStoreTest {
         assertTrue(store.history(rooms.get(0), HistoryQuery.latest(1)).isEmpty(),
                 "a state change of a forgotten record brings nothing back");
     }
+
+    @Test
+    void aForgottenConversationIsNoLongerListed() {
+        MemoryStore store = new MemoryStore(100, 2);
+        List<Conversation> rooms = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            rooms.add(Conversation.room("room" + i, "r" + i));
+            // Sent in reverse: room0's record is the latest, yet room0 goes first.
+            store.write(new StoreWrite().history(record(rooms.get(i), 10 - i)));
+        }
+        assertEquals(List.of(rooms.get(1), rooms.get(2)), store.conversations(10));
+    }
+
+    @Test
+    void aConversationWhoseLastRecordMovedAwayDoesNotCountAgainstTheBound() {
+        MemoryStore store = new MemoryStore(100, 3);
+        Conversation x = Conversation.room("x", "x");
+        Conversation a = Conversation.room("a", "a");
+        Conversation y = Conversation.room("y", "y");
+        HistoryRecord moving = record(a, 2);
+        store.write(new StoreWrite().history(record(x, 1)));
+        store.write(new StoreWrite().history(moving));
+        store.write(new StoreWrite().history(record(y, 3)));
+        store.write(new StoreWrite().history(new HistoryRecord(moving.messageId(), y, false,
+                "bob", KEY, "moved", moving.sentAt(), moving.receivedAt(), moving.state())));
+        Conversation z = Conversation.room("z", "z");
+        store.write(new StoreWrite().history(record(z, 4)));
+        assertEquals(List.of(z, y, x), store.conversations(10),
+                "x is kept: a, with no records left, is no conversation to count or list");
+        assertEquals(1, store.history(x, HistoryQuery.latest(10)).size());
+    }
 }

@@ -19,14 +19,19 @@ import org.p2pchat.api.StoreException;
  *   <li>history (paged per conversation by an index on conversation, time sent and message id),
  *       outbox, receive records and named values;
  *   <li>room positions, and the FTS5 search index over the history, built from the records
- *       already stored.
+ *       already stored;
+ *   <li>outbox entries keyed by peer, epoch and number, with their insertion order (the rowid),
+ *       existing entries taking epoch 0 and their old order (by peer, then number); receive
+ *       records keyed by peer and epoch, the existing ones kept.
  * </ol>
+ *
+ * <p>A migration, once released, is never changed: databases out there are at every version.
  *
  * <p>Not thread-safe: used by the store's opening thread only, before any other connection.
  */
 final class Schema {
     /** The version this code writes: a database at a higher one is refused. */
-    static final int LATEST = 2;
+    static final int LATEST = 3;
     /** "p2pC", in {@code PRAGMA application_id}. */
     static final int APPLICATION_ID = 0x70_32_70_43;
 
@@ -81,7 +86,43 @@ final class Schema {
                     "CREATE VIRTUAL TABLE history_fts USING fts5 (body,"
                             + " tokenize = 'trigram case_sensitive 1', content = '',"
                             + " contentless_delete = 1)",
-                    "INSERT INTO history_fts (rowid, body) SELECT seq, lower_root(text) FROM history"));
+                    "INSERT INTO history_fts (rowid, body) SELECT seq, lower_root(text) FROM history"),
+            List.of(
+                    // SQLite cannot change a primary key in place: each table is rebuilt under a
+                    // new name, filled, and renamed over the old one.
+                    // A rowid table: the rowid ("added") is the insertion order outbox() lists a
+                    // peer's entries in, since epochs are random and say nothing of it. An
+                    // upsert keeps a replaced entry's rowid, so it keeps its place.
+                    "CREATE TABLE outbox_v3 ("
+                            + " added INTEGER PRIMARY KEY,"
+                            + " peer BLOB NOT NULL,"
+                            + " epoch INTEGER NOT NULL,"
+                            + " seq INTEGER NOT NULL,"
+                            + " kind INTEGER NOT NULL,"
+                            + " body BLOB NOT NULL,"
+                            + " deadline_s INTEGER NOT NULL,"
+                            + " deadline_n INTEGER NOT NULL,"
+                            + " message_id TEXT)",
+                    // Version 2 listed a peer's entries by number: that order becomes their
+                    // insertion order.
+                    "INSERT INTO outbox_v3 (added, peer, epoch, seq, kind, body, deadline_s,"
+                            + " deadline_n, message_id)"
+                            + " SELECT row_number() OVER (ORDER BY peer, seq), peer, 0, seq, kind,"
+                            + " body, deadline_s, deadline_n, message_id FROM outbox",
+                    "DROP TABLE outbox",
+                    "ALTER TABLE outbox_v3 RENAME TO outbox",
+                    // Created after the rename, so that it is named for the table it serves:
+                    // the key that entries replace each other by and acknowledgements delete by.
+                    "CREATE UNIQUE INDEX outbox_key ON outbox (peer, epoch, seq)",
+                    "CREATE TABLE received_v3 ("
+                            + " peer BLOB NOT NULL,"
+                            + " epoch INTEGER NOT NULL,"
+                            + " delivered_up_to INTEGER NOT NULL,"
+                            + " PRIMARY KEY (peer, epoch)) WITHOUT ROWID",
+                    "INSERT INTO received_v3 (peer, epoch, delivered_up_to)"
+                            + " SELECT peer, epoch, delivered_up_to FROM received",
+                    "DROP TABLE received",
+                    "ALTER TABLE received_v3 RENAME TO received"));
 
     private Schema() {
     }

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -82,6 +83,25 @@ public final class SqliteStore implements MessageStore {
     private static final String RECORD_COLUMNS = "message_id, conv_kind, conv_id, conv_name,"
             + " outgoing, sender, sender_key, text, sent_s, sent_n, received_s, received_n, state";
     private static final String NEWEST_FIRST = " ORDER BY sent_s DESC, sent_n DESC, id_key DESC";
+    /**
+     * Every conversation's latest record, newest first. SQLite has no skip-scan without
+     * statistics, so the recursive part steps through the history_page index by hand: for each
+     * kind, the smallest id, then the smallest id above the last, each a min() the index answers
+     * with one seek. (A row-value comparison on (kind, id) would seek on the kind only.)
+     */
+    static final String CONVERSATIONS = "WITH RECURSIVE kinds (kind) AS (VALUES "
+            + String.join(", ", Collections.nCopies(Conversation.Kind.values().length,
+                    "(?)"))
+            + "), convs (kind, id) AS ("
+            + " SELECT kind, (SELECT min(conv_id) FROM history WHERE conv_kind = kinds.kind)"
+            + " FROM kinds"
+            + " UNION ALL"
+            + " SELECT kind, (SELECT min(conv_id) FROM history WHERE conv_kind = convs.kind"
+            + " AND conv_id > convs.id) FROM convs WHERE id IS NOT NULL)"
+            + " SELECT h.conv_kind, h.conv_id, h.conv_name FROM convs JOIN history h ON h.seq ="
+            + " (SELECT seq FROM history l WHERE l.conv_kind = convs.kind AND l.conv_id = convs.id"
+            + " ORDER BY l.sent_s DESC, l.sent_n DESC, l.id_key DESC LIMIT 1)"
+            + " ORDER BY h.sent_s DESC, h.sent_n DESC, h.id_key DESC LIMIT ?";
 
     /** How hard a commit presses its data to the disk: SQLite's {@code PRAGMA synchronous}. */
     public enum Sync {
@@ -445,27 +465,36 @@ public final class SqliteStore implements MessageStore {
             st.updateState.setString(2, c.messageId());
             st.updateState.executeUpdate();
         }
+        // Acknowledgements before entries: entries renumbered below an acknowledged number in
+        // the same write stay.
+        for (StoreWrite.Acknowledged a : w.acknowledgements()) {
+            st.acknowledge.setBytes(1, a.peer().bytes());
+            st.acknowledge.setLong(2, a.epoch());
+            st.acknowledge.setLong(3, a.upToSeq());
+            st.acknowledge.executeUpdate();
+        }
         for (OutboxRecord e : w.outboxEntries()) {
             PreparedStatement p = st.putOutbox;
             p.setBytes(1, e.peer().bytes());
-            p.setLong(2, e.seq());
-            p.setInt(3, e.kind());
-            p.setBytes(4, e.body());
-            p.setLong(5, e.deadline().getEpochSecond());
-            p.setInt(6, e.deadline().getNano());
-            p.setString(7, e.messageId());
+            p.setLong(2, e.epoch());
+            p.setLong(3, e.seq());
+            p.setInt(4, e.kind());
+            p.setBytes(5, e.body());
+            p.setLong(6, e.deadline().getEpochSecond());
+            p.setInt(7, e.deadline().getNano());
+            p.setString(8, e.messageId());
             p.executeUpdate();
-        }
-        for (StoreWrite.Acknowledged a : w.acknowledgements()) {
-            st.acknowledge.setBytes(1, a.peer().bytes());
-            st.acknowledge.setLong(2, a.upToSeq());
-            st.acknowledge.executeUpdate();
         }
         for (ReceiveRecord r : w.receiveRecords()) {
             st.putReceived.setBytes(1, r.peer().bytes());
             st.putReceived.setLong(2, r.epoch());
             st.putReceived.setLong(3, r.deliveredUpTo());
             st.putReceived.executeUpdate();
+        }
+        for (StoreWrite.Forgotten f : w.forgottenReceived()) {
+            st.forgetReceived.setBytes(1, f.peer().bytes());
+            st.forgetReceived.setLong(2, f.epoch());
+            st.forgetReceived.executeUpdate();
         }
         for (RoomPosition r : w.roomPositions()) {
             st.putPosition.setString(1, r.roomId());
@@ -505,6 +534,7 @@ public final class SqliteStore implements MessageStore {
         final PreparedStatement putOutbox;
         final PreparedStatement acknowledge;
         final PreparedStatement putReceived;
+        final PreparedStatement forgetReceived;
         final PreparedStatement putPosition;
         final PreparedStatement putValue;
         final PreparedStatement removeValue;
@@ -530,11 +560,20 @@ public final class SqliteStore implements MessageStore {
             indexText = c.prepareStatement(
                     "INSERT OR REPLACE INTO history_fts (rowid, body) VALUES (?, ?)");
             updateState = c.prepareStatement("UPDATE history SET state = ? WHERE message_id = ?");
-            putOutbox = c.prepareStatement("INSERT OR REPLACE INTO outbox (peer, seq, kind, body,"
-                    + " deadline_s, deadline_n, message_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
-            acknowledge = c.prepareStatement("DELETE FROM outbox WHERE peer = ? AND seq <= ?");
+            // An upsert, not INSERT OR REPLACE: a replaced entry keeps its rowid, which is its
+            // place in the insertion order; a new one gets a rowid above every other entry's,
+            // the last place.
+            putOutbox = c.prepareStatement("INSERT INTO outbox (peer, epoch, seq, kind, body,"
+                    + " deadline_s, deadline_n, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (peer, epoch, seq) DO UPDATE SET kind = excluded.kind,"
+                    + " body = excluded.body, deadline_s = excluded.deadline_s,"
+                    + " deadline_n = excluded.deadline_n, message_id = excluded.message_id");
+            acknowledge = c.prepareStatement(
+                    "DELETE FROM outbox WHERE peer = ? AND epoch = ? AND seq <= ?");
             putReceived = c.prepareStatement("INSERT OR REPLACE INTO received (peer, epoch,"
                     + " delivered_up_to) VALUES (?, ?, ?)");
+            forgetReceived = c.prepareStatement(
+                    "DELETE FROM received WHERE peer = ? AND epoch = ?");
             putPosition = c.prepareStatement("INSERT OR REPLACE INTO room_positions (room_id,"
                     + " origin, incarnation, next) VALUES (?, ?, ?, ?)");
             putValue = c.prepareStatement(
@@ -546,7 +585,7 @@ public final class SqliteStore implements MessageStore {
         void close() {
             for (PreparedStatement p : List.of(begin, savepoint, rollbackToSavepoint, release,
                     commit, upsertHistory, indexText, updateState, putOutbox, acknowledge,
-                    putReceived, putPosition, putValue, removeValue)) {
+                    putReceived, forgetReceived, putPosition, putValue, removeValue)) {
                 try {
                     p.close();
                 } catch (SQLException e) {
@@ -629,6 +668,38 @@ public final class SqliteStore implements MessageStore {
     /**
      * {@inheritDoc}
      *
+     * <p>Served by the {@code history_page} index, which orders each conversation's records by
+     * time: the query walks it from one conversation to the next (two lookups each, one for the
+     * next conversation's id and one for its latest record), so it costs a lookup per
+     * conversation rather than a scan of the whole history.
+     */
+    @Override
+    public List<Conversation> conversations(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("expected a limit of at least 1, got " + limit);
+        }
+        return read("the conversations", c -> {
+            try (PreparedStatement p = c.prepareStatement(CONVERSATIONS)) {
+                int i = 1;
+                for (Conversation.Kind kind : Conversation.Kind.values()) {
+                    p.setString(i++, kind.name());
+                }
+                p.setInt(i, limit);
+                List<Conversation> found = new ArrayList<>(Math.min(limit, 256));
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        found.add(new Conversation(Conversation.Kind.valueOf(r.getString(1)),
+                                r.getString(2), r.getString(3)));
+                    }
+                }
+                return List.copyOf(found);
+            }
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>A record matches when its text, lower-cased with {@link Locale#ROOT}, contains each
      * word of the lower-cased query as a substring (a blank query matches every record). Words
      * of three characters or more are looked up in the trigram index; shorter ones, and the
@@ -702,12 +773,12 @@ public final class SqliteStore implements MessageStore {
         return read("the outbox", c -> {
             List<OutboxRecord> all = new ArrayList<>();
             try (Statement s = c.createStatement();
-                    ResultSet r = s.executeQuery("SELECT peer, seq, kind, body, deadline_s,"
-                            + " deadline_n, message_id FROM outbox ORDER BY peer, seq")) {
+                    ResultSet r = s.executeQuery("SELECT peer, epoch, seq, kind, body, deadline_s,"
+                            + " deadline_n, message_id FROM outbox ORDER BY peer, added")) {
                 while (r.next()) {
                     all.add(new OutboxRecord(PeerKey.of(r.getBytes(1)), r.getLong(2),
-                            (byte) r.getInt(3), r.getBytes(4),
-                            Instant.ofEpochSecond(r.getLong(5), r.getInt(6)), r.getString(7)));
+                            r.getLong(3), (byte) r.getInt(4), r.getBytes(5),
+                            Instant.ofEpochSecond(r.getLong(6), r.getInt(7)), r.getString(8)));
                 }
             }
             return List.copyOf(all);
@@ -720,7 +791,8 @@ public final class SqliteStore implements MessageStore {
             List<ReceiveRecord> all = new ArrayList<>();
             try (Statement s = c.createStatement();
                     ResultSet r = s.executeQuery(
-                            "SELECT peer, epoch, delivered_up_to FROM received ORDER BY peer")) {
+                            "SELECT peer, epoch, delivered_up_to FROM received"
+                                    + " ORDER BY peer, epoch")) {
                 while (r.next()) {
                     all.add(new ReceiveRecord(PeerKey.of(r.getBytes(1)), r.getLong(2),
                             r.getLong(3)));

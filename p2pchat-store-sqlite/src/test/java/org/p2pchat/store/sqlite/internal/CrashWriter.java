@@ -21,7 +21,8 @@ import org.p2pchat.spi.StoreWrite;
  * printing {@code committed <n>} for each write whose stage completed, until it is killed.
  *
  * <p>Arguments: the directory and the first number to write. Each write holds a history record
- * {@code m<n>}, an outbox entry numbered n and the value {@code last} = n.
+ * {@code m<n>}, an outbox entry numbered n in this process's epoch ({@link #epoch}), and the
+ * value {@code last} = n.
  */
 public final class CrashWriter {
     /** The conversation every record goes to. */
@@ -33,6 +34,18 @@ public final class CrashWriter {
     }
 
     /**
+     * The epoch of the child that starts at a number: each child is a process of its own.
+     * Decreasing from child to child, so that an outbox listed by epoch rather than by
+     * insertion order shows.
+     *
+     * @param first the child's first number
+     * @return its epoch
+     */
+    static long epoch(long first) {
+        return Long.MAX_VALUE - first;
+    }
+
+    /**
      * Writes until killed.
      *
      * @param args the directory and the first number
@@ -41,6 +54,7 @@ public final class CrashWriter {
     public static void main(String[] args) throws InterruptedException {
         Path directory = Path.of(args[0]);
         long first = Long.parseLong(args[1]);
+        long epoch = epoch(first);
         MessageStoreProvider provider = ServiceLoader.load(MessageStoreProvider.class).stream()
                 .map(ServiceLoader.Provider::get).filter(p -> p.name().equals("sqlite"))
                 .findFirst().orElseThrow();
@@ -56,7 +70,7 @@ public final class CrashWriter {
                     .history(new HistoryRecord("m" + id, CONVERSATION, false, "writer", KEY,
                             "crash record " + id + " " + padding, Instant.ofEpochSecond(id),
                             Instant.ofEpochSecond(id), DeliveryState.RECEIVED))
-                    .outbox(new OutboxRecord(KEY, id, (byte) 1, new byte[64],
+                    .outbox(new OutboxRecord(KEY, epoch, id, (byte) 1, new byte[64],
                             Instant.ofEpochSecond(id), "m" + id))
                     .value("last", Long.toString(id).getBytes(StandardCharsets.US_ASCII));
             store.write(w).whenComplete((ok, e) -> {

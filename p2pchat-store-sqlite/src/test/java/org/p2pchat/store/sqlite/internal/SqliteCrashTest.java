@@ -35,7 +35,8 @@ import org.p2pchat.testkit.Await;
  * A child JVM ({@link CrashWriter}) writes to the store and is killed with SIGKILL
  * ({@link Process#destroyForcibly()}) at 20 random moments; after each, reopening the database
  * finds every record the child reported committed, an intact database
- * ({@code PRAGMA integrity_check}) and no exception. The moments are chosen by a seeded random
+ * ({@code PRAGMA integrity_check}) and no exception, and the outbox in the order written across
+ * the children's epochs. The moments are chosen by a seeded random
  * count of commits reported, plus a random number of further lines read, so no test waits a
  * fixed time. The child's output goes to a file, so
  * the commits it reported in the instant before the kill are checked too.
@@ -46,6 +47,9 @@ class SqliteCrashTest {
 
     @TempDir
     Path directory;
+
+    /** The first number of each child started, whose epoch is {@link CrashWriter#epoch}. */
+    private final List<Long> firsts = new ArrayList<>();
 
     @Test
     void everyCommittedWriteSurvivesAKillMinus9AtTwentyRandomMoments() throws Exception {
@@ -87,6 +91,7 @@ class SqliteCrashTest {
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child ends when killed");
         }
         List<Long> reported = new ArrayList<>();
+        firsts.add(first);
         for (String line : lines(output)) {
             if (line.startsWith("committed ")) {
                 reported.add(Long.parseLong(line.substring("committed ".length())));
@@ -133,8 +138,14 @@ class SqliteCrashTest {
             missing.removeAll(stored);
             assertEquals(Set.of(), missing, "round " + round + ": committed records missing");
             Set<Long> outbox = new HashSet<>();
+            long previous = -1;
             for (OutboxRecord e : store.outbox()) {
                 outbox.add(e.seq());
+                assertTrue(e.seq() > previous, "round " + round + ": entry " + e.seq()
+                        + " listed after " + previous + ": not in the order written");
+                previous = e.seq();
+                assertEquals(CrashWriter.epoch(childOf(e.seq())), e.epoch(),
+                        "round " + round + ": entry " + e.seq() + " has its child's epoch");
             }
             assertEquals(stored, outbox, "round " + round + ": each record with its outbox entry");
             if (lastReported >= 0 && !committed.isEmpty()) {
@@ -150,6 +161,17 @@ class SqliteCrashTest {
             assertTrue(r.next());
             assertEquals("ok", r.getString(1), "round " + round + ": integrity_check");
         }
+    }
+
+    /** The first number of the child that wrote a number: the greatest first not above it. */
+    private long childOf(long n) {
+        long child = firsts.get(0);
+        for (long first : firsts) {
+            if (first <= n) {
+                child = Math.max(child, first);
+            }
+        }
+        return child;
     }
 
     private static String javaBinary() {

@@ -3,6 +3,7 @@ package org.p2pchat.store.sqlite.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,7 @@ import org.p2pchat.api.HistoryRecord;
 import org.p2pchat.spi.MessageStore;
 import org.p2pchat.spi.MessageStoreProvider;
 import org.p2pchat.spi.OutboxRecord;
+import org.p2pchat.spi.ReceiveRecord;
 import org.p2pchat.spi.RoomPosition;
 import org.p2pchat.api.StoreException;
 import org.p2pchat.spi.StoreWrite;
@@ -141,25 +143,67 @@ class SqliteStoreTest {
 
     // ------------------------------------------------------------------------- schema versions
 
+    /**
+     * Creates version 1's tables exactly as it shipped, written by hand: not from
+     * {@link Schema#MIGRATIONS}, so that a change to a released migration fails these tests.
+     */
+    private static void createVersion1(Statement s) throws SQLException {
+        s.execute("CREATE TABLE history (seq INTEGER PRIMARY KEY, message_id TEXT NOT NULL"
+                + " UNIQUE, id_key BLOB NOT NULL, conv_kind TEXT NOT NULL, conv_id TEXT NOT"
+                + " NULL, conv_name TEXT NOT NULL, outgoing INTEGER NOT NULL, sender TEXT NOT"
+                + " NULL, sender_key BLOB NOT NULL, text TEXT NOT NULL, sent_s INTEGER NOT"
+                + " NULL, sent_n INTEGER NOT NULL, received_s INTEGER, received_n INTEGER,"
+                + " state TEXT NOT NULL)");
+        s.execute("CREATE INDEX history_page ON history (conv_kind, conv_id, sent_s, sent_n,"
+                + " id_key)");
+        s.execute("CREATE TABLE outbox (peer BLOB NOT NULL, seq INTEGER NOT NULL, kind INTEGER"
+                + " NOT NULL, body BLOB NOT NULL, deadline_s INTEGER NOT NULL, deadline_n"
+                + " INTEGER NOT NULL, message_id TEXT, PRIMARY KEY (peer, seq)) WITHOUT ROWID");
+        s.execute("CREATE TABLE received (peer BLOB PRIMARY KEY, epoch INTEGER NOT NULL,"
+                + " delivered_up_to INTEGER NOT NULL) WITHOUT ROWID");
+        s.execute("CREATE TABLE named_values (name TEXT PRIMARY KEY, value BLOB NOT NULL)"
+                + " WITHOUT ROWID");
+    }
+
+    /** Adds version 2's tables to a version 1 database, exactly as version 2 shipped. */
+    private static void addVersion2(Statement s) throws SQLException {
+        s.execute("CREATE TABLE room_positions (room_id TEXT NOT NULL, origin BLOB NOT NULL,"
+                + " incarnation INTEGER NOT NULL, next INTEGER NOT NULL,"
+                + " PRIMARY KEY (room_id, origin)) WITHOUT ROWID");
+        s.execute("CREATE VIRTUAL TABLE history_fts USING fts5 (body,"
+                + " tokenize = 'trigram case_sensitive 1', content = '',"
+                + " contentless_delete = 1)");
+    }
+
+    private static void setVersion(Statement s, int version) throws SQLException {
+        s.execute("PRAGMA application_id = " + Schema.APPLICATION_ID);
+        s.execute("PRAGMA user_version = " + version);
+    }
+
+    /** Inserts an outbox row of versions 1 and 2 (no epoch), to a peer of key bytes all b. */
+    private static void oldOutboxRow(Statement s, int b, long seq) throws SQLException {
+        String key = String.format(java.util.Locale.ROOT, "%02x", b).repeat(32);
+        s.execute(String.format(java.util.Locale.ROOT, "INSERT INTO outbox VALUES (x'%s', %d, 1,"
+                + " x'%02x', 5, 0, 'old%d')", key, seq, seq, seq));
+    }
+
+    /** The outbox entry {@link #oldOutboxRow} becomes. */
+    private static OutboxRecord migrated(int b, long seq) {
+        byte[] key = new byte[PeerKey.BYTES];
+        java.util.Arrays.fill(key, (byte) b);
+        return new OutboxRecord(PeerKey.of(key), 0, seq, (byte) 1, new byte[] {(byte) seq},
+                Instant.ofEpochSecond(5), "old" + seq);
+    }
+
+    private static void assertAtLatestVersionAndIntact(Connection c) throws SQLException {
+        assertEquals(Integer.toString(Schema.LATEST), query(c, "PRAGMA user_version"));
+        assertEquals("ok", query(c, "PRAGMA integrity_check"));
+    }
+
     @Test
     void aVersion1DatabaseIsMigratedAndItsHistoryIndexedForSearch() throws Exception {
-        // Version 1 exactly as it shipped, written by hand.
         try (Connection c = raw(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE history (seq INTEGER PRIMARY KEY, message_id TEXT NOT NULL"
-                    + " UNIQUE, id_key BLOB NOT NULL, conv_kind TEXT NOT NULL, conv_id TEXT NOT"
-                    + " NULL, conv_name TEXT NOT NULL, outgoing INTEGER NOT NULL, sender TEXT NOT"
-                    + " NULL, sender_key BLOB NOT NULL, text TEXT NOT NULL, sent_s INTEGER NOT"
-                    + " NULL, sent_n INTEGER NOT NULL, received_s INTEGER, received_n INTEGER,"
-                    + " state TEXT NOT NULL)");
-            s.execute("CREATE INDEX history_page ON history (conv_kind, conv_id, sent_s, sent_n,"
-                    + " id_key)");
-            s.execute("CREATE TABLE outbox (peer BLOB NOT NULL, seq INTEGER NOT NULL, kind INTEGER"
-                    + " NOT NULL, body BLOB NOT NULL, deadline_s INTEGER NOT NULL, deadline_n"
-                    + " INTEGER NOT NULL, message_id TEXT, PRIMARY KEY (peer, seq)) WITHOUT ROWID");
-            s.execute("CREATE TABLE received (peer BLOB PRIMARY KEY, epoch INTEGER NOT NULL,"
-                    + " delivered_up_to INTEGER NOT NULL) WITHOUT ROWID");
-            s.execute("CREATE TABLE named_values (name TEXT PRIMARY KEY, value BLOB NOT NULL)"
-                    + " WITHOUT ROWID");
+            createVersion1(s);
             try (PreparedStatement p = c.prepareStatement("INSERT INTO history (message_id,"
                     + " id_key, conv_kind, conv_id, conv_name, outgoing, sender, sender_key, text,"
                     + " sent_s, sent_n, received_s, received_n, state) VALUES (?, ?, 'ROOM',"
@@ -173,17 +217,17 @@ class SqliteStoreTest {
                     p.executeUpdate();
                 }
             }
-            s.execute("INSERT INTO outbox VALUES (x'" + "00".repeat(32) + "', 7, 1, x'0102', 5, 0,"
-                    + " 'old1')");
-            s.execute("PRAGMA application_id = " + Schema.APPLICATION_ID);
-            s.execute("PRAGMA user_version = 1");
+            oldOutboxRow(s, 0, 7);
+            s.execute("INSERT INTO received VALUES (x'" + "00".repeat(32) + "', 12, 3)");
+            setVersion(s, 1);
         }
         try (MessageStore store = new SqliteStoreProvider().open(directory)) {
             assertEquals(10, store.search("FIZZ old", 100).size(), "the old history is indexed");
             assertEquals("old27", store.search("fizz", 1).get(0).messageId());
             assertEquals(30, store.history(ROOM, HistoryQuery.latest(100)).size());
-            assertEquals(List.of(new OutboxRecord(KEY, 7, (byte) 1, new byte[] {1, 2},
-                    Instant.ofEpochSecond(5), "old1")), store.outbox());
+            assertEquals(List.of(ROOM), store.conversations(10));
+            assertEquals(List.of(migrated(0, 7)), store.outbox(), "an old entry has epoch 0");
+            assertEquals(List.of(new ReceiveRecord(KEY, 12, 3)), store.received());
             Await.result(store.write(new StoreWrite()
                     .roomPosition(new RoomPosition("room", KEY, 1, 2))
                     .history(record("new", "a new message"))));
@@ -191,25 +235,93 @@ class SqliteStoreTest {
             assertEquals(1, store.search("new message", 10).size());
         }
         try (Connection c = raw()) {
-            assertEquals("2", query(c, "PRAGMA user_version"));
-            assertEquals("ok", query(c, "PRAGMA integrity_check"));
+            assertAtLatestVersionAndIntact(c);
         }
     }
 
     @Test
+    void aVersion2DatabaseIsMigratedKeepingItsOutboxInOrderAndItsReceiveRecords()
+            throws Exception {
+        PeerKey a = migrated(0, 1).peer();
+        PeerKey b = migrated(1, 1).peer();
+        try (Connection c = raw(); Statement s = c.createStatement()) {
+            createVersion1(s);
+            addVersion2(s);
+            s.execute("INSERT INTO history (message_id, id_key, conv_kind, conv_id, conv_name,"
+                    + " outgoing, sender, sender_key, text, sent_s, sent_n, state) VALUES ('h1',"
+                    + " x'00680031', 'ROOM', 'room', 'room', 0, 'bob', x'" + "00".repeat(32)
+                    + "', 'Kept Text', 9, 0, 'RECEIVED')");
+            s.execute("INSERT INTO history_fts (rowid, body) VALUES (1, 'kept text')");
+            // Written out of order: version 2 listed them by peer, then number.
+            oldOutboxRow(s, 1, 1);
+            oldOutboxRow(s, 0, 3);
+            oldOutboxRow(s, 0, 1);
+            oldOutboxRow(s, 0, 2);
+            s.execute("INSERT INTO received VALUES (x'" + "00".repeat(32) + "', 77, 5),"
+                    + " (x'" + "01".repeat(32) + "', -1, 9)");
+            s.execute("INSERT INTO room_positions VALUES ('room', x'" + "01".repeat(32)
+                    + "', 4, 8)");
+            setVersion(s, 2);
+        }
+        try (MessageStore store = new SqliteStoreProvider().open(directory)) {
+            assertEquals(List.of(migrated(0, 1), migrated(0, 2), migrated(0, 3), migrated(1, 1)),
+                    store.outbox(), "each peer's entries in their old order, with epoch 0");
+            assertEquals(java.util.Set.of(new ReceiveRecord(a, 77, 5),
+                    new ReceiveRecord(b, -1, 9)), new java.util.HashSet<>(store.received()));
+            assertEquals(List.of(new RoomPosition("room", b, 4, 8)), store.roomPositions());
+            assertEquals(List.of("h1"), store.search("KEPT", 10).stream()
+                    .map(HistoryRecord::messageId).toList());
+            OutboxRecord next = new OutboxRecord(a, 99, 1, (byte) 1, new byte[1], T, null);
+            Await.result(store.write(new StoreWrite().acknowledged(a, 0, 2).outbox(next)
+                    .received(new ReceiveRecord(a, 78, 1)).forgetReceived(a, 77)));
+            assertEquals(List.of(migrated(0, 3), next, migrated(1, 1)), store.outbox(),
+                    "a new entry after the migrated ones, whatever its epoch");
+            assertEquals(java.util.Set.of(new ReceiveRecord(a, 78, 1),
+                    new ReceiveRecord(b, -1, 9)), new java.util.HashSet<>(store.received()));
+        }
+        try (Connection c = raw()) {
+            assertAtLatestVersionAndIntact(c);
+            assertEquals("outbox_key", query(c, "SELECT name FROM sqlite_schema WHERE"
+                    + " type = 'index' AND tbl_name = 'outbox' AND name NOT LIKE 'sqlite_%'"));
+            assertNull(query(c, "SELECT name FROM sqlite_schema WHERE name LIKE '%_v3'"),
+                    "no table left under its rebuilding name");
+        }
+    }
+
+    @Test
+    void conversationsWalkTheHistoryIndexWithoutScanningTheHistory() throws Exception {
+        try (MessageStore store = new SqliteStoreProvider().open(directory)) {
+            Await.result(store.write(new StoreWrite().history(record("1", "x"))));
+        }
+        List<String> plan = new java.util.ArrayList<>();
+        try (Connection c = raw(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("EXPLAIN QUERY PLAN " + SqliteStore.CONVERSATIONS)) {
+            while (r.next()) {
+                plan.add(r.getString("detail"));
+            }
+        }
+        assertTrue(plan.stream().noneMatch(d -> d.matches("SCAN (history|h|l)\\b.*")),
+                "no scan of the history, not even of an index: " + plan);
+        assertTrue(plan.contains(
+                "SEARCH history USING COVERING INDEX history_page (conv_kind=? AND conv_id>?)"),
+                "the next conversation is one seek: " + plan);
+    }
+
+    @Test
     void aDatabaseFromANewerVersionIsRefusedAndLeftAlone() throws Exception {
+        int newer = Schema.LATEST + 1;
         try (Connection c = raw(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE future (x)");
-            s.execute("PRAGMA application_id = " + Schema.APPLICATION_ID);
-            s.execute("PRAGMA user_version = 3");
+            setVersion(s, newer);
         }
         StoreException e = assertThrows(StoreException.class,
                 () -> new SqliteStoreProvider().open(directory));
         assertTrue(e.getMessage().contains(file().toAbsolutePath().toString()), e.getMessage());
-        assertTrue(e.getMessage().contains("version 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("version " + newer), e.getMessage());
         assertTrue(e.getMessage().contains("version " + Schema.LATEST), e.getMessage());
         try (Connection c = raw()) {
-            assertEquals("3", query(c, "PRAGMA user_version"), "left as it was");
+            assertEquals(Integer.toString(newer), query(c, "PRAGMA user_version"),
+                    "left as it was");
         }
     }
 
@@ -266,7 +378,7 @@ class SqliteStoreTest {
             List<CompletionStage<Void>> stages = inOneBatch(store, List.of(
                     new StoreWrite().history(record("good1", "one")).value("a", new byte[] {1}),
                     new StoreWrite().value("b", new byte[] {1})
-                            .outbox(new OutboxRecord(KEY, 1, (byte) 1, new byte[1], T, null))
+                            .outbox(new OutboxRecord(KEY, 0, 1, (byte) 1, new byte[1], T, null))
                             .history(record("poison", "bad")),
                     new StoreWrite().history(record("good2", "two")).value("c", new byte[] {1})));
             Await.result(stages.get(0));
