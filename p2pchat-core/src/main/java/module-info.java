@@ -10,6 +10,9 @@ module org.p2pchat.core {
     exports org.p2pchat.core;
 
     uses org.p2pchat.spi.TransportProvider;
+    uses org.p2pchat.spi.MessageStoreProvider;
+    provides org.p2pchat.spi.MessageStoreProvider
+            with org.p2pchat.core.internal.store.MemoryStoreProvider;
     provides org.p2pchat.spi.TransportProvider
             with org.p2pchat.core.internal.local.LocalTransportProvider;
 }

@@ -3,7 +3,7 @@ package org.p2pchat.api;
 import java.util.Objects;
 
 /**
- * A conversation a {@link MessageStore} keeps history of: the direct messages with one peer
+ * A conversation a {@link org.p2pchat.spi.MessageStore} keeps history of: the direct messages with one peer
  * (identified by its key, whatever its name) or one room (identified by its id, whatever its
  * name). An immutable value.
  *

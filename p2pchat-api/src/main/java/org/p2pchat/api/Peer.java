@@ -120,6 +120,66 @@ public interface Peer extends AutoCloseable {
     CompletionStage<Void> send(PeerKey key, String text);
 
     /**
+     * Returns a stage that completes once every text message sent so far is committed to this
+     * peer's store: its history record (pending) and its outbox entry, together. That is a
+     * send's durability point. With a durable store (see {@code p2pchat.store}), a message
+     * past it is sent again after a crash or a {@code close()} when this peer starts again with
+     * the same state directory, until the friend acknowledges it or its delivery timeout passes
+     * (measured from when it was first sent); the friend's listener gets it once. With the
+     * in-memory store it completes at once and nothing survives the process.
+     *
+     * <p>A message to a directory friend whose key this peer has not learned yet (not pinned in
+     * the directory, never met) is committed when the first connection to it proves the key.
+     *
+     * @return completes when the writes queued before the call are committed; fails with
+     *     {@link StoreException} if the store cannot write
+     */
+    CompletionStage<Void> flush();
+
+    /**
+     * Returns the conversation with a peer, to read its history with {@link #history}: the
+     * direct messages exchanged with the key the name goes by here (a friend's, a room
+     * member's, a stranger's). For a room's, see {@link Room#conversation()}.
+     *
+     * @param name the peer's name
+     * @return the conversation, or empty if the name means no key here yet
+     */
+    java.util.Optional<Conversation> conversation(String name);
+
+    /**
+     * Lists the conversations this peer has history of, the one with the latest message first.
+     * Reads the store on the calling thread (a durable store may wait for its disk).
+     *
+     * @param limit the most conversations, 1 or more
+     * @return the conversations, each named as in its latest message
+     * @throws StoreException if the store cannot be read
+     */
+    java.util.List<Conversation> conversations(int limit);
+
+    /**
+     * Reads a page of a conversation's history, newest first: every message sent and received,
+     * with its sender, both times and its delivery state. Page back with
+     * {@link HistoryQuery#before}. Reads the store on the calling thread.
+     *
+     * @param conversation the conversation
+     * @param query which page
+     * @return the messages, at most {@code query.limit()}
+     * @throws StoreException if the store cannot be read
+     */
+    java.util.List<HistoryRecord> history(Conversation conversation, HistoryQuery query);
+
+    /**
+     * Finds the stored messages, in every conversation, whose text contains every word of a
+     * query (case-insensitive), newest first. Reads the store on the calling thread.
+     *
+     * @param words the words, separated by white space
+     * @param limit the most messages, 1 or more
+     * @return the messages
+     * @throws StoreException if the store cannot be read
+     */
+    java.util.List<HistoryRecord> search(String words, int limit);
+
+    /**
      * Opens a connection to a peer ahead of the first message, as a send would: a friend from
      * the directory, a room member or a stranger that can be answered, found by name as
      * {@link #send(String, String)} finds it.

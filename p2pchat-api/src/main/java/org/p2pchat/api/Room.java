@@ -50,6 +50,14 @@ public interface Room {
     CompletionStage<RoomMessageId> publish(String text);
 
     /**
+     * Returns the room's conversation, to read its history with {@link Peer#history}: the room's
+     * messages, this peer's and every member's, as this peer stored them.
+     *
+     * @return the conversation
+     */
+    Conversation conversation();
+
+    /**
      * Returns the members as this peer sees them now, this peer included, ordered by name.
      *
      * @return an immutable snapshot

@@ -48,9 +48,11 @@ public interface MessageStore extends AutoCloseable {
 
     /**
      * Lists the conversations that have history, the one with the latest message first (by
-     * {@link HistoryRecord#sentAt()}), each with the name of its latest record.
+     * {@link HistoryRecord#sentAt()}, then message id, as history pages order), each with the
+     * name of its latest record.
      *
      * @param limit the most conversations, 1 or more
+     * @throws IllegalArgumentException if the limit is below 1
      * @return the conversations
      * @throws StoreException if the store cannot be read
      */
@@ -67,7 +69,8 @@ public interface MessageStore extends AutoCloseable {
     List<HistoryRecord> search(String words, int limit);
 
     /**
-     * Returns every outbox entry, grouped by peer, each peer's in the order they were added.
+     * Returns every outbox entry, grouped by peer, each peer's in the order they were added (an
+     * entry that replaced one of the same key keeps that one's place).
      *
      * @return the entries
      * @throws StoreException if the store cannot be read

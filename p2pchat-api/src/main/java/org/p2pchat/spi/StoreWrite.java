@@ -94,7 +94,8 @@ public final class StoreWrite {
     }
 
     /**
-     * Adds an outbox entry; one with the peer and number of an entry already stored replaces it.
+     * Adds an outbox entry; one with the peer, epoch and number of an entry already stored
+     * replaces it.
      *
      * @param entry the entry
      * @return this write

@@ -27,6 +27,8 @@ import org.p2pchat.core.internal.session.Identity;
 import org.p2pchat.core.internal.session.KnownPeers;
 import org.p2pchat.core.internal.session.SecureChannel;
 import org.p2pchat.core.internal.session.TrustStore;
+import org.p2pchat.core.internal.node.StoreSelector;
+import org.p2pchat.spi.MessageStore;
 import org.p2pchat.spi.Ticker;
 import org.p2pchat.spi.Transport;
 import org.p2pchat.spi.TransportOptions;
@@ -58,6 +60,9 @@ import org.p2pchat.spi.TransportProvider;
  * <tr><td>{@link #maxHandshakes}</td><td>{@code p2pchat.maxHandshakes}</td><td>32</td></tr>
  * <tr><td>{@link #stateDirectory}</td><td>{@code p2pchat.stateDirectory}</td><td>none
  *     (ephemeral identity)</td></tr>
+ * <tr><td>{@link #store(String)}</td><td>{@code p2pchat.store}</td><td>with a state directory,
+ *     the highest-priority store found ({@code sqlite} when on the path); without, {@code
+ *     memory}</td></tr>
  * <tr><td>{@link #deliveryTimeout}</td><td>{@code p2pchat.deliveryTimeout}</td><td>30s</td></tr>
  * <tr><td>{@link #outboxLimitBytes}</td><td>{@code p2pchat.outboxLimitBytes}</td>
  *     <td>4194304</td></tr>
@@ -87,6 +92,8 @@ public final class PeerBuilder {
     private MessageListener listener = message -> { };
     private Executor callbackExecutor;
     private Path stateDirectory;
+    private String storeName;
+    private MessageStore store;
     private Duration handshakeTimeout;
     private int maxHandshakes;
     private long rekeyInterval = SecureChannel.DEFAULT_REKEY_INTERVAL;
@@ -109,6 +116,7 @@ public final class PeerBuilder {
         this.transportName = properties.getProperty(Settings.TRANSPORT);
         String state = properties.getProperty(Settings.STATE_DIRECTORY);
         this.stateDirectory = state == null ? null : Path.of(state);
+        this.storeName = properties.getProperty(Settings.STORE);
         this.handshakeTimeout = Settings.duration(properties, Settings.HANDSHAKE_TIMEOUT,
                 Settings.DEFAULT_HANDSHAKE_TIMEOUT);
         this.maxHandshakes = Settings.integer(properties, Settings.MAX_HANDSHAKES,
@@ -437,6 +445,33 @@ public final class PeerBuilder {
     }
 
     /**
+     * Chooses the message store by provider name: {@code memory} (history, outbox and receive
+     * records in memory, bounded, gone with the process) or {@code sqlite} (in
+     * {@code history.db} in the state directory, from {@code org.p2pchat:p2pchat-store-sqlite};
+     * survives crashes). Overrides {@code p2pchat.store}.
+     *
+     * @param providerName the provider's name
+     * @return this builder
+     */
+    public PeerBuilder store(String providerName) {
+        this.storeName = Objects.requireNonNull(providerName, "providerName");
+        this.store = null;
+        return this;
+    }
+
+    /**
+     * Uses this store, bypassing discovery; the peer owns it from now on and closes it when it
+     * closes.
+     *
+     * @param messageStore the store
+     * @return this builder
+     */
+    public PeerBuilder store(MessageStore messageStore) {
+        this.store = Objects.requireNonNull(messageStore, "messageStore");
+        return this;
+    }
+
+    /**
      * Uses this provider, bypassing discovery.
      *
      * @param transportProvider the provider
@@ -561,11 +596,20 @@ public final class PeerBuilder {
                 : KnownPeers.load(stateDirectory.resolve("known_peers"), listed);
         SessionOptions session = new SessionOptions(identity, new TrustStore(directory, known),
                 handshakeTimeout, maxHandshakes, rekeyInterval, asked.maxConnections());
-        Transport transport = chosen.create(transportOptions);
-        return new ChatNode(name, directory, listener, callbacks, owned, transport,
-                transportOptions, session, delivery,
-                new org.p2pchat.core.internal.room.RoomOptions(roomDigestInterval,
-                        roomFailureTimeout)).start(address);
+        MessageStore messages = store != null ? store
+                : StoreSelector.discover(storeName, stateDirectory).open(stateDirectory);
+        ChatNode node;
+        try {
+            Transport transport = chosen.create(transportOptions);
+            node = new ChatNode(name, directory, listener, callbacks, owned, transport,
+                    transportOptions, session, delivery,
+                    new org.p2pchat.core.internal.room.RoomOptions(roomDigestInterval,
+                            roomFailureTimeout), messages);
+        } catch (RuntimeException e) {
+            messages.close();
+            throw e;
+        }
+        return node.start(address);
     }
 
     private DeliveryOptions deliveryOptions(int maxFrameBytes) {

@@ -75,6 +75,13 @@ public final class FriendLink {
     private final Redial redial;
     private final Liveness liveness;
     private final Transmitter transmitter;
+    private final SendJournal journal;
+    /**
+     * Whether this link records its text messages in the store: set once it is the one link of
+     * its peer's key (a link found by a name or an address may still hand its messages over to
+     * another).
+     */
+    private boolean recording;
 
     /**
      * Where a friend the directory does not list (a stranger) can be called back: the address
@@ -105,11 +112,13 @@ public final class FriendLink {
      * @param inflow what this peer received from the friend so far
      * @param callBack where to call the friend if the directory does not list it, or null
      * @param random draws the jitter of delays between attempts
+     * @param journal records its text messages in the store
      */
     public FriendLink(String friend, DeliveryOptions options, Ticker ticker,
             ScheduledExecutorService timer, Connector connector, Inflow inflow,
-            PeerAddress callBack, java.util.random.RandomGenerator random) {
+            PeerAddress callBack, java.util.random.RandomGenerator random, SendJournal journal) {
         this.friend = friend;
+        this.journal = journal;
         this.options = options;
         this.ticker = ticker;
         this.timer = timer;
@@ -222,7 +231,14 @@ public final class FriendLink {
                 if (outbox.isEmpty()) {
                     liveness.awaiting(now);
                 }
-                outbox.add(kind, utf8, done, now + options.deliveryTimeout().toNanos());
+                Outbox.Entry e = outbox.add(kind, utf8, done,
+                        now + options.deliveryTimeout().toNanos());
+                if (kind == MessageFrames.KIND_TEXT) {
+                    e.tracked = journal.track(utf8,
+                            java.time.Instant.now().plus(options.deliveryTimeout()));
+                    e.tracked.numbered(e.seq);
+                    record(e);
+                }
             } catch (OutboxFullException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -231,6 +247,80 @@ public final class FriendLink {
         }
         transmitter.flush();
         return done;
+    }
+
+    /**
+     * Queues a message restored from the store's outbox, sent again by this process: it travels
+     * as {@link MessageFrames#KIND_TEXT_AGAIN} with its first numbering. Nobody waits for it; its
+     * history record says how it ends.
+     *
+     * @param message its record
+     * @return false if it does not fit in the outbox (it is recorded failed)
+     */
+    public boolean restore(TrackedText message) {
+        synchronized (this) {
+            long left = java.time.Duration.between(java.time.Instant.now(), message.deadline())
+                    .toNanos();
+            long now = ticker.nanoTime();
+            try {
+                if (outbox.isEmpty()) {
+                    liveness.awaiting(now);
+                }
+                Outbox.Entry e = outbox.add(MessageFrames.KIND_TEXT_AGAIN,
+                        MessageFrames.textAgain(message.epoch(), message.seq(), message.text()),
+                        new CompletableFuture<>(), now + Math.max(0, left));
+                e.tracked = message;
+            } catch (OutboxFullException e) {
+                journal.failed(key, List.of(message));
+                return false;
+            }
+            ensureConnection();
+            ensureTick();
+        }
+        transmitter.flush();
+        return true;
+    }
+
+    /**
+     * This link is the one of its peer's key from now on: its text messages, those waiting
+     * included, are recorded in the store.
+     */
+    public synchronized void startRecording() {
+        if (recording || key == null) {
+            return;
+        }
+        recording = true;
+        outbox.forEach(this::record);
+    }
+
+    /** Lock held: records a text message queued while this link records. */
+    private void record(Outbox.Entry e) {
+        if (recording && e.tracked != null && !e.tracked.recorded()) {
+            e.tracked.markRecorded();
+            journal.queued(key, friend, e.tracked);
+        }
+    }
+
+    /** Lock held: the recorded text messages among some entries. */
+    private static List<TrackedText> recordedIn(List<Outbox.Entry> entries) {
+        List<TrackedText> out = null;
+        for (Outbox.Entry e : entries) {
+            if (e.tracked != null && e.tracked.recorded()) {
+                if (out == null) {
+                    out = new ArrayList<>(entries.size());
+                }
+                out.add(e.tracked);
+            }
+        }
+        return out == null ? List.of() : out;
+    }
+
+    /** Lock held: entries were given up on; the store hears of those it recorded. */
+    void recordFailed(List<Outbox.Entry> entries) {
+        List<TrackedText> failed = recordedIn(entries);
+        if (!failed.isEmpty()) {
+            journal.failed(key, failed);
+        }
     }
 
     // ---- connections ----
@@ -284,6 +374,7 @@ public final class FriendLink {
                 // itself: fail every message now. (With a connection from the friend open, the
                 // messages keep going out on it.)
                 outbox.clear(refused);
+                recordFailed(refused);
             } else {
                 ensureConnection();
             }
@@ -307,7 +398,7 @@ public final class FriendLink {
             if (disposed) {
                 return false;
             }
-            if (inflow.epoch(session.remoteEpoch())) {
+            if (inflow.epoch(session.remoteEpoch(), key)) {
                 if (current != null && current.remoteEpoch() != session.remoteEpoch()) {
                     stale.add(current);
                 }
@@ -440,10 +531,14 @@ public final class FriendLink {
                 }
                 // This link replaces one the node forgot while idle; the friend remembers its
                 // numbers, which must go on, or it would take the next messages for copies.
-                outbox.renumberFrom(acked + 1);
+                renumber(acked + 1);
             }
             long inFlightBefore = outbox.inFlightUnits();
             outbox.acknowledge(acked, done);
+            List<TrackedText> delivered = recordedIn(done);
+            if (!delivered.isEmpty()) {
+                journal.delivered(key, delivered);
+            }
             transmitter.granted(session, window, inFlightBefore - outbox.inFlightUnits());
             if (!done.isEmpty()) {
                 // Only progress proves the friend works; a bare ACK from a friend that then
@@ -456,6 +551,22 @@ public final class FriendLink {
             e.done.complete(null);
         }
         transmitter.flush();
+    }
+
+    /** Lock held: renumbers the waiting messages, and their outbox entries in the store. */
+    private void renumber(long first) {
+        List<TrackedText> moved = new ArrayList<>();
+        long[] oldLast = {0};
+        outbox.forEach(e -> {
+            if (e.tracked != null && e.tracked.recorded() && !e.tracked.restored()) {
+                oldLast[0] = Math.max(oldLast[0], e.tracked.seq());
+                moved.add(e.tracked);
+            }
+        });
+        outbox.renumberFrom(first);
+        if (!moved.isEmpty()) {
+            journal.renumbered(key, oldLast[0], moved);
+        }
     }
 
     // ---- the timer ----
@@ -486,6 +597,7 @@ public final class FriendLink {
             for (Outbox.Entry e = outbox.expireFront(now); e != null; e = outbox.expireFront(now)) {
                 expired.add(e);
             }
+            recordFailed(expired);
             cause = redial.lastFailure();
             LinkSession s = current;
             if (s != null && s.isOpen() && !outbox.isEmpty()) {

@@ -3,6 +3,7 @@ package org.p2pchat.core.internal.delivery;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
+import org.p2pchat.api.PeerKey;
 import org.p2pchat.api.ProtocolException;
 
 /**
@@ -26,12 +27,17 @@ public final class Inflow {
     /** Receives the messages of a DATA frame that are new. */
     public interface Delivery {
         /**
-         * Hands one new text message on.
+         * Hands one new text message on. Once the store has recorded it, call {@link #recorded}
+         * with its number: acknowledgements cover only what is recorded.
          *
          * @param text the text
+         * @param firstEpoch the epoch of the sender's process that first sent it
+         * @param firstSeq its number there (for a message sent again from a durable outbox, not
+         *     the number it came with now)
+         * @param seq the number it came with
          * @param units what it counts against the window; pass it back to {@link #consumed}
          */
-        void deliver(String text, long units);
+        void deliver(String text, long firstEpoch, long firstSeq, long seq, long units);
 
         /**
          * Hands one new message of another kind on (a room's).
@@ -48,8 +54,21 @@ public final class Inflow {
         }
     }
 
+    /** An ACK goes out once this many recorded messages are not acknowledged yet. */
+    static final int ACK_EVERY = 64;
+
     private final String friend;
     private final long window;
+    private final ReceiveLedger ledger;
+    private PeerKey key;
+    /** The highest number of a text message handed on for recording, in this epoch. */
+    private long lastHandedText;
+    /** The highest number of a text message the store has recorded, in this epoch. */
+    private long lastRecordedText;
+    /** The highest number an ACK said, in this epoch. */
+    private long lastAckedSeq;
+    /** Set while this thread is in {@link #receive}: its ACK follows at the end of the read. */
+    private boolean receiving;
     private final MemoryBudget budget;
     private final boolean stranger;
     /**
@@ -81,9 +100,12 @@ public final class Inflow {
      * @param window the receive window, in units
      * @param budget the node's memory budget every held message is reserved in
      * @param stranger whether the friend is a stranger (one the directory does not list)
+     * @param ledger how far the processes of every peer were delivered
      */
-    public Inflow(String friend, long window, MemoryBudget budget, boolean stranger) {
+    public Inflow(String friend, long window, MemoryBudget budget, boolean stranger,
+            ReceiveLedger ledger) {
         this.friend = friend;
+        this.ledger = ledger;
         this.window = window;
         this.budget = budget;
         this.stranger = stranger;
@@ -93,18 +115,66 @@ public final class Inflow {
      * A connection from the friend's process with this epoch is open: if the process is new,
      * numbering starts again.
      *
+     * <p>What was delivered of the old process is kept in the ledger (the friend may send it
+     * again from a durable outbox); what the ledger says of the new one (this peer restarted and
+     * the store remembers) is where numbering resumes.
+     *
      * @param remoteEpoch the epoch from its HELLO
+     * @param peer the friend's key, which the handshake proved
      * @return true if the epoch changed (the friend restarted)
      */
-    synchronized boolean epoch(long remoteEpoch) {
+    synchronized boolean epoch(long remoteEpoch, PeerKey peer) {
         if (started && epoch == remoteEpoch) {
             return false;
         }
         boolean restarted = started;
+        if (started && key != null && expected > 1) {
+            ledger.remember(key, epoch, expected - 1);
+        }
+        key = peer;
         started = true;
         epoch = remoteEpoch;
-        expected = 0;
+        long known = ledger.deliveredUpTo(peer, remoteEpoch);
+        expected = known == 0 ? 0 : known + 1;
+        lastHandedText = 0;
+        lastRecordedText = 0;
+        lastAckedSeq = 0;
         return restarted;
+    }
+
+    /**
+     * The store has recorded a text message: acknowledgements may cover it now. When a store
+     * records later than the read that brought the message (a durable one, committing on its
+     * own thread), the ACK goes out from here, once every message handed on is recorded or
+     * {@link #ACK_EVERY} wait.
+     *
+     * @param wireEpoch the epoch it came in
+     * @param seq the number it came with
+     */
+    public synchronized void recorded(long wireEpoch, long seq) {
+        if (wireEpoch != epoch) {
+            return;
+        }
+        lastRecordedText = Math.max(lastRecordedText, seq);
+        if (receiving) {
+            return;
+        }
+        if (lastRecordedText == lastHandedText || lastRecordedText - lastAckedSeq >= ACK_EVERY) {
+            LinkSession target = windowUpdateTarget();
+            if (target != null) {
+                acknowledge(target);
+            }
+        }
+    }
+
+    /** Lock held: what an ACK may say was received: nothing beyond what the store recorded. */
+    private long acknowledgeable() {
+        return lastRecordedText == lastHandedText ? Math.max(0, expected - 1) : lastRecordedText;
+    }
+
+    /** The epoch of the friend's current process, as its latest connection's HELLO said. */
+    public synchronized long currentEpoch() {
+        return epoch;
     }
 
     /**
@@ -124,6 +194,15 @@ public final class Inflow {
         if (started && session.remoteEpoch() != epoch) {
             return;
         }
+        receiving = true;
+        try {
+            receiveData(frame, session, delivery);
+        } finally {
+            receiving = false;
+        }
+    }
+
+    private void receiveData(ByteBuffer frame, LinkSession session, Delivery delivery) {
         MessageFrames.DataHeader header = MessageFrames.readDataHeader(frame);
         if (expected == 0 || header.floor() > expected) {
             // Unknown: this peer restarted. Higher: the friend abandoned messages (timed out).
@@ -144,6 +223,14 @@ public final class Inflow {
             if (kind < 0 || kind > MessageFrames.MAX_KIND) {
                 throw new ProtocolException(friend + " sent a message of unknown kind " + kind);
             }
+            MessageFrames.FirstNumber first = null;
+            if (seq == expected && kind == MessageFrames.KIND_TEXT_AGAIN) {
+                first = MessageFrames.readTextAgain(frame.slice(frame.position(), length));
+                if (first.seq() <= ledger.deliveredUpTo(key, first.epoch())) {
+                    // Delivered by the process that first sent it, or by an earlier restore.
+                    expected++;
+                }
+            }
             if (seq == expected) {
                 long units = (long) length + MessageFrames.MESSAGE_OVERHEAD;
                 if (admitted + units > advertisedEnd) {
@@ -161,7 +248,15 @@ public final class Inflow {
                 backlog.addAndGet(units);
                 admitted += units;
                 if (kind == MessageFrames.KIND_TEXT) {
-                    delivery.deliver(utf8(frame, length), units);
+                    lastHandedText = seq;
+                    delivery.deliver(utf8(frame, length), epoch, seq, seq, units);
+                } else if (first != null) {
+                    ledger.remember(key, first.epoch(), first.seq());
+                    int prefix = 8 + MessageFrames.varintBytes(first.seq());
+                    frame.position(frame.position() + prefix);
+                    lastHandedText = seq;
+                    delivery.deliver(utf8(frame, length - prefix), first.epoch(), first.seq(),
+                            seq, units);
                 } else {
                     byte[] body = new byte[length];
                     frame.get(body);
@@ -203,7 +298,8 @@ public final class Inflow {
         long grant = room();
         advertisedEnd = admitted + grant;
         ByteBuffer ack = ByteBuffer.allocate(1 + 9 + 9);
-        MessageFrames.putAck(ack, Math.max(0, expected - 1), grant);
+        lastAckedSeq = acknowledgeable();
+        MessageFrames.putAck(ack, lastAckedSeq, grant);
         try {
             session.channel().write(ack.flip());
         } catch (org.p2pchat.api.P2pChatException e) {

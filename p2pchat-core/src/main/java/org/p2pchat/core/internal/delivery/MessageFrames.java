@@ -33,8 +33,15 @@ public final class MessageFrames {
     public static final byte KIND_ROOM_POST = 1;
     /** A message's kind: a room membership message (PROTOCOL.md, "Room membership"). */
     public static final byte KIND_ROOM_CONTROL = 2;
+    /**
+     * A message's kind: a direct text message sent again by a later process of its sender, from
+     * its durable outbox, with the epoch and number its first process gave it (uint64 big-endian,
+     * then a varint), then its UTF-8 text: the receiver delivers it once whatever number it
+     * travels under now (PROTOCOL.md, "Restarts").
+     */
+    public static final byte KIND_TEXT_AGAIN = 3;
     /** The highest kind this version knows; a higher one is a protocol error. */
-    static final byte MAX_KIND = KIND_ROOM_CONTROL;
+    static final byte MAX_KIND = KIND_TEXT_AGAIN;
     private static final int MAX_VARINT_BYTES = 9;
     /**
      * The highest message number accepted: a process never comes near it (2^62 messages), so a
@@ -163,6 +170,46 @@ public final class MessageFrames {
         if (in.hasRemaining()) {
             throw new ProtocolException(what + " has " + in.remaining() + " trailing bytes");
         }
+    }
+
+    /**
+     * Makes the body of a {@link #KIND_TEXT_AGAIN} message.
+     *
+     * @param epoch the epoch of the process that first sent it
+     * @param seq the number it had there
+     * @param text its UTF-8 text
+     * @return the body
+     */
+    public static byte[] textAgain(long epoch, long seq, byte[] text) {
+        ByteBuffer b = ByteBuffer.allocate(8 + varintBytes(seq) + text.length);
+        b.putLong(epoch);
+        putVarint(b, seq);
+        b.put(text);
+        return b.array();
+    }
+
+    /** The first numbering of a {@link #KIND_TEXT_AGAIN} message, read from its body. */
+    record FirstNumber(long epoch, long seq) {
+    }
+
+    /**
+     * Reads the first numbering at the front of a {@link #KIND_TEXT_AGAIN} message's body,
+     * leaving the text.
+     *
+     * @param in the body, within its message's length
+     * @return the numbering
+     * @throws ProtocolException if it is cut short or its number is out of range
+     */
+    static FirstNumber readTextAgain(ByteBuffer in) {
+        if (in.remaining() < 8) {
+            throw new ProtocolException("a message sent again without its first epoch");
+        }
+        long epoch = in.getLong();
+        long seq = getVarint(in, "first number");
+        if (seq < 1 || seq >= MAX_SEQ) {
+            throw new ProtocolException("a message sent again with first number " + seq);
+        }
+        return new FirstNumber(epoch, seq);
     }
 
     static void putVarint(ByteBuffer out, long value) {

@@ -34,6 +34,8 @@ final class Outbox {
         boolean transmitted;
         /** When it was last written to a connection, on the node's ticker. */
         long transmittedAt;
+        /** Its record in the store, for a direct text message; else null. */
+        TrackedText tracked;
 
         Entry(long seq, byte kind, byte[] utf8, CompletableFuture<Void> done, long deadline) {
             this.seq = seq;
@@ -166,6 +168,9 @@ final class Outbox {
         long seq = first;
         for (Entry e : waiting) {
             e.seq = seq++;
+            if (e.tracked != null) {
+                e.tracked.numbered(e.seq);
+            }
         }
         nextSeq = seq;
     }
@@ -258,6 +263,12 @@ final class Outbox {
         // Not sent again; the next connection's first acknowledgement accounts for them.
         abandonedInFlight.clear();
         abandonedInFlightUnits = 0;
+    }
+
+    /** Every entry, in order (for what the store must record of them). */
+    void forEach(java.util.function.Consumer<Entry> action) {
+        inFlight.forEach(action);
+        waiting.forEach(action);
     }
 
     /**

@@ -23,7 +23,7 @@ import org.p2pchat.spi.Ticker;
  * lock held, which guards this object's state.
  */
 final class Transmitter {
-    private final Object lock;
+    private final FriendLink lock;
     private final String friend;
     private final Outbox outbox;
     private final DeliveryOptions options;
@@ -44,7 +44,7 @@ final class Transmitter {
      * @param options the frame limit
      * @param ticker the node's clock, to time writes
      */
-    Transmitter(Object lock, String friend, Outbox outbox, DeliveryOptions options, Ticker ticker) {
+    Transmitter(FriendLink lock, String friend, Outbox outbox, DeliveryOptions options, Ticker ticker) {
         this.lock = lock;
         this.friend = friend;
         this.outbox = outbox;
@@ -123,7 +123,11 @@ final class Transmitter {
         }
         int maxPlain = Math.min(options.maxFrameBytes(), s.remoteMaxFrameBytes())
                 - CipherState.TAG_BYTES;
+        int before = tooLarge.size();
         DataBatch batch = DataBatch.take(outbox, s, maxPlain, credit, ticker.nanoTime(), tooLarge);
+        if (tooLarge.size() > before) {
+            lock.recordFailed(tooLarge.subList(before, tooLarge.size()));
+        }
         frameInTransport = batch != null;
         return batch;
     }

@@ -143,11 +143,19 @@ public interface LinkNode {
      * Called on the event loop for each new text message: the listener gets it on its
      * executor, and its bytes count against the peer's window until the listener returns.
      *
+     * <p>The store records it first (history, and what was delivered of the sender's
+     * numbering), and the node tells the link's inflow when it has ({@link Inflow#recorded}):
+     * only then may an acknowledgement cover it.
+     *
      * @param link the link it came on
      * @param text the message
+     * @param firstEpoch the epoch of the sender's process that first sent it
+     * @param firstSeq its number there
+     * @param seq the number it came with, in the link's current epoch
      * @param units what it counts against the window
      */
-    void deliver(FriendLink link, String text, long units);
+    void deliver(FriendLink link, String text, long firstEpoch, long firstSeq, long seq,
+            long units);
 
     /**
      * Called on the event loop for each new message of a room kind, for the rooms to handle

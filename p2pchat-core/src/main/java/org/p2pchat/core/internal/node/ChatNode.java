@@ -14,6 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.p2pchat.api.ChatMessage;
+import org.p2pchat.api.Conversation;
+import org.p2pchat.api.HistoryQuery;
+import org.p2pchat.api.HistoryRecord;
 import org.p2pchat.api.KnownPeer;
 import org.p2pchat.api.Room;
 import org.p2pchat.api.RoomAccess;
@@ -52,7 +55,10 @@ import org.p2pchat.core.internal.room.RoomOptions;
 import org.p2pchat.core.internal.room.Rooms;
 import org.p2pchat.core.internal.session.Identity;
 import org.p2pchat.core.internal.session.SecureChannel;
+import org.p2pchat.core.internal.delivery.ReceiveLedger;
 import org.p2pchat.spi.Connection;
+import org.p2pchat.spi.MessageStore;
+import org.p2pchat.spi.StoreWrite;
 import org.p2pchat.spi.ConnectionHandler;
 import org.p2pchat.spi.Transport;
 import org.p2pchat.spi.Ticker;
@@ -98,6 +104,9 @@ public final class ChatNode implements Peer, LinkNode {
     private volatile PeerAddress listenAddress;
     private volatile byte[] helloPayload;
     private final NodeClosing closing;
+    private final MessageStore store;
+    private final DirectHistory history;
+    private final ThrottledLog storeWarnings = new ThrottledLog(LOG);
 
     /**
      * Creates a node; {@link #start} makes it listen.
@@ -113,12 +122,15 @@ public final class ChatNode implements Peer, LinkNode {
      * @param session identity, trust and handshake limits
      * @param delivery timeouts and limits of reliable delivery
      * @param roomOptions the timing of rooms
+     * @param store the history, outbox and receive records, owned by this node from now on
      */
     public ChatNode(String name, PeerDirectory directory, MessageListener listener,
             Executor callbacks, ExecutorService ownedExecutor, Transport transport,
             TransportOptions options, SessionOptions session, DeliveryOptions delivery,
-            RoomOptions roomOptions) {
+            RoomOptions roomOptions, MessageStore store) {
         this.name = PeerEntry.validateName(name);
+        this.store = Objects.requireNonNull(store, "store");
+        this.history = new DirectHistory(store, session.identity().publicKey(), this.name, epoch);
         this.directory = Objects.requireNonNull(directory, "directory");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.transport = transport;
@@ -145,9 +157,10 @@ public final class ChatNode implements Peer, LinkNode {
                 roomWarnings.warn("{}: dropped a frame in #{} from {}: {}", name, room,
                         from.fingerprint(), why));
         this.links = new LinkTable(directory, session.trust(), trust, rooms, delivery, ticker,
-                timer, memory, random, linkOwner);
+                timer, memory, random, linkOwner, history,
+                new ReceiveLedger(store, store.received()));
         this.closing = new NodeClosing(this.name, rooms, links, transport, timer, ownedExecutor,
-                delivery.closeLinger(), options.closeTimeout());
+                delivery.closeLinger(), options.closeTimeout(), store);
     }
 
     /** What the links ask of this node. */
@@ -174,10 +187,14 @@ public final class ChatNode implements Peer, LinkNode {
             listenAddress = transport.listen(address, this::accept).toCompletableFuture().join();
             helloPayload = toArray(WireCodec.hello(name, listenAddress, epoch, maxFrameBytes,
                     session.identity().signer().publicKey()));
+            OutboxRestore.run(name, store, links);
         } catch (java.util.concurrent.CompletionException e) {
             close();
             throw e.getCause() instanceof P2pChatException p ? p
                     : new P2pChatException("cannot listen on " + address, e.getCause());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
         LOG.info("{} ({}) is listening on {}", name, publicKey().fingerprint(), listenAddress);
         return this;
@@ -273,6 +290,42 @@ public final class ChatNode implements Peer, LinkNode {
             return CompletableFuture.failedFuture(e);
         }
         return links.connect(contact, peerName);
+    }
+
+    @Override
+    public CompletionStage<Void> flush() {
+        // Writes complete in order: an empty one queued now completes after every earlier one.
+        return store.write(new StoreWrite());
+    }
+
+    @Override
+    public Optional<Conversation> conversation(String peerName) {
+        Objects.requireNonNull(peerName, "peerName");
+        return peerKey(peerName).or(() -> {
+            FriendLink link = links.linkNamed(peerName);
+            return link == null ? Optional.empty() : Optional.ofNullable(link.key());
+        }).map(k -> Conversation.direct(k, peerName));
+    }
+
+    @Override
+    public List<Conversation> conversations(int limit) {
+        return store.conversations(limit);
+    }
+
+    @Override
+    public List<HistoryRecord> history(Conversation conversation, HistoryQuery query) {
+        return store.history(Objects.requireNonNull(conversation, "conversation"),
+                Objects.requireNonNull(query, "query"));
+    }
+
+    @Override
+    public List<HistoryRecord> search(String words, int limit) {
+        return store.search(Objects.requireNonNull(words, "words"), limit);
+    }
+
+    /** The node's store, for its rooms. */
+    MessageStore store() {
+        return store;
     }
 
     @Override
@@ -532,20 +585,34 @@ public final class ChatNode implements Peer, LinkNode {
     }
 
     /**
-     * Called on the event loop for each new message: the listener gets it on its executor, and
-     * its bytes count against the friend's window until the listener returns.
+     * Called on the event loop for each new message: the store records it, then the listener
+     * gets it on its executor, and its bytes count against the friend's window until the
+     * listener returns. A store that fails to write is logged and the message delivered all the
+     * same (it is then not safe from a crash).
      */
     @Override
-    public void deliver(FriendLink link, String text, long units) {
-        ChatMessage message = new ChatMessage(link.friend(), text, Instant.now());
+    public void deliver(FriendLink link, String text, long firstEpoch, long firstSeq, long seq,
+            long units) {
+        Instant at = Instant.now();
+        ChatMessage message = new ChatMessage(link.friend(), text, at);
         Inflow inflow = link.inflow();
-        callbacks.execute(link.key(), () -> {
-            try {
-                listener.onMessage(message);
-            } finally {
-                inflow.consumed(units);
-            }
-        });
+        PeerKey key = link.key();
+        long wireEpoch = inflow.currentEpoch();
+        history.received(key, link.friend(), text, at, firstEpoch, firstSeq, wireEpoch, seq)
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        storeWarnings.warn("{}: could not record a message from {}: {}", name,
+                                link.friend(), e.getMessage());
+                    }
+                    inflow.recorded(wireEpoch, seq);
+                    callbacks.execute(key, () -> {
+                        try {
+                            listener.onMessage(message);
+                        } finally {
+                            inflow.consumed(units);
+                        }
+                    });
+                });
     }
 
     @Override

@@ -25,6 +25,8 @@ import org.p2pchat.core.internal.delivery.Inflow;
 import org.p2pchat.core.internal.delivery.LinkSession;
 import org.p2pchat.core.internal.delivery.MemoryBudget;
 import org.p2pchat.core.internal.delivery.MessageFrames;
+import org.p2pchat.core.internal.delivery.ReceiveLedger;
+import org.p2pchat.core.internal.delivery.SendJournal;
 import org.p2pchat.core.internal.delivery.Strangers;
 import org.p2pchat.core.internal.link.TrustDecisions;
 import org.p2pchat.core.internal.room.Rooms;
@@ -85,10 +87,15 @@ final class LinkTable {
     private final MemoryBudget memory;
     private final RandomGenerator random;
     private final Node node;
+    private final SendJournal journal;
+    private final ReceiveLedger ledger;
 
     LinkTable(PeerDirectory directory, TrustStore trusted, TrustDecisions trust, Rooms rooms,
             DeliveryOptions delivery, Ticker ticker, ScheduledExecutorService timer,
-            MemoryBudget memory, RandomGenerator random, Node node) {
+            MemoryBudget memory, RandomGenerator random, Node node, SendJournal journal,
+            ReceiveLedger ledger) {
+        this.journal = journal;
+        this.ledger = ledger;
         this.directory = directory;
         this.trusted = trusted;
         this.trust = trust;
@@ -274,14 +281,29 @@ final class LinkTable {
         boolean stranger = !(contact instanceof String) && !(contact instanceof PeerKey k
                 && label != null && listedWithKey(label, k));
         Inflow inflow = known != null ? known.inflow()
-                : new Inflow(label, delivery.receiveWindowBytes(), memory, stranger);
+                : new Inflow(label, delivery.receiveWindowBytes(), memory, stranger, ledger);
         FriendLink link = new FriendLink(label, delivery, ticker, timer, connector, inflow,
                 known != null ? known.callBack() : contact instanceof PeerAddress a ? a : address,
-                random);
+                random, journal);
         if (contact instanceof PeerKey k) {
             link.proven(k);
+            link.startRecording();
         }
         return link;
+    }
+
+    /**
+     * The link of a key, made if there is none, for messages an earlier process left in the
+     * store's outbox.
+     *
+     * @param key the peer's key
+     * @return the link
+     */
+    FriendLink restoredLink(PeerKey key) {
+        return links.computeIfAbsent(key, k -> {
+            String label = labelOf(key);
+            return newLink(k, label != null ? label : OutboxRestore.labelFor(key), null);
+        });
     }
 
     /** The key a link is kept under in {@link #links}. */
@@ -424,6 +446,8 @@ final class LinkTable {
         // moment ago finds the same link, so no message goes to a second one.
         FriendLink holder = links.putIfAbsent(key, link);
         if (holder == null || holder == link) {
+            // The one link of the key: what waits on it, and what follows, is recorded now.
+            link.startRecording();
             return link;
         }
         links.replace(contact, link, holder);

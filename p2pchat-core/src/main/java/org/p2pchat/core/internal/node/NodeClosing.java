@@ -38,6 +38,7 @@ final class NodeClosing {
     private final ExecutorService ownedExecutor;
     private final Duration linger;
     private final Duration closeTimeout;
+    private final org.p2pchat.spi.MessageStore store;
     /** Set by the first {@link #close}: from then on sends fail at once. */
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Set when closing stops lingering and tears everything down. */
@@ -52,11 +53,13 @@ final class NodeClosing {
      *     else null
      * @param linger how long to wait for acknowledgements ({@code p2pchat.closeLinger})
      * @param closeTimeout how long the transport may take to close
+     * @param store the node's store, closed last
      */
     NodeClosing(String name, Rooms rooms, LinkTable links, Transport transport,
             ScheduledThreadPoolExecutor timer, ExecutorService ownedExecutor, Duration linger,
-            Duration closeTimeout) {
+            Duration closeTimeout, org.p2pchat.spi.MessageStore store) {
         this.name = name;
+        this.store = store;
         this.rooms = rooms;
         this.links = links;
         this.transport = transport;
@@ -139,6 +142,8 @@ final class NodeClosing {
                 }
                 transport.close();
                 timer.shutdownNow();
+                // After the transport: no acknowledgement can arrive to be written any more.
+                store.close();
                 if (ownedExecutor != null) {
                     ownedExecutor.shutdown();
                 }

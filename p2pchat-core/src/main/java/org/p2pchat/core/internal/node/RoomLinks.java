@@ -101,6 +101,11 @@ final class RoomLinks implements RoomNet {
     }
 
     @Override
+    public org.p2pchat.spi.MessageStore store() {
+        return node.store();
+    }
+
+    @Override
     public int maxBodyBytes() {
         return ChatNode.maxTextBytes(node.maxFrameBytes());
     }

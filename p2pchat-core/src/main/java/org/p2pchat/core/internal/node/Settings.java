@@ -32,6 +32,8 @@ public final class Settings {
     public static final String MAX_HANDSHAKES = "p2pchat.maxHandshakes";
     /** Where the identity key and the known-peers file are kept. */
     public static final String STATE_DIRECTORY = "p2pchat.stateDirectory";
+    /** The message store's name ({@code memory}, {@code sqlite}). */
+    public static final String STORE = "p2pchat.store";
     /** How long a message may wait for its acknowledgement before its send fails. */
     public static final String DELIVERY_TIMEOUT = "p2pchat.deliveryTimeout";
     /** The most unacknowledged message bytes held per friend. */

@@ -75,6 +75,11 @@ final class ChatRoom implements Room {
     }
 
     @Override
+    public org.p2pchat.api.Conversation conversation() {
+        return RoomHistory.conversationOf(state);
+    }
+
+    @Override
     public RoomAccess access() {
         return state.access;
     }

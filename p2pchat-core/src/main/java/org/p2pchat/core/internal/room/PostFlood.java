@@ -99,6 +99,7 @@ final class PostFlood {
                     outbox.sendPost(r, p);
                 }
             }
+            RoomHistory.received(room, m);
             try {
                 net.listener().onRoomMessage(m);
             } catch (RuntimeException e) {

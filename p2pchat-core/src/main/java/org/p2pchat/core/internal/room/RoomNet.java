@@ -85,4 +85,7 @@ public interface RoomNet {
 
     /** The longest room message body, in bytes, that fits a frame. */
     int maxBodyBytes();
+
+    /** Where the rooms' history goes. */
+    org.p2pchat.spi.MessageStore store();
 }

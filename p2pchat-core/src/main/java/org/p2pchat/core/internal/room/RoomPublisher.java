@@ -66,10 +66,12 @@ final class RoomPublisher {
                     }
                 }
             }
-            RoomPost post = RoomPost.sign(room.id, net.signer(), incarnation, seq,
-                    net.currentTimeMillis(), utf8);
-            PublishTracker tracker = new PublishTracker(new RoomMessageId(room.self.key(),
-                    incarnation, seq), room.name, waitFor);
+            long sentAt = net.currentTimeMillis();
+            RoomPost post = RoomPost.sign(room.id, net.signer(), incarnation, seq, sentAt, utf8);
+            RoomMessageId id = new RoomMessageId(room.self.key(), incarnation, seq);
+            PublishTracker tracker = new PublishTracker(id, room.name, waitFor);
+            RoomHistory.published(room, id, text, java.time.Instant.ofEpochMilli(sentAt),
+                    tracker.stage());
             if (!tracker.stage().isDone()) {
                 synchronized (room) {
                     pending.add(tracker);

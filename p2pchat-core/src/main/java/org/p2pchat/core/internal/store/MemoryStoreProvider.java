@@ -9,7 +9,7 @@ import org.p2pchat.spi.MessageStoreProvider;
  * which keeps nothing on disk whatever directory it is given. Stateless.
  */
 public final class MemoryStoreProvider implements MessageStoreProvider {
-    /** Creates the provider (ServiceLoader will, once the peer chooses stores by name). */
+    /** Creates the provider; ServiceLoader does. */
     public MemoryStoreProvider() {
     }
 

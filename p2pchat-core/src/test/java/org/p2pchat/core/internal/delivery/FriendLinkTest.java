@@ -59,7 +59,7 @@ class FriendLinkTest {
             }
         };
         link = new FriendLink("alice", DEFAULTS, ticker, refusingTimer, strangerOnly,
-                new Inflow("alice", 1 << 20, new MemoryBudget(1L << 30), false), null, new SplittableRandom(1));
+                new Inflow("alice", 1 << 20, new MemoryBudget(1L << 30), false, new ReceiveLedger(null, java.util.List.of())), null, new SplittableRandom(1), SendJournal.NONE);
     }
 
     @AfterEach

@@ -23,15 +23,18 @@ import org.p2pchat.testkit.Await;
  * receive window, and the ACKs that report both.
  */
 class InflowTest {
+    private static final org.p2pchat.api.PeerKey PEER =
+            org.p2pchat.api.PeerKey.of(new byte[32]);
     private static final int OVERHEAD = MessageFrames.MESSAGE_OVERHEAD;
     private static final long WINDOW = 1_000;
 
     private final MemoryBudget budget = new MemoryBudget(1L << 30);
-    private final Inflow inflow = new Inflow("alice", WINDOW, budget, false);
+    private final Inflow inflow = new Inflow("alice", WINDOW, budget, false, new ReceiveLedger(null, java.util.List.of()));
     private final FakeLinkSessions.Link link = FakeLinkSessions.open(1, 100);
     private final List<String> delivered = new ArrayList<>();
     private final List<Long> deliveredUnits = new ArrayList<>();
-    private final Inflow.Delivery delivery = (text, units) -> {
+    private final Inflow.Delivery delivery = (text, firstEpoch, firstSeq, seq, units) -> {
+        inflow.recorded(inflow.currentEpoch(), seq);
         delivered.add(text);
         deliveredUnits.add(units);
     };
@@ -81,7 +84,7 @@ class InflowTest {
 
     @Test
     void messagesAreDeliveredInOrderAcrossFrames() {
-        inflow.epoch(100);
+        inflow.epoch(100, PEER);
         receive(1, 1, "a", "b");
         receive(3, 1, "c");
         receive(4, 4, "d", "e");
@@ -129,10 +132,10 @@ class InflowTest {
     @Test
     void aDuplicateAfterAReconnectIsNotDeliveredAgain() {
         FakeLinkSessions.Link second = FakeLinkSessions.open(2, 100);
-        assertFalse(inflow.epoch(100));
+        assertFalse(inflow.epoch(100, PEER));
         receive(1, 1, "a", "b");
         // The connection is lost before the ACK; the friend sends 1 and 2 again on a new one.
-        assertFalse(inflow.epoch(100), "same process");
+        assertFalse(inflow.epoch(100, PEER), "same process");
         inflow.receive(data(1, 1, "a", "b", "c"), second.session, delivery);
         assertEquals(List.of("a", "b", "c"), delivered);
         inflow.acknowledge(second.session);
@@ -188,16 +191,16 @@ class InflowTest {
 
     @Test
     void theFirstEpochIsNotARestart() {
-        assertFalse(inflow.epoch(100));
-        assertFalse(inflow.epoch(100));
+        assertFalse(inflow.epoch(100, PEER));
+        assertFalse(inflow.epoch(100, PEER));
     }
 
     @Test
     void aNewEpochIsARestartAndNumberingStartsAgain() {
-        inflow.epoch(100);
+        inflow.epoch(100, PEER);
         receive(1, 1, "a", "b", "c");
 
-        assertTrue(inflow.epoch(200), "the friend restarted");
+        assertTrue(inflow.epoch(200, PEER), "the friend restarted");
         FakeLinkSessions.Link restarted = FakeLinkSessions.open(2, 200);
 
         inflow.receive(data(1, 1, "new a"), restarted.session, delivery);
@@ -208,18 +211,18 @@ class InflowTest {
 
     @Test
     void theSameEpochAgainKeepsTheNumbering() {
-        inflow.epoch(100);
+        inflow.epoch(100, PEER);
         receive(1, 1, "a", "b", "c");
-        assertFalse(inflow.epoch(100));
+        assertFalse(inflow.epoch(100, PEER));
         receive(1, 1, "a");
         assertEquals(List.of("a", "b", "c"), delivered);
     }
 
     @Test
     void aRestartedFriendMayStartAboveOne() {
-        inflow.epoch(100);
+        inflow.epoch(100, PEER);
         receive(1, 1, "a");
-        assertTrue(inflow.epoch(200));
+        assertTrue(inflow.epoch(200, PEER));
         // Its first messages timed out before any connection was made.
         inflow.receive(data(3, 3, "c"), FakeLinkSessions.open(2, 200).session, delivery);
         assertEquals(List.of("a", "c"), delivered);
@@ -228,16 +231,16 @@ class InflowTest {
     @Test
     void aRestartKeepsWhatTheListenerHasNotFinishedWith() {
         receive(1, 1, ofUnits(400));
-        inflow.epoch(200);
+        inflow.epoch(200, PEER);
         assertEquals(400, inflow.backlog());
         assertArrayEquals(new long[] {0, WINDOW - 400}, ack());
     }
 
     @Test
     void aFrameFromTheOldProcessIsIgnoredAfterARestart() {
-        inflow.epoch(100);
+        inflow.epoch(100, PEER);
         receive(1, 1, "a", "b", "c");
-        assertTrue(inflow.epoch(200));
+        assertTrue(inflow.epoch(200, PEER));
         FakeLinkSessions.Link restarted = FakeLinkSessions.open(2, 200);
 
         // Still being read on the old process's connection after the new one's HELLO: in the old
@@ -252,8 +255,8 @@ class InflowTest {
 
     @Test
     void aFrameFromTheOldProcessDoesNotTakeTheWindowUpdates() {
-        inflow.epoch(100);
-        assertTrue(inflow.epoch(200));
+        inflow.epoch(100, PEER);
+        assertTrue(inflow.epoch(200, PEER));
         FakeLinkSessions.Link restarted = FakeLinkSessions.open(2, 200);
         inflow.receive(data(1, 1, ofUnits(700)), restarted.session, delivery);
         inflow.acknowledge(restarted.session);
@@ -318,7 +321,8 @@ class InflowTest {
         try {
             // As in a peer: the listener finishes each message on another thread at once (so the
             // backlog falls during the frame), and any window update waits for the frame's end.
-            Inflow.Delivery fast = (text, units) -> {
+            Inflow.Delivery fast = (text, firstEpoch, firstSeq, seq, units) -> {
+                inflow.recorded(inflow.currentEpoch(), seq);
                 delivered.add(text);
                 long before = inflow.backlog();
                 listener.execute(() -> inflow.consumed(units));
@@ -337,7 +341,7 @@ class InflowTest {
     @Test
     void aMessageBeyondTheNodesMemoryBudgetIsRefusedBeforeItIsMadeAndTakesNoWindow() {
         MemoryBudget small = new MemoryBudget(4_000);
-        Inflow tight = new Inflow("zed", WINDOW, small, true);
+        Inflow tight = new Inflow("zed", WINDOW, small, true, new ReceiveLedger(null, java.util.List.of()));
         tight.acknowledge(link.session);
         link.newAcks();
         // Granted while the strangers' 1,000 bytes were free; then other strangers took 800.
@@ -355,7 +359,7 @@ class InflowTest {
     @Test
     void theWindowGrantedShrinksToWhatTheMemoryBudgetHasLeft() {
         MemoryBudget small = new MemoryBudget(900);
-        Inflow tight = new Inflow("alice", WINDOW, small, false);
+        Inflow tight = new Inflow("alice", WINDOW, small, false, new ReceiveLedger(null, java.util.List.of()));
         tight.acknowledge(link.session);
         assertArrayEquals(new long[] {0, 200}, link.onlyNewAck(), "900 bytes / 4.5 per unit");
         small.reserve(450, false);

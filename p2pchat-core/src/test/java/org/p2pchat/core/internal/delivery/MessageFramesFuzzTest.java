@@ -20,6 +20,8 @@ import org.p2pchat.api.ProtocolException;
  * targets a fixed, seeded batch of mutated genuine frames, so the build checks them deeply too.
  */
 class MessageFramesFuzzTest {
+    private static final org.p2pchat.api.PeerKey PEER =
+            org.p2pchat.api.PeerKey.of(new byte[32]);
     /** Small, so that arbitrary frames overrun it. */
     private static final long WINDOW = 256;
     /** A memory budget whose strangers' quarter holds only a few empty messages. */
@@ -93,12 +95,13 @@ class MessageFramesFuzzTest {
         int[] delivered = {0};
         int refusals = 0;
         int overruns = 0;
-        Inflow inflow = new Inflow("fuzz", WINDOW, budget, stranger);
+        Inflow inflow = new Inflow("fuzz", WINDOW, budget, stranger, new ReceiveLedger(null, java.util.List.of()));
         inflow.acknowledge(SESSION);
         ArrayDeque<Long> held = new ArrayDeque<>();
         long[] heldUnits = {0};
         boolean[] refused = {false};
-        Inflow.Delivery listener = (text, units) -> {
+        Inflow.Delivery listener = (text, firstEpoch, firstSeq, seq, units) -> {
+            inflow.recorded(inflow.currentEpoch(), seq);
             assertTrue(units >= MessageFrames.MESSAGE_OVERHEAD, "units " + units);
             held.add(units);
             heldUnits[0] += units;
@@ -111,7 +114,7 @@ class MessageFramesFuzzTest {
             int op = input[i++] & 3;
             if (op == 0) {
                 if (i < input.length) {
-                    inflow.epoch(input[i++] & 3);
+                    inflow.epoch(input[i++] & 3, PEER);
                 }
             } else if (op == 1) {
                 Long units = held.poll();

@@ -76,7 +76,7 @@ class ReturningFriendTest {
                 @Override
                 public void idle(FriendLink l) {
                 }
-            }, new Inflow("bob", 1 << 20, new MemoryBudget(1L << 30), false), null, new SplittableRandom(7));
+            }, new Inflow("bob", 1 << 20, new MemoryBudget(1L << 30), false, new ReceiveLedger(null, java.util.List.of())), null, new SplittableRandom(7), SendJournal.NONE);
 
     private interface Outcome {
         void settle(CompletableFuture<Void> attempt);

@@ -54,6 +54,8 @@ class RoomDeliveryOrderTest {
 
     private final RoomNet net = new RoomNet() {
         private final Ed25519.Keys self = keys(10);
+        private final org.p2pchat.spi.MessageStore store =
+                new org.p2pchat.core.internal.store.MemoryStore();
 
         @Override
         public String selfName() {
@@ -146,6 +148,11 @@ class RoomDeliveryOrderTest {
         @Override
         public Duration deliveryTimeout() {
             return Duration.ofHours(1);
+        }
+
+        @Override
+        public org.p2pchat.spi.MessageStore store() {
+            return store;
         }
 
         @Override

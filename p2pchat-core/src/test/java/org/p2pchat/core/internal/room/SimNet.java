@@ -234,6 +234,8 @@ final class SimNet {
 
     /** One simulated peer: its identity, its rooms, and what its listener was told. */
     static final class SimPeer implements RoomNet {
+        /** Where its rooms' history goes: the in-memory store, as in a peer with none chosen. */
+        final org.p2pchat.spi.MessageStore store = new org.p2pchat.core.internal.store.MemoryStore();
         final SimNet net;
         final String name;
         final PeerAddress address;
@@ -327,6 +329,11 @@ final class SimNet {
         @Override
         public Duration deliveryTimeout() {
             return DELIVERY_TIMEOUT;
+        }
+
+        @Override
+        public org.p2pchat.spi.MessageStore store() {
+            return store;
         }
 
         @Override

@@ -1,0 +1,83 @@
+package org.p2pchat.core.internal.delivery;
+
+import java.time.Instant;
+
+/**
+ * A direct text message as its sender's store knows it: the id of its history record and the
+ * number it keeps in the store's outbox, which is the number the process that first sent it
+ * gave it (a message restored from the outbox by a later process travels with that number, so
+ * that the friend recognises it; see {@link MessageFrames#KIND_TEXT_AGAIN}).
+ *
+ * <p>Not thread-safe: its {@link FriendLink}'s lock guards it.
+ */
+public final class TrackedText {
+    private final String messageId;
+    private final long epoch;
+    private final boolean restored;
+    private final byte[] text;
+    private final Instant deadline;
+    private long seq;
+    private boolean recorded;
+
+    /**
+     * Creates the record of a message.
+     *
+     * @param messageId its history record's id
+     * @param epoch the epoch of the process that numbers it first
+     * @param seq its number there; for a new message, set when it is queued
+     * @param text its UTF-8 text
+     * @param deadline when its delivery timeout passes
+     * @param restored whether it comes from the outbox of an earlier process (its number is fixed
+     *     and recorded already)
+     */
+    public TrackedText(String messageId, long epoch, long seq, byte[] text, Instant deadline,
+            boolean restored) {
+        this.messageId = messageId;
+        this.epoch = epoch;
+        this.seq = seq;
+        this.text = text;
+        this.deadline = deadline;
+        this.restored = restored;
+        this.recorded = restored;
+    }
+
+    public String messageId() {
+        return messageId;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public long seq() {
+        return seq;
+    }
+
+    /** The UTF-8 text (not a copy: never change it). */
+    public byte[] text() {
+        return text;
+    }
+
+    public Instant deadline() {
+        return deadline;
+    }
+
+    public boolean restored() {
+        return restored;
+    }
+
+    boolean recorded() {
+        return recorded;
+    }
+
+    void markRecorded() {
+        recorded = true;
+    }
+
+    /** A new message's number, set when it is queued and moved if its outbox renumbers. */
+    void numbered(long number) {
+        if (!restored) {
+            seq = number;
+        }
+    }
+}

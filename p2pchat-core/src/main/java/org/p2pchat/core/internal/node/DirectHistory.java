@@ -1,0 +1,124 @@
+package org.p2pchat.core.internal.node;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.p2pchat.api.Conversation;
+import org.p2pchat.api.DeliveryState;
+import org.p2pchat.api.HistoryRecord;
+import org.p2pchat.api.PeerKey;
+import org.p2pchat.core.internal.delivery.MessageFrames;
+import org.p2pchat.core.internal.delivery.SendJournal;
+import org.p2pchat.core.internal.delivery.TrackedText;
+import org.p2pchat.spi.MessageStore;
+import org.p2pchat.spi.OutboxRecord;
+import org.p2pchat.spi.ReceiveRecord;
+import org.p2pchat.spi.StoreWrite;
+
+/**
+ * Writes the direct messages to the store: each one sent as a pending history record with its
+ * outbox entry (one write, so that they cannot disagree after a crash), then delivered or failed
+ * as the friend acknowledges or the link gives up; each one received as a history record with
+ * the receive record that covers it (one write, before the listener gets it and before an
+ * acknowledgement covers it).
+ *
+ * <p>Thread-safe; never waits for the disk (writes only queue). Its links call it with their
+ * locks held, so each link's writes reach the store in the order things happened.
+ */
+final class DirectHistory implements SendJournal {
+    private final MessageStore store;
+    private final PeerKey self;
+    private final String selfName;
+    private final long epoch;
+    private final String idPrefix;
+    private final AtomicLong sent = new AtomicLong();
+
+    DirectHistory(MessageStore store, PeerKey self, String selfName, long epoch) {
+        this.store = store;
+        this.self = self;
+        this.selfName = selfName;
+        this.epoch = epoch;
+        this.idPrefix = "d:" + self + "/" + Long.toHexString(epoch) + "/";
+    }
+
+    /** The history id of a direct message received: its sender's key, first epoch and number. */
+    static String receivedId(PeerKey sender, long firstEpoch, long firstSeq) {
+        return "d:" + sender + "/" + Long.toHexString(firstEpoch) + "/" + firstSeq;
+    }
+
+    @Override
+    public TrackedText track(byte[] text, Instant deadline) {
+        // Sent messages count on their own: a link's numbers can move before they go out.
+        return new TrackedText(idPrefix + "s" + sent.incrementAndGet(), epoch, 0, text, deadline,
+                false);
+    }
+
+    @Override
+    public void queued(PeerKey peer, String name, TrackedText m) {
+        store.write(new StoreWrite()
+                .history(new HistoryRecord(m.messageId(), Conversation.direct(peer, name), true,
+                        selfName, self, new String(m.text(), StandardCharsets.UTF_8),
+                        Instant.now(), null, DeliveryState.PENDING))
+                .outbox(outboxRecord(peer, m)));
+    }
+
+    private static OutboxRecord outboxRecord(PeerKey peer, TrackedText m) {
+        return new OutboxRecord(peer, m.epoch(), m.seq(), MessageFrames.KIND_TEXT, m.text(),
+                m.deadline(), m.messageId());
+    }
+
+    @Override
+    public void delivered(PeerKey peer, List<TrackedText> messages) {
+        store.write(settled(peer, messages, DeliveryState.DELIVERED));
+    }
+
+    @Override
+    public void failed(PeerKey peer, List<TrackedText> messages) {
+        store.write(settled(peer, messages, DeliveryState.FAILED));
+    }
+
+    /** Leaves the outbox, by each epoch's highest number (entries leave from the front). */
+    static StoreWrite settled(PeerKey peer, List<TrackedText> messages, DeliveryState state) {
+        StoreWrite w = new StoreWrite();
+        Map<Long, Long> upTo = new LinkedHashMap<>(2);
+        for (TrackedText m : messages) {
+            upTo.merge(m.epoch(), m.seq(), Math::max);
+            w.state(m.messageId(), state);
+        }
+        upTo.forEach((e, s) -> w.acknowledged(peer, e, s));
+        return w;
+    }
+
+    @Override
+    public void renumbered(PeerKey peer, long oldLast, List<TrackedText> messages) {
+        // Removed first, then added: a write applies acknowledgements before outbox entries.
+        StoreWrite w = new StoreWrite().acknowledged(peer, epoch, oldLast);
+        for (TrackedText m : messages) {
+            w.outbox(outboxRecord(peer, m));
+        }
+        store.write(w);
+    }
+
+    /**
+     * Records a direct message received, with what it covers of its sender's numbering: the
+     * numbering it came in, and the first one if it was sent again by a later process.
+     *
+     * @return completes when the store has it
+     */
+    CompletionStage<Void> received(PeerKey sender, String name, String text, Instant at,
+            long firstEpoch, long firstSeq, long wireEpoch, long seq) {
+        StoreWrite w = new StoreWrite()
+                .history(new HistoryRecord(receivedId(sender, firstEpoch, firstSeq),
+                        Conversation.direct(sender, name), false, name, sender, text, at, at,
+                        DeliveryState.RECEIVED))
+                .received(new ReceiveRecord(sender, wireEpoch, seq));
+        if (firstEpoch != wireEpoch) {
+            w.received(new ReceiveRecord(sender, firstEpoch, firstSeq));
+        }
+        return store.write(w);
+    }
+}

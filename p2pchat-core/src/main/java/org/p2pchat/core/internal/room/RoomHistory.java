@@ -1,0 +1,45 @@
+package org.p2pchat.core.internal.room;
+
+import java.time.Instant;
+import java.util.concurrent.CompletionStage;
+import org.p2pchat.api.Conversation;
+import org.p2pchat.api.DeliveryState;
+import org.p2pchat.api.HistoryRecord;
+import org.p2pchat.api.RoomMessage;
+import org.p2pchat.api.RoomMessageId;
+import org.p2pchat.spi.StoreWrite;
+
+/**
+ * Writes a room's messages to the store's history: each one received as it reaches the
+ * listener, each one published as pending, then delivered or failed as its stage ends. Writes
+ * only queue (the store applies them on its own thread), so any thread may call it.
+ */
+final class RoomHistory {
+    private RoomHistory() {
+    }
+
+    /** The history id of a room message: unique across rooms, origins and incarnations. */
+    static String idOf(RoomMessageId id) {
+        return "r:" + id.origin() + "/" + id.incarnation() + "/" + id.seq();
+    }
+
+    static Conversation conversationOf(RoomState room) {
+        return Conversation.room(room.id.toString(), room.name);
+    }
+
+    static void received(RoomState room, RoomMessage m) {
+        room.net.store().write(new StoreWrite().history(new HistoryRecord(idOf(m.id()),
+                conversationOf(room), false, m.from(), m.fromKey(), m.text(), m.sentAt(),
+                m.receivedAt(), DeliveryState.RECEIVED)));
+    }
+
+    static void published(RoomState room, RoomMessageId id, String text, Instant sentAt,
+            CompletionStage<?> outcome) {
+        String messageId = idOf(id);
+        room.net.store().write(new StoreWrite().history(new HistoryRecord(messageId,
+                conversationOf(room), true, room.net.selfName(), id.origin(), text, sentAt, null,
+                DeliveryState.PENDING)));
+        outcome.whenComplete((v, e) -> room.net.store().write(new StoreWrite().state(messageId,
+                e == null ? DeliveryState.DELIVERED : DeliveryState.FAILED)));
+    }
+}
