@@ -232,6 +232,10 @@ class RoomFailureAndReturnTest {
         peers.join("e", "d");
         Stuck.until("c sees e", Await.DEFAULT, () -> view("c").containsKey("e"));
         Stuck.until("d sees e", Await.DEFAULT, () -> view("d").containsKey("e"));
+        // A join completes on the member's own record; the others come right after. Until they
+        // have, e's marker would wait for d and c alone, and succeed.
+        Stuck.until("e sees everyone d sees", Await.DEFAULT,
+                () -> view("e").keySet().containsAll(List.of("a", "b", "c", "d")));
         // Markers queued behind the news on every link across: when each has failed, so has
         // everything before it (a link expires its messages oldest first).
         List<CompletableFuture<?>> markers = new ArrayList<>();

@@ -79,6 +79,7 @@ public final class ChatSession {
     private final Executor reports;
     private final RoomCommands rooms;
     private final RoomStart roomStart;
+    private final HistoryView history;
 
     /**
      * Creates a session.
@@ -117,6 +118,7 @@ public final class ChatSession {
         this.peerList = new PeerList(peer);
         this.rooms = new RoomCommands(peer, console, reports, presence);
         this.roomStart = Objects.requireNonNull(roomStart, "roomStart");
+        this.history = new HistoryView(peer, console);
     }
 
     /**
@@ -135,6 +137,7 @@ public final class ChatSession {
                     + listed.fingerprint() + ", not yours; friends using it will refuse you"
                     + " (/key shows your key)");
         }
+        history.start();
         rooms.start(roomStart);
         for (String line = console.readLine(); line != null; line = console.readLine()) {
             Command command = interpreter.parse(line);
@@ -151,6 +154,10 @@ public final class ChatSession {
             send(send.friend(), send.text());
         } else if (command instanceof Command.ListPeers) {
             peerList.lines().forEach(console::println);
+        } else if (command instanceof Command.ShowHistory show) {
+            history.page(show.target());
+        } else if (command instanceof Command.Search search) {
+            history.search(search.words());
         } else if (command instanceof Command.ShowKey) {
             showKey();
         } else if (command instanceof Command.Help) {
@@ -309,6 +316,9 @@ public final class ChatSession {
         console.println("  /leave [ROOM]   leave a room (its members see that you left)");
         console.println("  /peers          list every peer you know: the table, room members and"
                 + " who called; state, last seen, key fingerprint, rooms shared");
+        console.println("  /history NAME, /history #ROOM");
+        console.println("                  page back through a conversation (again: further back)");
+        console.println("  /search WORDS   the latest messages holding every word");
         console.println("  /key, /whoami   show your public key, for friends to pin");
         console.println("  /help           show this help");
         console.println("  :q or /quit     leave every room and the chat (Ctrl-D or the end of"

@@ -126,6 +126,22 @@ public sealed interface Command {
     record ListPeers() implements Command {
     }
 
+    /**
+     * {@code /history NAME} or {@code /history #ROOM}: page back through a conversation.
+     *
+     * @param target the peer's name, or the room's with its {@code #}
+     */
+    record ShowHistory(String target) implements Command {
+    }
+
+    /**
+     * {@code /search WORDS}: the latest messages holding every word.
+     *
+     * @param words the words
+     */
+    record Search(String words) implements Command {
+    }
+
     /** {@code /key} or {@code /whoami}: show this peer's public key and fingerprint. */
     record ShowKey() implements Command {
     }

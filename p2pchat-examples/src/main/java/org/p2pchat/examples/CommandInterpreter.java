@@ -17,7 +17,7 @@ import org.p2pchat.api.PeerEntry;
 public final class CommandInterpreter {
     /** The commands as the user types them, for completion: each is understood by {@link #parse}. */
     public static final List<String> COMMANDS = List.of("/peers", "/rooms", "/members", "/join",
-            "/create", "/invite", "/leave", "/key", "/whoami", "/help", "/quit", ":q");
+            "/create", "/invite", "/leave", "/history", "/search", "/key", "/whoami", "/help", "/quit", ":q");
 
     /** The room {@code /join HOST:PORT} and {@code --join HOST:PORT} join. */
     public static final String DEFAULT_ROOM = "general";
@@ -33,6 +33,8 @@ public final class CommandInterpreter {
     static final String USAGE_MEMBERS = "usage: /members [ROOM]";
     static final String USAGE_LEAVE = "usage: /leave [ROOM]";
     static final String USAGE_ROOMS = "usage: /rooms";
+    static final String USAGE_HISTORY = "usage: /history NAME or /history #ROOM";
+    static final String USAGE_SEARCH = "usage: /search WORDS";
 
     private static final String FORMAT_HINT = "expected friend/message, e.g. bob/hi (/help for help)";
 
@@ -110,6 +112,16 @@ public final class CommandInterpreter {
             case "quit":
             case "q":
                 return new Command.Quit();
+            case "history":
+                if (args != 1 || !(isName(words[1]) || roomName(words[1]) != null
+                        && words[1].startsWith("#"))) {
+                    return new Command.Invalid(USAGE_HISTORY);
+                }
+                return new Command.ShowHistory(words[1]);
+            case "search":
+                return args == 0 ? new Command.Invalid(USAGE_SEARCH)
+                        : new Command.Search(s.substring(1).strip().substring(words[0].length())
+                                .strip());
             case "rooms":
                 return args == 0 ? new Command.ListRooms() : new Command.Invalid(USAGE_ROOMS);
             case "create":

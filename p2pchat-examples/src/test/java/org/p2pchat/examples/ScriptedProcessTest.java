@@ -75,6 +75,59 @@ class ScriptedProcessTest {
     }
 
     @Test
+    void theHistoryOfTheLastRunIsShownWhenTheChatStartsAgainAndCanBeSearched(@TempDir Path dir)
+            throws Exception {
+        int[] ports = FreePorts.pick(2);
+        Path userInfo = table(dir, ports);
+        String stamp = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d ";
+        try (ChatApp bob = ChatApp.start("bob", "--user-info", userInfo.toString(),
+                "--state-dir", dir.resolve("bob-state").toString())) {
+            bob.awaitFingerprint();
+            List<String> first = runAlice(dir, userInfo, "bob/hi from the last run\n:q\n");
+            bob.stdout.awaitLine("[alice] hi from the last run");
+            assertTrue(first.stream().noneMatch(l -> l.startsWith("--- ")), first.toString());
+            // Waits in bob's outbox while alice is away, and reaches her next run.
+            bob.type("alice/and a reply");
+            try (ChatApp alice = ChatApp.start("alice", "--user-info", userInfo.toString(),
+                    "--state-dir", dir.resolve("alice-state").toString())) {
+                alice.stdout.awaitLine("--- bob (/history bob for more) ---");
+                alice.stdout.awaitLine("the message of the last run",
+                        l -> l.matches(stamp + "\\[you -> bob\\] hi from the last run"));
+                alice.stdout.awaitLine("--- end of history ---");
+                alice.stdout.awaitLine("[bob] and a reply");
+                alice.type("/search reply");
+                alice.stdout.awaitLine("the reply, found",
+                        l -> l.matches(stamp + "\\[bob\\] and a reply"));
+                // The start showed everything there was before the reply: nothing older.
+                alice.type("/history bob");
+                alice.stdout.awaitLine("* no older messages with bob");
+                ChatApp.assertNoErrors(alice);
+            }
+        }
+    }
+
+    /** Runs alice with a script on stdin until she exits; returns what she printed. */
+    private static List<String> runAlice(Path dir, Path userInfo, String script)
+            throws Exception {
+        Process alice = alice(dir, userInfo).start();
+        try {
+            List<String> output = new CopyOnWriteArrayList<>();
+            Thread reader = collectLines(alice, output);
+            try (Writer stdin = new OutputStreamWriter(alice.getOutputStream(),
+                    StandardCharsets.UTF_8)) {
+                stdin.write(script);
+            }
+            assertTrue(alice.waitFor(Await.DEFAULT.toMillis(), TimeUnit.MILLISECONDS),
+                    "alice did not exit; output " + output);
+            reader.join(Await.DEFAULT.toMillis());
+            assertEquals(0, alice.exitValue(), "output " + output);
+            return output;
+        } finally {
+            alice.destroyForcibly();
+        }
+    }
+
+    @Test
     void libraryLogLinesGoToTheLogFileNeverAmongTheChatLines(@TempDir Path dir) throws Exception {
         int[] ports = FreePorts.pick(2);
         Path userInfo = table(dir, ports);
