@@ -42,6 +42,9 @@ final class PeerLink implements DirectLink {
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(10);
 
     private final String transport;
+    /** The message store's provider name; {@code sqlite} keeps its files under {@link #state}. */
+    private final String store;
+    private final java.nio.file.Path state;
     private final String text;
     private final boolean echo;
     private final int window;
@@ -53,8 +56,15 @@ final class PeerLink implements DirectLink {
     private long outboxFullRetries;
     private long fullRecordWaits;
 
-    private PeerLink(String transport, String text, boolean echo) {
+    private PeerLink(String transport, String text, boolean echo, String store) {
         this.transport = transport;
+        this.store = store;
+        try {
+            this.state = store.equals("memory") ? null
+                    : java.nio.file.Files.createTempDirectory("p2pchat-bench-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         this.text = text;
         this.echo = echo;
         // ASCII text: as many UTF-8 bytes as chars.
@@ -75,7 +85,16 @@ final class PeerLink implements DirectLink {
      * @return the open link
      */
     static PeerLink open(String transport, String text, boolean echo) {
-        PeerLink link = new PeerLink(transport, text, echo);
+        return open(transport, text, echo, "memory");
+    }
+
+    /**
+     * As {@link #open(String, String, boolean)}, with both peers on a message store of this
+     * kind: {@code memory}, or {@code sqlite} in a temporary state directory per peer, removed
+     * on close.
+     */
+    static PeerLink open(String transport, String text, boolean echo, String store) {
+        PeerLink link = new PeerLink(transport, text, echo, store);
         try {
             link.start();
             return link;
@@ -103,7 +122,11 @@ final class PeerLink implements DirectLink {
 
     /** A peer on 127.0.0.1 with the settings both sides share; connections never idle out. */
     private PeerBuilder builder(String name) {
-        return P2pChat.builder(name)
+        PeerBuilder builder = P2pChat.builder(name).store(store);
+        if (state != null) {
+            builder.stateDirectory(state.resolve(name));
+        }
+        return builder
                 .transport(transport)
                 .listenOn(PeerAddress.loopback(0))
                 .outboxLimitBytes(OUTBOX_LIMIT_BYTES)
@@ -260,6 +283,13 @@ final class PeerLink implements DirectLink {
         }
         if (receiver != null) {
             receiver.close();
+        }
+        if (state != null) {
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(state)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (java.io.IOException e) {
+                System.out.println("could not remove " + state + ": " + e);
+            }
         }
     }
 }
