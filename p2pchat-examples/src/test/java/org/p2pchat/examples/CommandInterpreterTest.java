@@ -13,6 +13,20 @@ class CommandInterpreterTest {
     private final CommandInterpreter interpreter = new CommandInterpreter();
 
     @Test
+    void historyTakesAPeerOrARoomAndSearchTakesTheRestOfTheLine() {
+        assertEquals(new Command.ShowHistory("bob"), interpreter.parse("/history bob"));
+        assertEquals(new Command.ShowHistory("#general"), interpreter.parse("/history #general"));
+        assertEquals(new Command.Search("lunch  on friday"),
+                interpreter.parse("/search lunch  on friday "));
+        assertEquals(new Command.Invalid(CommandInterpreter.USAGE_HISTORY),
+                interpreter.parse("/history"));
+        assertEquals(new Command.Invalid(CommandInterpreter.USAGE_HISTORY),
+                interpreter.parse("/history bob carol"));
+        assertEquals(new Command.Invalid(CommandInterpreter.USAGE_SEARCH),
+                interpreter.parse("/search"));
+    }
+
+    @Test
     void friendSlashMessageIsASend() {
         assertEquals(new Command.Send("bob", "hi"), interpreter.parse("bob/hi"));
     }

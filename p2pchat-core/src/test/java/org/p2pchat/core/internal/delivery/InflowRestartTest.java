@@ -1,0 +1,164 @@
+package org.p2pchat.core.internal.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.p2pchat.api.PeerKey;
+import org.p2pchat.api.ProtocolException;
+import org.p2pchat.spi.ReceiveRecord;
+
+/**
+ * What an {@link Inflow} does across restarts: messages a restarted sender sends again (kind 3,
+ * with their first numbering) are delivered once; a restarted receiver resumes where its
+ * ledger says; and acknowledgements cover only what the store has recorded.
+ */
+class InflowRestartTest {
+    private static final long WINDOW = 1 << 20;
+    private static final PeerKey PEER = PeerKey.of(new byte[32]);
+
+    /** What the delivery saw: text, first epoch, first number, number it came with. */
+    private record Seen(String text, long firstEpoch, long firstSeq, long seq) {
+    }
+
+    private final List<Seen> seen = new ArrayList<>();
+    private final ReceiveLedger ledger = new ReceiveLedger(null, List.of());
+    private Inflow inflow = new Inflow("alice", WINDOW, new MemoryBudget(1L << 30), false, ledger);
+    private boolean recordAtOnce = true;
+    private final Inflow.Delivery delivery = (text, firstEpoch, firstSeq, seq, units) -> {
+        seen.add(new Seen(text, firstEpoch, firstSeq, seq));
+        if (recordAtOnce) {
+            inflow.recorded(inflow.currentEpoch(), seq);
+        }
+    };
+
+    /** A DATA frame of messages of one kind, after its type byte. */
+    private static ByteBuffer data(long first, long floor, byte kind, byte[]... bodies) {
+        ByteBuffer b = ByteBuffer.allocate(1 << 16);
+        MessageFrames.putDataHeader(b, first, floor);
+        for (byte[] body : bodies) {
+            MessageFrames.putMessage(b, kind, body);
+        }
+        b.flip();
+        assertEquals(MessageFrames.DATA, b.get());
+        return b;
+    }
+
+    private static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] again(long epoch, long seq, String s) {
+        return MessageFrames.textAgain(epoch, seq, text(s));
+    }
+
+    private static FakeLinkSessions.Link connected(Inflow inflow, long epoch) {
+        FakeLinkSessions.Link link = FakeLinkSessions.open(epoch, epoch);
+        inflow.epoch(epoch, PEER);
+        inflow.acknowledge(link.session);
+        link.newAcks();
+        return link;
+    }
+
+    @Test
+    void messagesSentAgainByARestartedSenderAreDeliveredOnceWithTheirFirstNumbers() {
+        FakeLinkSessions.Link first = connected(inflow, 100);
+        inflow.receive(data(1, 1, MessageFrames.KIND_TEXT, text("one"), text("two"), text("three")),
+                first.session, delivery);
+        // The sender restarts: its new process sends again 2 and 3 (never acknowledged), then 4.
+        FakeLinkSessions.Link second = connected(inflow, 200);
+        inflow.receive(data(1, 1, MessageFrames.KIND_TEXT_AGAIN, again(100, 2, "two"),
+                again(100, 3, "three"), again(100, 4, "four")), second.session, delivery);
+        inflow.receive(data(4, 1, MessageFrames.KIND_TEXT, text("five")), second.session,
+                delivery);
+        assertEquals(List.of(new Seen("one", 100, 1, 1), new Seen("two", 100, 2, 2),
+                new Seen("three", 100, 3, 3), new Seen("four", 100, 4, 3),
+                new Seen("five", 200, 4, 4)), seen);
+        inflow.acknowledge(second.session);
+        assertEquals(4, second.onlyNewAck()[0], "the copies are acknowledged too");
+        assertEquals(4, ledger.deliveredUpTo(PEER, 100));
+    }
+
+    @Test
+    void aMessageSentAgainTwiceByTwoRestartsIsDeliveredOnce() {
+        FakeLinkSessions.Link second = connected(inflow, 200);
+        inflow.receive(data(1, 1, MessageFrames.KIND_TEXT_AGAIN, again(100, 7, "seven")),
+                second.session, delivery);
+        FakeLinkSessions.Link third = connected(inflow, 300);
+        inflow.receive(data(1, 1, MessageFrames.KIND_TEXT_AGAIN, again(100, 7, "seven"),
+                again(100, 8, "eight")), third.session, delivery);
+        assertEquals(List.of("seven", "eight"), seen.stream().map(Seen::text).toList());
+    }
+
+    @Test
+    void aRestartedReceiverResumesTheNumberingItsStoreRecorded() {
+        ReceiveLedger stored = new ReceiveLedger(null, List.of(new ReceiveRecord(PEER, 100, 5)));
+        inflow = new Inflow("alice", WINDOW, new MemoryBudget(1L << 30), false, stored);
+        FakeLinkSessions.Link link = connected(inflow, 100);
+        // The sender never had 4 and 5 acknowledged: it sends them again with 6 and 7.
+        inflow.receive(data(4, 4, MessageFrames.KIND_TEXT, text("4"), text("5"), text("6"),
+                text("7")), link.session, delivery);
+        assertEquals(List.of("6", "7"), seen.stream().map(Seen::text).toList());
+    }
+
+    @Test
+    void anAcknowledgementCoversOnlyWhatTheStoreHasRecorded() {
+        recordAtOnce = false;
+        FakeLinkSessions.Link link = connected(inflow, 100);
+        inflow.receive(data(1, 1, MessageFrames.KIND_TEXT, text("a"), text("b"), text("c")),
+                link.session, delivery);
+        inflow.acknowledge(link.session);
+        assertEquals(0, link.onlyNewAck()[0], "nothing recorded yet");
+        inflow.recorded(100, 1);
+        inflow.recorded(100, 2);
+        assertEquals(List.of(), link.newAcks(), "no ACK while one handed on waits");
+        inflow.recorded(100, 3);
+        assertEquals(3, link.onlyNewAck()[0], "the last record sends the ACK");
+    }
+
+    @Test
+    void sixtyFourRecordedMessagesAreAcknowledgedWithoutWaitingForTheRest() {
+        recordAtOnce = false;
+        FakeLinkSessions.Link link = connected(inflow, 100);
+        byte[][] bodies = new byte[Inflow.ACK_EVERY + 10][];
+        for (int i = 0; i < bodies.length; i++) {
+            bodies[i] = text("m" + i);
+        }
+        inflow.receive(data(1, 1, MessageFrames.KIND_TEXT, bodies), link.session, delivery);
+        for (int i = 1; i < Inflow.ACK_EVERY; i++) {
+            inflow.recorded(100, i);
+        }
+        assertEquals(List.of(), link.newAcks());
+        inflow.recorded(100, Inflow.ACK_EVERY);
+        assertEquals(Inflow.ACK_EVERY, link.onlyNewAck()[0]);
+    }
+
+    @Test
+    void aRecordOfTheOldProcessArrivingAfterARestartMovesNothing() {
+        recordAtOnce = false;
+        FakeLinkSessions.Link first = connected(inflow, 100);
+        inflow.receive(data(1, 1, MessageFrames.KIND_TEXT, text("a")), first.session, delivery);
+        FakeLinkSessions.Link second = connected(inflow, 200);
+        inflow.recorded(100, 1);
+        inflow.acknowledge(second.session);
+        assertEquals(0, second.onlyNewAck()[0]);
+    }
+
+    @Test
+    void aMessageSentAgainWithoutItsFirstNumberingClosesTheConnection() {
+        FakeLinkSessions.Link link = connected(inflow, 100);
+        assertThrows(ProtocolException.class, () -> inflow.receive(
+                data(1, 1, MessageFrames.KIND_TEXT_AGAIN, new byte[5]), link.session, delivery));
+        byte[] zero = MessageFrames.textAgain(100, 1, text("x"));
+        zero[8] = 0;
+        ProtocolException e = assertThrows(ProtocolException.class, () -> inflow.receive(
+                data(1, 1, MessageFrames.KIND_TEXT_AGAIN, zero), link.session, delivery));
+        assertTrue(e.getMessage().contains("first number 0"), e.getMessage());
+        assertEquals(List.of(), seen);
+    }
+}
