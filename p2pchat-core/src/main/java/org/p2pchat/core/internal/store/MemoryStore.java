@@ -24,8 +24,11 @@ import org.p2pchat.spi.StoreWrite;
 
 /**
  * A {@link MessageStore} in memory: everything lasts as long as the process. Bounded: each
- * conversation keeps its newest {@code maxRecordsPerConversation} history records, and at most
- * {@code maxConversations} conversations are kept (the one written to longest ago goes first);
+ * conversation keeps its newest {@code maxRecordsPerConversation} history records, at most
+ * {@code maxConversations} conversations are kept (the one written to longest ago goes first),
+ * and all records together take at most {@code maxHistoryBytes} of heap as {@link #cost} counts
+ * it (the oldest record of the conversation written to longest ago goes first), so that what
+ * strangers send cannot fill the heap however many conversations they open;
  * the outbox is bounded by the delivery layer's own limits, and the receive records by the
  * delivery layer forgetting ({@link StoreWrite#forgetReceived}) the epochs it no longer needs.
  *
@@ -37,6 +40,11 @@ public final class MemoryStore implements MessageStore {
     public static final int DEFAULT_RECORDS_PER_CONVERSATION = 10_000;
     /** The default bound on conversations with history. */
     public static final int DEFAULT_CONVERSATIONS = 1_000;
+    /** The default bound on the heap the history takes: a sixteenth of the heap, at most 64 MiB. */
+    public static final long DEFAULT_HISTORY_BYTES =
+            Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16);
+    /** What a record takes on the heap besides its strings: the record, its key, map nodes. */
+    private static final int RECORD_OVERHEAD = 320;
 
     private static final Comparator<HistoryRecord> NEWEST_FIRST = Comparator
             .comparing(HistoryRecord::sentAt).thenComparing(HistoryRecord::messageId).reversed();
@@ -64,6 +72,9 @@ public final class MemoryStore implements MessageStore {
 
     private final int maxRecordsPerConversation;
     private final int maxConversations;
+    private final long maxHistoryBytes;
+    /** What the history records take, as {@link #cost} counts it. */
+    private long historyBytes;
     /** Conversations in the order written to, least recently first. */
     private final LinkedHashMap<Conversation, TreeMap<Place, HistoryRecord>> history =
             new LinkedHashMap<>();
@@ -83,7 +94,7 @@ public final class MemoryStore implements MessageStore {
 
     /** Creates a store with the default bounds. */
     public MemoryStore() {
-        this(DEFAULT_RECORDS_PER_CONVERSATION, DEFAULT_CONVERSATIONS);
+        this(DEFAULT_RECORDS_PER_CONVERSATION, DEFAULT_CONVERSATIONS, DEFAULT_HISTORY_BYTES);
     }
 
     /**
@@ -91,14 +102,35 @@ public final class MemoryStore implements MessageStore {
      *
      * @param maxRecordsPerConversation history records kept per conversation, the newest
      * @param maxConversations conversations kept, the most recently written to
+     * @param maxHistoryBytes heap all history records may take, as {@link #cost} counts it
      */
-    public MemoryStore(int maxRecordsPerConversation, int maxConversations) {
-        if (maxRecordsPerConversation < 1 || maxConversations < 1) {
+    public MemoryStore(int maxRecordsPerConversation, int maxConversations, long maxHistoryBytes) {
+        if (maxRecordsPerConversation < 1 || maxConversations < 1 || maxHistoryBytes < 1) {
             throw new IllegalArgumentException("expected bounds of at least 1, got "
-                    + maxRecordsPerConversation + " and " + maxConversations);
+                    + maxRecordsPerConversation + ", " + maxConversations + " and "
+                    + maxHistoryBytes);
         }
         this.maxRecordsPerConversation = maxRecordsPerConversation;
         this.maxConversations = maxConversations;
+        this.maxHistoryBytes = maxHistoryBytes;
+    }
+
+    /**
+     * What a history record takes on the heap, counted high: two bytes per character of its
+     * strings, and the objects around them.
+     *
+     * @param r the record
+     * @return the bytes
+     */
+    public static long cost(HistoryRecord r) {
+        return RECORD_OVERHEAD + 2L * (r.text().length() + r.messageId().length()
+                + r.sender().length() + r.conversation().id().length()
+                + r.conversation().name().length());
+    }
+
+    /** For tests: what the history takes now, as {@link #cost} counts it. */
+    public synchronized long historyBytes() {
+        return historyBytes;
     }
 
     @Override
@@ -157,6 +189,7 @@ public final class MemoryStore implements MessageStore {
         if (previous != null) {
             TreeMap<Place, HistoryRecord> old = history.get(previous.conversation());
             if (old != null) {
+                historyBytes -= cost(previous);
                 old.remove(Place.of(previous));
                 if (old.isEmpty()) {
                     // Its last record moved to another conversation: it has no history now,
@@ -173,17 +206,32 @@ public final class MemoryStore implements MessageStore {
         history.put(r.conversation(), records);
         records.put(Place.of(r), r);
         byId.put(r.messageId(), r);
+        historyBytes += cost(r);
         if (records.size() > maxRecordsPerConversation) {
-            byId.remove(records.pollFirstEntry().getValue().messageId());
+            forget(records.pollFirstEntry().getValue());
         }
         while (history.size() > maxConversations) {
             Map.Entry<Conversation, TreeMap<Place, HistoryRecord>> eldest =
                     history.entrySet().iterator().next();
             for (HistoryRecord gone : eldest.getValue().values()) {
-                byId.remove(gone.messageId());
+                forget(gone);
             }
             history.remove(eldest.getKey());
         }
+        while (historyBytes > maxHistoryBytes && !history.isEmpty()) {
+            Map.Entry<Conversation, TreeMap<Place, HistoryRecord>> eldest =
+                    history.entrySet().iterator().next();
+            forget(eldest.getValue().pollFirstEntry().getValue());
+            if (eldest.getValue().isEmpty()) {
+                history.remove(eldest.getKey());
+            }
+        }
+    }
+
+    /** Lock held: a record left its conversation's map; it leaves the index and the count. */
+    private void forget(HistoryRecord gone) {
+        byId.remove(gone.messageId());
+        historyBytes -= cost(gone);
     }
 
     @Override

@@ -32,8 +32,31 @@ class MemoryStoreTest {
     }
 
     @Test
+    void manyStrangersWithLargeMessagesNeverTakeTheHistoryPastItsByteBound() {
+        long bound = 1 << 20;
+        MemoryStore store = new MemoryStore(10_000, 1_000, bound);
+        String large = "x".repeat(64 * 1024);
+        for (int stranger = 0; stranger < 200; stranger++) {
+            Conversation c = Conversation.direct(randomKey(), "zed" + stranger);
+            store.write(new StoreWrite().history(new HistoryRecord("m" + stranger, c, false,
+                    "zed", KEY, large, Instant.ofEpochSecond(stranger), null,
+                    DeliveryState.RECEIVED)));
+            assertTrue(store.historyBytes() <= bound, "after " + stranger + ": "
+                    + store.historyBytes());
+        }
+        // The latest stay, the oldest went.
+        assertEquals(1, store.search("x", 1).size());
+        assertTrue(store.conversations(1_000).size() < 200);
+        assertTrue(store.conversations(1_000).size() >= (int) (bound / (2 * 64 * 1024)) - 1);
+        store.write(new StoreWrite().history(new HistoryRecord("m0", Conversation.room("r", "r"),
+                true, "me", KEY, "small", Instant.ofEpochSecond(500), null,
+                DeliveryState.PENDING)));
+        assertTrue(store.historyBytes() <= bound);
+    }
+
+    @Test
     void aConversationKeepsItsNewestRecordsWithinItsBound() {
-        MemoryStore store = new MemoryStore(100, 10);
+        MemoryStore store = new MemoryStore(100, 10, Long.MAX_VALUE);
         Conversation c = Conversation.direct(KEY, "bob");
         for (int i = 0; i < 250; i++) {
             store.write(new StoreWrite().history(record(c, i)));
@@ -52,7 +75,7 @@ class MemoryStoreTest {
 
     @Test
     void theConversationWrittenToLongestAgoIsForgottenFirstAndReadsDoNotCount() {
-        MemoryStore store = new MemoryStore(100, 3);
+        MemoryStore store = new MemoryStore(100, 3, Long.MAX_VALUE);
         List<Conversation> rooms = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             rooms.add(Conversation.room("room" + i, "r" + i));
@@ -73,7 +96,7 @@ class MemoryStoreTest {
 
     @Test
     void aForgottenConversationIsNoLongerListed() {
-        MemoryStore store = new MemoryStore(100, 2);
+        MemoryStore store = new MemoryStore(100, 2, Long.MAX_VALUE);
         List<Conversation> rooms = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             rooms.add(Conversation.room("room" + i, "r" + i));
@@ -85,7 +108,7 @@ class MemoryStoreTest {
 
     @Test
     void aConversationWhoseLastRecordMovedAwayDoesNotCountAgainstTheBound() {
-        MemoryStore store = new MemoryStore(100, 3);
+        MemoryStore store = new MemoryStore(100, 3, Long.MAX_VALUE);
         Conversation x = Conversation.room("x", "x");
         Conversation a = Conversation.room("a", "a");
         Conversation y = Conversation.room("y", "y");
