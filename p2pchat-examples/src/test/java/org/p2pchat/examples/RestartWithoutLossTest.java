@@ -44,14 +44,7 @@ class RestartWithoutLossTest {
             @TempDir Path dir) throws Exception {
         int[] ports = FreePorts.pick(2);
         meet(dir, ports);
-        Child alice = Child.start(dir, "alice", ports[0], "bob", ports[1]);
-        try {
-            alice.await("READY");
-            alice.command("send " + MESSAGES + " m");
-            alice.await("FLUSHED " + MESSAGES);
-        } finally {
-            alice.kill();
-        }
+        sendAndKill(dir, ports);
         // bob was down all along; alice comes back first, then bob.
         Child again = Child.start(dir, "alice", ports[0], "bob", ports[1]);
         List<String> got = new CopyOnWriteArrayList<>();
@@ -75,16 +68,9 @@ class RestartWithoutLossTest {
         meet(dir, ports);
         List<String> got = new CopyOnWriteArrayList<>();
         try (Peer bob = peer(dir, "bob", ports, got)) {
-            Child alice = Child.start(dir, "alice", ports[0], "bob", ports[1]);
-            try {
-                alice.await("READY");
-                alice.command("send " + MESSAGES + " m");
-                alice.await("FLUSHED " + MESSAGES);
-            } finally {
-                // Wherever the stream is: some delivered and acknowledged, some delivered and
-                // not acknowledged yet, some still to send.
-                alice.kill();
-            }
+            // Killed wherever the stream is: some delivered and acknowledged, some delivered
+            // and not acknowledged yet, some still to send.
+            sendAndKill(dir, ports);
             int before = got.size();
             Child again = Child.start(dir, "alice", ports[0], "bob", ports[1]);
             try {
@@ -133,6 +119,18 @@ class RestartWithoutLossTest {
         assertEquals(sorted, got, "delivered in order");
         try (Peer bob2 = peer(dir, "bob", ports, new CopyOnWriteArrayList<>())) {
             assertHistoryHasEachOnce(bob2, "alice", MESSAGES);
+        }
+    }
+
+    /** alice, in a child JVM, sends the messages to bob and is killed once they are durable. */
+    private static void sendAndKill(Path dir, int[] ports) throws Exception {
+        Child alice = Child.start(dir, "alice", ports[0], "bob", ports[1]);
+        try {
+            alice.await("READY");
+            alice.command("send " + MESSAGES + " m");
+            alice.await("FLUSHED " + MESSAGES);
+        } finally {
+            alice.kill();
         }
     }
 

@@ -75,13 +75,11 @@ public final class FriendLink {
     private final Redial redial;
     private final Liveness liveness;
     private final Transmitter transmitter;
-    private final SendJournal journal;
     /**
-     * Whether this link records its text messages in the store: set once it is the one link of
-     * its peer's key (a link found by a name or an address may still hand its messages over to
-     * another).
+     * Records its text messages in the store once it is the one link of its peer's key (a link
+     * found by a name or an address may still hand its messages over to another).
      */
-    private boolean recording;
+    private final LinkRecorder recorder;
 
     /**
      * Where a friend the directory does not list (a stranger) can be called back: the address
@@ -118,7 +116,7 @@ public final class FriendLink {
             ScheduledExecutorService timer, Connector connector, Inflow inflow,
             PeerAddress callBack, java.util.random.RandomGenerator random, SendJournal journal) {
         this.friend = friend;
-        this.journal = journal;
+        this.recorder = new LinkRecorder(journal, options.deliveryTimeout());
         this.options = options;
         this.ticker = ticker;
         this.timer = timer;
@@ -231,14 +229,8 @@ public final class FriendLink {
                 if (outbox.isEmpty()) {
                     liveness.awaiting(now);
                 }
-                Outbox.Entry e = outbox.add(kind, utf8, done,
-                        now + options.deliveryTimeout().toNanos());
-                if (kind == MessageFrames.KIND_TEXT) {
-                    e.tracked = journal.track(utf8,
-                            java.time.Instant.now().plus(options.deliveryTimeout()));
-                    e.tracked.numbered(e.seq);
-                    record(e);
-                }
+                recorder.added(outbox.add(kind, utf8, done,
+                        now + options.deliveryTimeout().toNanos()), key, friend);
             } catch (OutboxFullException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -271,7 +263,7 @@ public final class FriendLink {
                         new CompletableFuture<>(), now + Math.max(0, left));
                 e.tracked = message;
             } catch (OutboxFullException e) {
-                journal.failed(key, List.of(message));
+                recorder.failed(message, key);
                 return false;
             }
             ensureConnection();
@@ -286,41 +278,12 @@ public final class FriendLink {
      * included, are recorded in the store.
      */
     public synchronized void startRecording() {
-        if (recording || key == null) {
-            return;
-        }
-        recording = true;
-        outbox.forEach(this::record);
-    }
-
-    /** Lock held: records a text message queued while this link records. */
-    private void record(Outbox.Entry e) {
-        if (recording && e.tracked != null && !e.tracked.recorded()) {
-            e.tracked.markRecorded();
-            journal.queued(key, friend, e.tracked);
-        }
-    }
-
-    /** Lock held: the recorded text messages among some entries. */
-    private static List<TrackedText> recordedIn(List<Outbox.Entry> entries) {
-        List<TrackedText> out = null;
-        for (Outbox.Entry e : entries) {
-            if (e.tracked != null && e.tracked.recorded()) {
-                if (out == null) {
-                    out = new ArrayList<>(entries.size());
-                }
-                out.add(e.tracked);
-            }
-        }
-        return out == null ? List.of() : out;
+        recorder.start(outbox, key, friend);
     }
 
     /** Lock held: entries were given up on; the store hears of those it recorded. */
     void recordFailed(List<Outbox.Entry> entries) {
-        List<TrackedText> failed = recordedIn(entries);
-        if (!failed.isEmpty()) {
-            journal.failed(key, failed);
-        }
+        recorder.failed(entries, key);
     }
 
     // ---- connections ----
@@ -531,14 +494,11 @@ public final class FriendLink {
                 }
                 // This link replaces one the node forgot while idle; the friend remembers its
                 // numbers, which must go on, or it would take the next messages for copies.
-                renumber(acked + 1);
+                recorder.renumber(outbox, acked + 1, key);
             }
             long inFlightBefore = outbox.inFlightUnits();
             outbox.acknowledge(acked, done);
-            List<TrackedText> delivered = recordedIn(done);
-            if (!delivered.isEmpty()) {
-                journal.delivered(key, delivered);
-            }
+            recorder.delivered(done, key);
             transmitter.granted(session, window, inFlightBefore - outbox.inFlightUnits());
             if (!done.isEmpty()) {
                 // Only progress proves the friend works; a bare ACK from a friend that then
@@ -551,22 +511,6 @@ public final class FriendLink {
             e.done.complete(null);
         }
         transmitter.flush();
-    }
-
-    /** Lock held: renumbers the waiting messages, and their outbox entries in the store. */
-    private void renumber(long first) {
-        List<TrackedText> moved = new ArrayList<>();
-        long[] oldLast = {0};
-        outbox.forEach(e -> {
-            if (e.tracked != null && e.tracked.recorded() && !e.tracked.restored()) {
-                oldLast[0] = Math.max(oldLast[0], e.tracked.seq());
-                moved.add(e.tracked);
-            }
-        });
-        outbox.renumberFrom(first);
-        if (!moved.isEmpty()) {
-            journal.renumbered(key, oldLast[0], moved);
-        }
     }
 
     // ---- the timer ----
