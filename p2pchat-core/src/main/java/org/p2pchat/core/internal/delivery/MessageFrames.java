@@ -33,6 +33,8 @@ public final class MessageFrames {
     public static final byte KIND_ROOM_POST = 1;
     /** A message's kind: a room membership message (PROTOCOL.md, "Room membership"). */
     public static final byte KIND_ROOM_CONTROL = 2;
+    /** A message's kind: a file transfer's control message (PROTOCOL.md, "Files"). */
+    public static final byte KIND_FILE = 4;
     /** The highest kind this version knows; a higher one is a protocol error. */
     static final byte MAX_KIND = KIND_ROOM_CONTROL;
     private static final int MAX_VARINT_BYTES = 9;
@@ -43,6 +45,16 @@ public final class MessageFrames {
     static final long MAX_SEQ = 1L << 62;
 
     private MessageFrames() {
+    }
+
+    /**
+     * Whether this version knows a message kind; an unknown one is a protocol error.
+     *
+     * @param kind the kind byte
+     * @return true for the text, room and file kinds
+     */
+    static boolean knownKind(byte kind) {
+        return kind >= 0 && kind <= MAX_KIND || kind == KIND_FILE;
     }
 
     /** The header of a DATA frame. */

@@ -35,6 +35,8 @@ import org.p2pchat.core.internal.delivery.Inflow;
 import org.p2pchat.core.internal.delivery.LinkSession;
 import org.p2pchat.core.internal.delivery.MemoryBudget;
 import org.p2pchat.core.internal.delivery.MessageFrames;
+import org.p2pchat.core.internal.files.FileOptions;
+import org.p2pchat.core.internal.files.FileTransfers;
 import org.p2pchat.core.internal.link.ConnectionSlots;
 import org.p2pchat.core.internal.link.HandshakeAdmission;
 import org.p2pchat.core.internal.link.HandshakeGate;
@@ -98,6 +100,7 @@ public final class ChatNode implements Peer, LinkNode {
     private volatile PeerAddress listenAddress;
     private volatile byte[] helloPayload;
     private final NodeClosing closing;
+    private volatile FileTransfers files;
 
     /**
      * Creates a node; {@link #start} makes it listen.
@@ -148,6 +151,39 @@ public final class ChatNode implements Peer, LinkNode {
                 timer, memory, random, linkOwner);
         this.closing = new NodeClosing(this.name, rooms, links, transport, timer, ownedExecutor,
                 delivery.closeLinger(), options.closeTimeout());
+        this.files = new FileTransfers(this.name, new FileLinks(this), FileOptions.defaults(),
+                random);
+    }
+
+    /**
+     * Sets the limits of file transfer; before {@link #start} only.
+     *
+     * @param options the limits ({@code p2pchat.maxFileBytes} among them)
+     * @return this node
+     */
+    public ChatNode fileOptions(FileOptions options) {
+        files = new FileTransfers(name, new FileLinks(this), options, random);
+        return this;
+    }
+
+    /**
+     * Remembers the files this peer sends in its store, and offers again those remembered from
+     * before a restart. The node's store wiring calls it once the store is open.
+     *
+     * @param store the node's store
+     */
+    public void useFileStore(org.p2pchat.spi.MessageStore store) {
+        files.useStore(store);
+    }
+
+    /**
+     * Returns the file bytes this peer has sent in chunks, resent ones included; for tests and
+     * diagnostics.
+     *
+     * @return bytes
+     */
+    public long fileChunkBytesSent() {
+        return files.chunkBytesSent();
     }
 
     /** What the links ask of this node. */
@@ -461,6 +497,23 @@ public final class ChatNode implements Peer, LinkNode {
     }
 
     @Override
+    public org.p2pchat.api.FileTransfer sendFile(String friend, java.nio.file.Path file) {
+        Objects.requireNonNull(friend, "friend");
+        return files.send(friend, Objects.requireNonNull(file, "file"));
+    }
+
+    @Override
+    public org.p2pchat.api.FileTransfer sendFile(PeerKey key, java.nio.file.Path file) {
+        Objects.requireNonNull(key, "key");
+        return files.send(key, Objects.requireNonNull(file, "file"));
+    }
+
+    @Override
+    public List<org.p2pchat.api.FileTransfer> fileTransfers() {
+        return files.transfers();
+    }
+
+    @Override
     public ConnectionState connectionState(String friend) {
         FriendLink link = links.linkNamed(friend);
         return link == null ? ConnectionState.DISCONNECTED : link.state();
@@ -527,6 +580,7 @@ public final class ChatNode implements Peer, LinkNode {
     public void detached(FriendLink link, LinkSession connection,
             ConnectionClosedException reason) {
         slots.release(connection);
+        files.detached(link.key(), connection);
         link.detach(connection, reason);
         links.forgetIfDisposable(link);
     }
@@ -551,7 +605,24 @@ public final class ChatNode implements Peer, LinkNode {
     @Override
     public void deliver(FriendLink link, byte kind, byte[] body, long units) {
         Inflow inflow = link.inflow();
+        if (kind == MessageFrames.KIND_FILE) {
+            files.control(link.key(), link.friend(), body, () -> inflow.consumed(units));
+            return;
+        }
         rooms.received(link.key(), kind, body, () -> inflow.consumed(units));
+    }
+
+    @Override
+    public void established(FriendLink link, LinkSession session) {
+        files.established(link.key(), session);
+    }
+
+    @Override
+    public void laneFrame(FriendLink link, LinkSession session, byte type, ByteBuffer plain) {
+        if (!FileTransfers.isFileFrame(type)) {
+            throw new org.p2pchat.api.ProtocolException("unexpected frame of type " + type);
+        }
+        files.frame(link.key(), session, type, plain);
     }
 
     /** The node's clock, for deadlines. */
@@ -602,6 +673,8 @@ public final class ChatNode implements Peer, LinkNode {
      */
     @Override
     public void close() {
+        // Transfers end first (each resumes later); the links then linger for their messages.
+        files.close();
         closing.close();
     }
 
