@@ -112,7 +112,6 @@ class FilesOverNioTest {
         Path source = file("big.bin", 100L * MIB);
         Await.result(alice.send("bob", "hello"));
 
-        long t0 = System.nanoTime();
         FileTransfer sending = alice.sendFile("bob", source);
         FileTransfer receiving = bobInbox.accepted.poll(30, TimeUnit.SECONDS);
         assertNotNull(receiving, "bob was offered the file");
@@ -131,17 +130,12 @@ class FilesOverNioTest {
             n++;
         }
         Path stored = result(receiving);
-        System.out.println("TRANSFER ms " + (System.nanoTime() - t0) / 1_000_000);
         assertEquals(source, result(sending));
         assertArrayEquals(sha256(source), sha256(stored));
         assertEquals(List.of("big.bin"), names(downloads), "only the file, no partial left");
         assertTrue(trips.size() >= 10, "round trips measured during the transfer: " + trips.size());
         long worst = trips.stream().mapToLong(Long::longValue).max().orElseThrow();
-        List<Long> sorted = new ArrayList<>(trips);
-        java.util.Collections.sort(sorted);
-        System.out.println("TRIPS p50=" + sorted.get(sorted.size() / 2) / 1000 + " p99="
-                + sorted.get(sorted.size() * 99 / 100) / 1000 + " worst at " + trips.indexOf(worst)
-                + " top " + sorted.subList(sorted.size() - 8, sorted.size()));
+
         assertTrue(worst < TimeUnit.MILLISECONDS.toNanos(50), "slowest of " + trips.size()
                 + " round trips during the transfer: " + worst / 1_000 + " µs");
         long[] last = bobInbox.progress.get(bobInbox.progress.size() - 1);
