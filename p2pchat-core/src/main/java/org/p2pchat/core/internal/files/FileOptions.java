@@ -39,7 +39,7 @@ public record FileOptions(long maxFileBytes, int maxIncomingPerPeer, int maxInco
      * @return the options
      */
     public static FileOptions withMaxFileBytes(long maxFileBytes) {
-        return new FileOptions(maxFileBytes, 4, 16, 64, 256 << 10, 64 << 10, 128 << 10, 64L << 20);
+        return new FileOptions(maxFileBytes, 4, 16, 64, 256 << 10, 64 << 10, 128 << 10, 16L << 20);
     }
 
     /** The defaults. */
