@@ -110,7 +110,11 @@ class FilesOverNioTest {
         Peer alice = start("alice", aliceInbox, b -> b);
         start("bob", bobInbox, b -> b);
         Path source = file("big.bin", 100L * MIB);
-        Await.result(alice.send("bob", "hello"));
+        // The chat's own first round trips (its code not compiled yet) are not the subject.
+        for (int i = 0; i < 200; i++) {
+            Await.result(alice.send("bob", "ping warm-up"));
+            assertNotNull(aliceInbox.messages.poll(5, TimeUnit.SECONDS));
+        }
 
         FileTransfer sending = alice.sendFile("bob", source);
         FileTransfer receiving = bobInbox.accepted.poll(30, TimeUnit.SECONDS);
@@ -230,5 +234,71 @@ class FilesOverNioTest {
         assertTrue(refused.getMessage().contains("p2pchat.maxFileBytes"), refused.getMessage());
         assertTrue(bobInbox.offers.isEmpty(), "the listener never saw it");
         assertEquals(0, ((ChatNode) alice).fileChunkBytesSent());
+    }
+
+    @Test
+    void theMaxFileBytesSystemPropertyBoundsWhatAPeerTakes() throws Exception {
+        Path downloads = tmp.resolve("downloads");
+        Peer alice = start("alice", new FileInbox(downloads, FileInbox.Policy.REFUSE), b -> b);
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("p2pchat.maxFileBytes", "100");
+        FileInbox bobInbox = new FileInbox(downloads, FileInbox.Policy.ACCEPT);
+        Peer bob = new PeerBuilder("bob", props).transport("nio").directory(directory)
+                .listenOn(PeerAddress.loopback(0)).listener(bobInbox).start();
+        bobInbox.of(bob);
+        directory.put("bob", bob.listenAddress());
+        started.add(bob);
+
+        assertEquals(FileTransferException.Reason.TOO_LARGE, assertInstanceOf(
+                FileRefusedException.class, failure(alice.sendFile("bob", file("101.bin", 101))))
+                .reason());
+        FileTransfer small = alice.sendFile("bob", file("100.bin", 100));
+        FileTransfer received = bobInbox.accepted.poll(10, TimeUnit.SECONDS);
+        assertNotNull(received, "a file of 100 bytes is taken");
+        assertEquals(downloads.resolve("100.bin"), result(received));
+        result(small);
+    }
+
+    @Test
+    void aFileWhoseNameReceiversRefuseIsNotOfferedAtAll() throws Exception {
+        Path downloads = tmp.resolve("downloads");
+        Peer alice = start("alice", new FileInbox(downloads, FileInbox.Policy.REFUSE), b -> b);
+        FileInbox bobInbox = new FileInbox(downloads, FileInbox.Policy.ACCEPT);
+        start("bob", bobInbox, b -> b);
+
+        FileTransferException e = assertInstanceOf(FileTransferException.class,
+                failure(alice.sendFile("bob", file("NUL.txt", 10))));
+
+        assertEquals(FileTransferException.Reason.BAD_NAME, e.reason());
+        assertTrue(e.getMessage().contains("device name"), e.getMessage());
+        assertTrue(bobInbox.offers.isEmpty());
+    }
+
+    @Test
+    void aTransferCancelledByItsSenderFailsBothSidesAndLeavesNoPartialFile() throws Exception {
+        Path downloads = tmp.resolve("downloads");
+        Peer alice = start("alice", new FileInbox(downloads, FileInbox.Policy.REFUSE), b -> b);
+        FileInbox bobInbox = new FileInbox(downloads, FileInbox.Policy.ACCEPT);
+        start("bob", bobInbox, b -> b);
+        long size = 64L * MIB;
+        FileTransfer sending = alice.sendFile("bob", file("cancelled.bin", size));
+        FileTransfer receiving = bobInbox.accepted.poll(30, TimeUnit.SECONDS);
+        assertNotNull(receiving);
+        Await.until("some bytes arrived", TRANSFER, () -> receiving.bytesDone() > 0);
+
+        sending.cancel();
+
+        assertEquals(FileTransferException.Reason.CANCELLED, assertInstanceOf(
+                FileTransferException.class, failure(sending)).reason());
+        assertEquals(FileTransferException.Reason.CANCELLED, assertInstanceOf(
+                FileTransferException.class, failure(receiving)).reason());
+        assertTrue(receiving.bytesDone() < size, "cancelled before the end");
+        Await.until("the partial file is deleted", () -> {
+            try {
+                return names(downloads).isEmpty();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 }

@@ -252,6 +252,9 @@ final class OutgoingTransfer implements FileTransfer {
                 written = CompletableFuture.failedFuture(e);
             }
             written.whenComplete((v, e) -> hub.onWorker(() -> written(on, n)));
+            // Sealing is the CPU-heavy part of a transfer: between chunks, the threads that
+            // carry chat messages get the core first.
+            Thread.yield();
         }
     }
 
