@@ -76,4 +76,73 @@ class FileCommandsTest {
         assertEquals("2.4 MiB", FileCommands.size(2_500_000));
         assertEquals("4.0 GiB", FileCommands.size(4L << 30));
     }
+
+    /** A console that keeps what it prints and its status lines. */
+    private static final class Screen implements org.p2pchat.examples.console.ChatConsole {
+        private final boolean status;
+        final java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile java.util.List<String> shown = java.util.List.of();
+
+        Screen(boolean status) {
+            this.status = status;
+        }
+
+        @Override
+        public String readLine() {
+            return null;
+        }
+
+        @Override
+        public void println(String line) {
+            lines.add(line);
+        }
+
+        @Override
+        public boolean showsStatus() {
+            return status;
+        }
+
+        @Override
+        public void status(java.util.List<String> now) {
+            shown = java.util.List.copyOf(now);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void onATerminalProgressRedrawsOneBarPerTransferInTheStatusLines() {
+        Screen screen = new Screen(true);
+        FileCommands files = new FileCommands(screen, Path.of("downloads"), Runnable::run);
+        long size = 24L << 20;
+        FileTransfer report = outgoing("report.pdf", "bob", size);
+        FileTransfer photo = outgoing("photo.jpg", "carol", 1024);
+
+        files.progress(report, size / 3, size);
+        files.progress(photo, 512, 1024);
+        files.progress(report, size / 2, size);
+
+        assertEquals(java.util.List.of(
+                "report.pdf to bob [############------------]  50%  12.0 MiB of 24.0 MiB",
+                "photo.jpg to carol [############------------]  50%  512 B of 1.0 KiB"),
+                screen.shown);
+        assertEquals(java.util.List.of(), screen.lines, "nothing printed as lines");
+    }
+
+    @Test
+    void withoutStatusLinesProgressIsALineAtEachQuarterPassed() {
+        Screen screen = new Screen(false);
+        FileCommands files = new FileCommands(screen, Path.of("downloads"), Runnable::run);
+        FileTransfer t = outgoing("big.bin", "bob", 400);
+
+        for (long done : new long[] {10, 99, 100, 180, 260, 390}) {
+            files.progress(t, done, 400);
+        }
+
+        assertEquals(java.util.List.of("* big.bin to bob: 25% (100 B of 400 B)",
+                "* big.bin to bob: 50% (260 B of 400 B)", "* big.bin to bob: 75% (390 B of 400 B)"),
+                screen.lines);
+    }
 }
