@@ -74,6 +74,7 @@ public final class FileTransfers {
     private final ConcurrentHashMap<PeerKey, List<LinkSession>> sessions = new ConcurrentHashMap<>();
     private final AtomicLong chunkBytesSent = new AtomicLong();
     private ByteBuffer chunkBuffer;
+    private final ChunkBuffers buffers;
     private TransferJournal journal = TransferJournal.none();
     private volatile boolean closed;
 
@@ -90,6 +91,9 @@ public final class FileTransfers {
         this.net = net;
         this.options = options;
         this.random = random;
+        // Enough for every transfer's credit at once, so that chunks make no garbage.
+        this.buffers = new ChunkBuffers(options.chunkBytes(),
+                options.maxIncomingTotal() * (options.creditBytes() / options.chunkBytes() + 1));
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 task -> {
                     Thread t = new Thread(() -> {
@@ -571,6 +575,11 @@ public final class FileTransfers {
             chunkBuffer = ByteBuffer.allocate(options.chunkBytes() + FileFrames.CHUNK_HEADER);
         }
         return chunkBuffer.clear();
+    }
+
+    /** Where received chunks are copied while they wait for the file thread. */
+    ChunkBuffers buffers() {
+        return buffers;
     }
 
     void sentChunkBytes(int n) {

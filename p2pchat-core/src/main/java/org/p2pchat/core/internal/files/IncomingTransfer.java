@@ -150,13 +150,21 @@ final class IncomingTransfer implements FileTransfer {
             }
             received += n;
         }
-        ByteBuffer copy = ByteBuffer.allocate(n);
+        ByteBuffer copy = hub.buffers().take(n);
         copy.put(data).flip();
         return copy;
     }
 
     /** File thread: writes a checked chunk, grants more credit, and finishes after the last. */
     void write(long offset, ByteBuffer data) {
+        try {
+            writeChunk(offset, data);
+        } finally {
+            hub.buffers().give(data);
+        }
+    }
+
+    private void writeChunk(long offset, ByteBuffer data) {
         if (ended) {
             return;
         }

@@ -123,6 +123,11 @@ final class OutgoingTransfer implements FileTransfer {
             offerDelivered = true;
             return;
         }
+        if (offerDelivered) {
+            // A copy offered on a new connection: the receiver had the offer, and this transfer
+            // keeps waiting for it (cancel() ends it) whatever became of the copy.
+            return;
+        }
         Throwable cause = failure instanceof java.util.concurrent.CompletionException c
                 && c.getCause() != null ? c.getCause() : failure;
         // Never delivered (unknown peer, refused key, delivery timeout): nothing to resume.

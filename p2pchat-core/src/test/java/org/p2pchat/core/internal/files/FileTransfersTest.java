@@ -189,9 +189,10 @@ class FileTransfersTest {
         TransferId id = offer(ALICE, "credit.bin", 100_000);
         FileTransfer t = accepted(link, id, 100_000);
 
-        bob.frame(ALICE, link.session, FileFrames.CHUNK, chunk(id, 0, 4000));
+        // Less than half the credit: no new grant can raise the limit meanwhile.
+        bob.frame(ALICE, link.session, FileFrames.CHUNK, chunk(id, 0, 1000));
         ProtocolException e = assertThrows(ProtocolException.class,
-                () -> bob.frame(ALICE, link.session, FileFrames.CHUNK, chunk(id, 4000, 97)));
+                () -> bob.frame(ALICE, link.session, FileFrames.CHUNK, chunk(id, 1000, 3097)));
 
         assertTrue(e.getMessage().contains("beyond the credit"), e.getMessage());
         assertEquals(Reason.PROTOCOL, awaitSent(FileFrames.FAIL, id).reason());
