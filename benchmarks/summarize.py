@@ -23,6 +23,9 @@ The allocation columns are JMH's gc.alloc.rate.norm (shown when run with -prof g
 for the one-way benchmarks, per round trip for the round trips. It sums every thread of the fork,
 so it covers sender and receiver (both peers, their event loops and callback threads).
 
+FileTransferBenchmark gets a table of its own: MiB/s of one file sent with Peer.sendFile beside a
+raw socket copy of the same file and a copy in sealed 64 KiB frames, from the same run.
+
 HandshakeBenchmark gets a table of its own: the in-memory Noise XX handshake beside one JDK
 X25519 agreement (XX needs about eight: two key generations, six agreements), and a new
 connection with its first message beside a raw TCP connect and frame. Standard library only.
@@ -35,6 +38,7 @@ BASELINE = "raw"
 SEALED_BASELINE = "rawSealed"
 TRANSPORT_ORDER = {"raw": 0, "rawSealed": 1, "nio": 2, "local": 3}
 HANDSHAKE = "HandshakeBenchmark"
+FILES = "FileTransferBenchmark"
 # (unacknowledged, acknowledged) benchmark pairs, by method name: each pair is one table, the
 # acknowledged figures beside the unacknowledged ones, both as ratios to the unacknowledged raw.
 PAIRS = (("oneWay", "oneWayAcked"), ("roundTrip", "ackRoundTrip"))
@@ -227,11 +231,26 @@ def handshake_table(results):
     return rows
 
 
+def files_table(results):
+    """FileTransferBenchmark: MiB/s of one file, p2pchat beside the raw and sealed socket copies."""
+    score = {r["params"]["transport"]: r["primaryMetric"]["score"] for r in results}
+    rows = ["| transport | MiB/s | ± | ratio to raw | ratio to rawSealed |",
+            "|---|---|---|---|---|"]
+    for r in sorted(results, key=lambda r: TRANSPORT_ORDER.get(r["params"]["transport"], 9)):
+        m = r["primaryMetric"]
+        rows.append(f"| {r['params']['transport']} | {m['score']:.1f} | {m['scoreError']:.1f}"
+                    f" | {ratio(m['score'], score.get(BASELINE))}"
+                    f" | {ratio(m['score'], score.get(SEALED_BASELINE))} |")
+    return rows
+
+
 def summarize(path):
     with open(path, encoding="utf-8") as f:
         everything = sorted(json.load(f), key=key)
     handshakes = [r for r in everything if HANDSHAKE in r["benchmark"]]
-    results = [r for r in everything if HANDSHAKE not in r["benchmark"]]
+    files = [r for r in everything if FILES in r["benchmark"]]
+    results = [r for r in everything if HANDSHAKE not in r["benchmark"]
+               and FILES not in r["benchmark"]]
     by_name = {}
     for r in results:
         if short_name(r["benchmark"]) in PAIRED:
@@ -264,6 +283,9 @@ def summarize(path):
     if latency:
         print("Other latency (µs, lower is better; ratio of medians)\n")
         print("\n".join(latency_table(latency, baselines)) + "\n")
+    if files:
+        print("One file (MiB/s, higher is better)\n")
+        print("\n".join(files_table(files)) + "\n")
     if handshakes:
         print("Opening a secure session (µs, lower is better)\n")
         print("\n".join(handshake_table(handshakes)) + "\n")

@@ -92,4 +92,26 @@ public interface MessageListener {
      */
     default void onMemberFailed(String room, RoomMember member) {
     }
+
+    /**
+     * Called when a peer offers a file. Accept it into a directory ({@link FileOffer#accept}) or
+     * refuse it ({@link FileOffer#refuse}), now or later from any thread. The default refuses,
+     * so that an application that knows nothing of files never receives one.
+     *
+     * @param offer the offer, its name and size checked already
+     */
+    default void onFileOffer(FileOffer offer) {
+        offer.refuse();
+    }
+
+    /**
+     * Called as a file transfer moves, on either side: coalesced to at most one call every
+     * 100 ms per transfer, plus a last one when every byte is done. Not called for every chunk.
+     *
+     * @param transfer the transfer
+     * @param bytesDone bytes written by the receiver (for the sender: confirmed by it)
+     * @param size the file's size
+     */
+    default void onFileProgress(FileTransfer transfer, long bytesDone, long size) {
+    }
 }

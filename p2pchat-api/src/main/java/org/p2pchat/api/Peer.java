@@ -89,6 +89,48 @@ public interface Peer extends AutoCloseable {
     CompletionStage<Void> send(String friend, String text);
 
     /**
+     * Offers a file to a friend and, once it accepts, sends it: name, size and SHA-256 first, as
+     * a message that is numbered and acknowledged as {@link #send} sends text, then the bytes on a
+     * flow-controlled lane of their own beside the chat, whose messages never wait behind more
+     * than a few chunks. A connection lost meanwhile is reopened and the transfer resumes from
+     * the last offset the friend confirmed. The friend finds the peer as {@link #send} does.
+     *
+     * <p>The file's SHA-256 is computed first, on the peer's file thread; the file must not
+     * change until the transfer ends (if it does, the receiver detects it: {@link
+     * FileIntegrityException}). With a {@code stateDirectory}, the transfer is remembered until
+     * it ends, and a restarted peer offers the file again by itself; the receiver then resumes
+     * from its partial file.
+     *
+     * @param friend the friend's name
+     * @param file a regular file this peer can read
+     * @return the transfer; its stage completes once the friend has verified and stored the
+     *     file, and fails with {@link FileRefusedException} if the friend refused it (its
+     *     application, or its limits), {@link FileIntegrityException}, another {@link
+     *     FileTransferException} ({@link FileTransferException.Reason#IO_ERROR} if the file
+     *     cannot be read), or as {@link #send} fails if the offer cannot be delivered
+     */
+    FileTransfer sendFile(String friend, java.nio.file.Path file);
+
+    /**
+     * Offers a file to the peer with this key; otherwise as {@link #sendFile(String,
+     * java.nio.file.Path)}.
+     *
+     * @param key the peer's key
+     * @param file a regular file this peer can read
+     * @return the transfer
+     */
+    FileTransfer sendFile(PeerKey key, java.nio.file.Path file);
+
+    /**
+     * Lists the file transfers under way, both ways: offers sent and not yet answered, and
+     * transfers accepted and not yet ended (offers received and not yet decided are the
+     * listener's).
+     *
+     * @return an immutable snapshot
+     */
+    java.util.List<FileTransfer> fileTransfers();
+
+    /**
      * Returns the state of the connection to a friend.
      *
      * @param friend the friend's name

@@ -76,6 +76,8 @@ import org.p2pchat.spi.TransportProvider;
  * <tr><td>{@link #maxReconnectDelay}</td><td>{@code p2pchat.maxReconnectDelay}</td><td>1s</td></tr>
  * <tr><td>{@link #maxHandshakeRetryDelay}</td><td>{@code p2pchat.maxHandshakeRetryDelay}</td>
  *     <td>10s</td></tr>
+ * <tr><td>{@link #maxFileBytes}</td><td>{@code p2pchat.maxFileBytes}</td>
+ *     <td>4294967296 (4 GiB)</td></tr>
  * </table>
  *
  * <p>Not thread-safe: build on one thread. The peer it starts is thread-safe.
@@ -109,6 +111,7 @@ public final class PeerBuilder {
     private Duration closeLinger;
     private Duration roomDigestInterval;
     private Duration roomFailureTimeout;
+    private long maxFileBytes;
 
     PeerBuilder(String name, Properties properties) {
         this.name = PeerEntry.validateName(name);
@@ -145,6 +148,24 @@ public final class PeerBuilder {
                 Settings.DEFAULT_ROOM_DIGEST_INTERVAL));
         roomFailureTimeout(Settings.duration(properties, Settings.ROOM_FAILURE_TIMEOUT,
                 Settings.DEFAULT_ROOM_FAILURE_TIMEOUT));
+        maxFileBytes(Settings.longValue(properties, Settings.MAX_FILE_BYTES,
+                org.p2pchat.core.internal.files.FileOptions.DEFAULT_MAX_FILE_BYTES));
+    }
+
+    /**
+     * Sets the largest file this peer accepts an offer of: a larger one is refused with
+     * {@link org.p2pchat.api.FileTransferException.Reason#TOO_LARGE} before the listener sees it,
+     * and the sender's transfer fails with {@link org.p2pchat.api.FileRefusedException}.
+     *
+     * @param bytes 0 (no file) or more, below 2^62
+     * @return this builder
+     */
+    public PeerBuilder maxFileBytes(long bytes) {
+        if (bytes < 0 || bytes >= 1L << 62) {
+            throw new IllegalArgumentException("expected 0 <= maxFileBytes < 2^62, got " + bytes);
+        }
+        this.maxFileBytes = bytes;
+        return this;
     }
 
     private static Duration positive(String setting, Duration value) {
@@ -604,7 +625,9 @@ public final class PeerBuilder {
             node = new ChatNode(name, directory, listener, callbacks, owned, transport,
                     transportOptions, session, delivery,
                     new org.p2pchat.core.internal.room.RoomOptions(roomDigestInterval,
-                            roomFailureTimeout), messages);
+                            roomFailureTimeout), messages)
+                    .fileOptions(org.p2pchat.core.internal.files.FileOptions.withMaxFileBytes(
+                            maxFileBytes));
         } catch (RuntimeException e) {
             messages.close();
             throw e;

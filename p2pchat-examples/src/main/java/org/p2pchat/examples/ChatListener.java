@@ -23,6 +23,8 @@ import org.p2pchat.examples.console.Printable;
  *   <li>a room message: {@code [#general] bob: hi};</li>
  *   <li>a room's membership: {@code * carol joined #general}, {@code * carol left #general},
  *       {@code * carol is unreachable (#general)}, each once ({@link RoomPresence});</li>
+ *   <li>a file offered, with the number {@code /accept} and {@code /reject} take, and the
+ *       progress of transfers ({@link FileCommands});</li>
  *   <li>a caller this peer refused because its key is not the pinned or remembered one:
  *       {@code ! refused alice: 'alice' presented key ... but the key ... is ...}. (A friend this
  *       peer called and refused is reported by the failed sends instead.)</li>
@@ -38,6 +40,8 @@ public final class ChatListener implements MessageListener {
     private final Correspondents correspondents;
     private final PeerDirectory table;
     private final RoomPresence presence;
+    /** The chat's file commands, or null: offers are then refused, as the library's default. */
+    private final FileCommands files;
 
     /**
      * Creates the listener.
@@ -47,16 +51,33 @@ public final class ChatListener implements MessageListener {
      * @param table the user_info table: a sender not in it is marked as such on every line
      */
     public ChatListener(ChatConsole console, Correspondents correspondents, PeerDirectory table) {
-        this(console, correspondents, table, new RoomPresence());
+        this(console, correspondents, table, new RoomPresence(), null);
     }
 
     /** As the public constructor, sharing the session's record of the members announced. */
     ChatListener(ChatConsole console, Correspondents correspondents, PeerDirectory table,
-            RoomPresence presence) {
+            RoomPresence presence, FileCommands files) {
         this.console = Objects.requireNonNull(console, "console");
         this.correspondents = Objects.requireNonNull(correspondents, "correspondents");
         this.table = Objects.requireNonNull(table, "table");
         this.presence = Objects.requireNonNull(presence, "presence");
+        this.files = files;
+    }
+
+    @Override
+    public void onFileOffer(org.p2pchat.api.FileOffer offer) {
+        if (files == null) {
+            offer.refuse();
+        } else {
+            files.offered(offer);
+        }
+    }
+
+    @Override
+    public void onFileProgress(org.p2pchat.api.FileTransfer transfer, long bytesDone, long size) {
+        if (files != null) {
+            files.progress(transfer, bytesDone, size);
+        }
     }
 
     @Override

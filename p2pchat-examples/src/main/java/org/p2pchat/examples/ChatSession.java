@@ -80,6 +80,8 @@ public final class ChatSession {
     private final RoomCommands rooms;
     private final RoomStart roomStart;
     private final HistoryView history;
+    /** The file commands, or null in a session without files (their commands then say so). */
+    private final FileCommands files;
 
     /**
      * Creates a session.
@@ -94,22 +96,23 @@ public final class ChatSession {
     public ChatSession(Peer peer, ChatConsole console, Executor reports,
             Correspondents correspondents, Path logFile) {
         this(peer, console, reports, correspondents, logFile, WAIT_NOTICE_DELAY,
-                new RoomPresence(), new RoomStart.None());
+                new RoomPresence(), new RoomStart.None(), null);
     }
 
     /** As the public constructor, with another delay before a wait notice (for tests). */
     ChatSession(Peer peer, ChatConsole console, Executor reports, Correspondents correspondents,
             Path logFile, Duration waitNoticeDelay) {
         this(peer, console, reports, correspondents, logFile, waitNoticeDelay, new RoomPresence(),
-                new RoomStart.None());
+                new RoomStart.None(), null);
     }
 
     /**
-     * As the public constructor, with what to do about rooms at start, and the record of the
-     * members announced that the peer's {@link ChatListener} shares.
+     * As the public constructor, with what to do about rooms at start, the record of the
+     * members announced and the file commands that the peer's {@link ChatListener} shares.
      */
     ChatSession(Peer peer, ChatConsole console, Executor reports, Correspondents correspondents,
-            Path logFile, Duration waitNoticeDelay, RoomPresence presence, RoomStart roomStart) {
+            Path logFile, Duration waitNoticeDelay, RoomPresence presence, RoomStart roomStart,
+            FileCommands files) {
         this.peer = Objects.requireNonNull(peer, "peer");
         this.console = Objects.requireNonNull(console, "console");
         this.logFile = logFile;
@@ -119,6 +122,7 @@ public final class ChatSession {
         this.rooms = new RoomCommands(peer, console, reports, presence);
         this.roomStart = Objects.requireNonNull(roomStart, "roomStart");
         this.history = new HistoryView(peer, console);
+        this.files = files;
     }
 
     /**
@@ -189,10 +193,29 @@ public final class ChatSession {
             rooms.members(members.room());
         } else if (command instanceof Command.LeaveRoom leave) {
             rooms.leave(leave.room());
+        } else if (command instanceof Command.SendFile || command instanceof Command.AcceptFile
+                || command instanceof Command.RejectFile) {
+            file(command);
         } else if (command instanceof Command.Invalid invalid) {
             console.println("! " + invalid.problem());
         } else if (!(command instanceof Command.Nothing)) {
             throw new IllegalStateException("unhandled command " + command);
+        }
+    }
+
+    private void file(Command command) {
+        if (files == null) {
+            console.println("! this chat takes no files");
+        } else if (command instanceof Command.SendFile send) {
+            if (send.friend().equals(peer.name())) {
+                console.println("! " + send.friend() + " is you; /peers lists your friends");
+            } else {
+                files.send(send.friend(), send.path());
+            }
+        } else if (command instanceof Command.AcceptFile accept) {
+            files.accept(accept.offer());
+        } else if (command instanceof Command.RejectFile reject) {
+            files.reject(reject.offer());
         }
     }
 
@@ -319,6 +342,12 @@ public final class ChatSession {
         console.println("  /history NAME, /history #ROOM");
         console.println("                  page back through a conversation (again: further back)");
         console.println("  /search WORDS   the latest messages holding every word");
+        console.println("  /send NAME PATH offer NAME the file at PATH; it goes once NAME accepts,"
+                + " with a progress bar");
+        console.println("  /accept [ID]    accept a file offered (ID as printed, else the oldest)"
+                + " into " + (files == null ? "the downloads directory" : "downloads/ under the"
+                + " state directory"));
+        console.println("  /reject [ID]    refuse a file offered");
         console.println("  /key, /whoami   show your public key, for friends to pin");
         console.println("  /help           show this help");
         console.println("  :q or /quit     leave every room and the chat (Ctrl-D or the end of"

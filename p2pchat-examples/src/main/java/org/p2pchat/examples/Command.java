@@ -99,6 +99,36 @@ public sealed interface Command {
     record ShowInvite(String room) implements Command {
     }
 
+    /**
+     * {@code /send NAME PATH}: offer a friend a file.
+     *
+     * @param friend the friend's name, syntactically valid
+     * @param path the file, as typed (relative to the working directory; may hold spaces)
+     */
+    record SendFile(String friend, String path) implements Command {
+        /** Validates the components. */
+        public SendFile {
+            Objects.requireNonNull(friend, "friend");
+            Objects.requireNonNull(path, "path");
+        }
+    }
+
+    /**
+     * {@code /accept [ID]}: accept a file offered, into the downloads directory.
+     *
+     * @param offer the offer's number as printed, or null for the only (or oldest) one
+     */
+    record AcceptFile(Integer offer) implements Command {
+    }
+
+    /**
+     * {@code /reject [ID]}: refuse a file offered.
+     *
+     * @param offer the offer's number as printed, or null for the only (or oldest) one
+     */
+    record RejectFile(Integer offer) implements Command {
+    }
+
     /** {@code /rooms}: list the rooms this peer is in. */
     record ListRooms() implements Command {
     }

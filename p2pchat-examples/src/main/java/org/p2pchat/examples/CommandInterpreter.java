@@ -17,7 +17,8 @@ import org.p2pchat.api.PeerEntry;
 public final class CommandInterpreter {
     /** The commands as the user types them, for completion: each is understood by {@link #parse}. */
     public static final List<String> COMMANDS = List.of("/peers", "/rooms", "/members", "/join",
-            "/create", "/invite", "/leave", "/history", "/search", "/key", "/whoami", "/help", "/quit", ":q");
+            "/create", "/invite", "/leave", "/history", "/search", "/send", "/accept",
+            "/reject", "/key", "/whoami", "/help", "/quit", ":q");
 
     /** The room {@code /join HOST:PORT} and {@code --join HOST:PORT} join. */
     public static final String DEFAULT_ROOM = "general";
@@ -35,6 +36,11 @@ public final class CommandInterpreter {
     static final String USAGE_ROOMS = "usage: /rooms";
     static final String USAGE_HISTORY = "usage: /history NAME or /history #ROOM";
     static final String USAGE_SEARCH = "usage: /search WORDS";
+    static final String USAGE_SEND = "usage: /send NAME PATH (offers NAME the file at PATH)";
+    static final String USAGE_ACCEPT = "usage: /accept [ID] (the number the offer was printed"
+            + " with; without it, the oldest offer)";
+    static final String USAGE_REJECT = "usage: /reject [ID] (the number the offer was printed"
+            + " with; without it, the oldest offer)";
 
     private static final String FORMAT_HINT = "expected friend/message, e.g. bob/hi (/help for help)";
 
@@ -140,9 +146,42 @@ public final class CommandInterpreter {
             case "leave":
             case "part":
                 return optionalRoom(words, args, USAGE_LEAVE, Command.LeaveRoom::new);
+            case "send":
+                return sendFile(s);
+            case "accept":
+                return optionalOffer(words, args, USAGE_ACCEPT, Command.AcceptFile::new);
+            case "reject":
+            case "refuse":
+                return optionalOffer(words, args, USAGE_REJECT, Command.RejectFile::new);
             default:
                 return new Command.Invalid("unknown command '" + s + "'; /help lists the commands");
         }
+    }
+
+    /** {@code /send NAME PATH}: the path is the rest of the line, spaces and all. */
+    private static Command sendFile(String s) {
+        String rest = s.substring(1).strip().substring("send".length()).strip();
+        int space = rest.indexOf(' ');
+        if (space < 0) {
+            return new Command.Invalid(USAGE_SEND);
+        }
+        String friend = rest.substring(0, space);
+        String path = rest.substring(space + 1).strip();
+        if (!isName(friend)) {
+            return new Command.Invalid("'" + friend + "' is not a name; " + USAGE_SEND);
+        }
+        return new Command.SendFile(friend, path);
+    }
+
+    private static Command optionalOffer(String[] words, int args, String usage,
+            java.util.function.Function<Integer, Command> make) {
+        if (args == 0) {
+            return make.apply(null);
+        }
+        if (args != 1 || !words[1].matches("[1-9][0-9]{0,8}")) {
+            return new Command.Invalid(usage);
+        }
+        return make.apply(Integer.valueOf(words[1]));
     }
 
     private static Command join(String[] words, int args) {

@@ -285,6 +285,7 @@ public final class ConsoleChat implements Callable<Integer> {
                         started.get()),
                 () -> roomNames(started.get())));
         RoomPresence presence = new RoomPresence();
+        FileCommands files = new FileCommands(console, state.resolve("downloads"), output);
         try {
             PeerBuilder builder = P2pChat.builder(name)
                     .directory(table.directory())
@@ -292,7 +293,7 @@ public final class ConsoleChat implements Callable<Integer> {
                     .stateDirectory(state)
                     .callbackExecutor(output)
                     .listener(new ChatListener(console, correspondents, table.directory(),
-                            presence));
+                            presence, files));
             if (idleTimeout != null) {
                 builder.idleTimeout(idleTimeout);
             }
@@ -317,10 +318,11 @@ public final class ConsoleChat implements Callable<Integer> {
                 return badStart(e.getMessage() + " (" + describe(e.getCause()) + ")");
             }
             started.set(peer);
+            files.attach(peer);
             int undelivered;
             try (peer) {
                 undelivered = new ChatSession(peer, console, output, correspondents, logFile,
-                        ChatSession.WAIT_NOTICE_DELAY, presence, roomStart).run();
+                        ChatSession.WAIT_NOTICE_DELAY, presence, roomStart, files).run();
             }
             return undelivered == 0 ? EXIT_OK : EXIT_UNDELIVERED;
         } finally {

@@ -33,7 +33,8 @@ class ChatCompleterTest {
         assertEquals(List.of("/peers"), values(complete("/pe")));
         assertEquals(List.of("/key"), values(complete("/k")));
         assertEquals(List.of("/peers", "/rooms", "/members", "/join", "/create", "/invite",
-                "/leave", "/history", "/search", "/key", "/whoami", "/help", "/quit"), values(complete("/")));
+                "/leave", "/history", "/search", "/send", "/accept", "/reject", "/key", "/whoami",
+                "/help", "/quit"), values(complete("/")));
         assertEquals(List.of(":q"), values(complete(":")));
     }
 

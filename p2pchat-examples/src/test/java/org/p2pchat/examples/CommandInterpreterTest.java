@@ -212,4 +212,25 @@ class CommandInterpreterTest {
     void colonQInsideAMessageIsJustText() {
         assertEquals(new Command.Send("bob", ":q"), interpreter.parse("bob/:q"));
     }
+
+    @Test
+    void sendTakesANameAndThePathToTheEndOfTheLineSpacesIncluded() {
+        assertEquals(new Command.SendFile("bob", "/tmp/my report.pdf"),
+                interpreter.parse("/send bob /tmp/my report.pdf"));
+        assertEquals(new Command.SendFile("bob", "notes.txt"), interpreter.parse("/SEND  bob  notes.txt "));
+        assertEquals(new Command.Invalid(CommandInterpreter.USAGE_SEND), interpreter.parse("/send bob"));
+        assertEquals(new Command.Invalid("'b/b' is not a name; " + CommandInterpreter.USAGE_SEND),
+                interpreter.parse("/send b/b file"));
+    }
+
+    @Test
+    void acceptAndRejectTakeAnOptionalOfferNumber() {
+        assertEquals(new Command.AcceptFile(null), interpreter.parse("/accept"));
+        assertEquals(new Command.AcceptFile(12), interpreter.parse("/accept 12"));
+        assertEquals(new Command.RejectFile(3), interpreter.parse("/reject 3"));
+        assertEquals(new Command.RejectFile(null), interpreter.parse("/refuse"));
+        assertEquals(new Command.Invalid(CommandInterpreter.USAGE_ACCEPT), interpreter.parse("/accept x"));
+        assertEquals(new Command.Invalid(CommandInterpreter.USAGE_REJECT), interpreter.parse("/reject 0"));
+        assertEquals(new Command.Invalid(CommandInterpreter.USAGE_ACCEPT), interpreter.parse("/accept 1 2"));
+    }
 }

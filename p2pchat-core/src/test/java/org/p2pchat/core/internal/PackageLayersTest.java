@@ -40,11 +40,14 @@ class PackageLayersTest {
 
     private static Map<String, Set<String>> layers() {
         Map<String, Set<String>> m = new LinkedHashMap<>();
-        m.put(FACADE, Set.of("node", "link", "room", "delivery", "store", "session", "noise",
-                "runtime", "local"));
-        m.put("node", Set.of("link", "room", "delivery", "store", "session", "noise", "runtime"));
+        m.put(FACADE, Set.of("node", "link", "room", "files", "delivery", "store", "session",
+                "noise", "runtime", "local"));
+        m.put("node", Set.of("link", "room", "files", "delivery", "store", "session", "noise",
+                "runtime"));
         m.put("link", Set.of("delivery", "session", "noise", "runtime"));
         m.put("room", Set.of("delivery", "store", "session", "runtime"));
+        // Files ride on the links' messages and sessions; nothing below knows of them.
+        m.put("files", Set.of("delivery", "session", "noise", "runtime"));
         m.put("delivery", Set.of("store", "session", "noise", "runtime"));
         m.put("store", Set.of("runtime"));
         m.put("session", Set.of("noise", "runtime"));

@@ -26,6 +26,26 @@ public interface ChatConsole extends AutoCloseable {
      */
     void println(String line);
 
+    /**
+     * Tells whether this console keeps live status lines below the input line, redrawn in
+     * place ({@link #status}); a console without (piped output) is told of progress in
+     * ordinary lines instead.
+     *
+     * @return true if {@link #status} shows anything
+     */
+    default boolean showsStatus() {
+        return false;
+    }
+
+    /**
+     * Replaces the live status lines (a transfer's progress bar, say); an empty list removes
+     * them. Any thread; the text is shown as given (see {@link Printable}).
+     *
+     * @param lines the lines, at most a few
+     */
+    default void status(java.util.List<String> lines) {
+    }
+
     /** Stops printing and releases the terminal, if one is held. Calling it again does nothing. */
     @Override
     void close();

@@ -2,6 +2,8 @@ package org.p2pchat.examples.console;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jline.reader.Completer;
@@ -13,6 +15,7 @@ import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.AttributedString;
+import org.jline.utils.Status;
 
 /**
  * A console on the user's terminal, with a JLine 3 line editor: a prompt, editing, history, Tab
@@ -28,6 +31,8 @@ public final class JLineChatConsole implements ChatConsole {
     private final LineReader reader;
     private final String prompt;
     private volatile boolean closed;
+    /** The terminal's status area, or null if it has none (then progress comes as lines). */
+    private final Status status;
 
     private JLineChatConsole(Terminal terminal, String prompt, Completer completer) {
         this.terminal = terminal;
@@ -42,6 +47,7 @@ public final class JLineChatConsole implements ChatConsole {
                 .build();
         // '!' is common in chat ("hi!"), not a history reference.
         reader.setOpt(LineReader.Option.DISABLE_EVENT_EXPANSION);
+        this.status = Status.getStatus(terminal, true);
     }
 
     /**
@@ -92,6 +98,26 @@ public final class JLineChatConsole implements ChatConsole {
         if (!closed) {
             // An AttributedString is shown as is; the String overload would interpret ANSI codes.
             reader.printAbove(new AttributedString(line));
+        }
+    }
+
+    @Override
+    public boolean showsStatus() {
+        return status != null;
+    }
+
+    @Override
+    public void status(List<String> lines) {
+        if (closed || status == null) {
+            return;
+        }
+        List<AttributedString> shown = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            shown.add(new AttributedString(line));
+        }
+        // The reader redraws the prompt around the status area; one update at a time.
+        synchronized (status) {
+            status.update(shown);
         }
     }
 

@@ -39,6 +39,16 @@ public final class TimestampedConsole implements ChatConsole {
     }
 
     @Override
+    public boolean showsStatus() {
+        return console.showsStatus();
+    }
+
+    @Override
+    public void status(java.util.List<String> lines) {
+        console.status(lines);
+    }
+
+    @Override
     public void close() {
         console.close();
     }

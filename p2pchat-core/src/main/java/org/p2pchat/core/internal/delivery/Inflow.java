@@ -220,7 +220,7 @@ public final class Inflow {
                 throw new ProtocolException(friend + " sent a message without a kind");
             }
             byte kind = frame.get();
-            if (kind < 0 || kind > MessageFrames.MAX_KIND) {
+            if (!MessageFrames.knownKind(kind)) {
                 throw new ProtocolException(friend + " sent a message of unknown kind " + kind);
             }
             MessageFrames.FirstNumber first = null;

@@ -49,7 +49,7 @@ public final class LinkSession {
         return kept;
     }
 
-    SecureChannel channel() {
+    public SecureChannel channel() {
         return channel;
     }
 
@@ -67,7 +67,7 @@ public final class LinkSession {
     }
 
     /** The largest frame the friend accepts. */
-    int remoteMaxFrameBytes() {
+    public int remoteMaxFrameBytes() {
         return remoteMaxFrameBytes;
     }
 

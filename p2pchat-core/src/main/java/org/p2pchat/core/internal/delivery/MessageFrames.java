@@ -40,8 +40,10 @@ public final class MessageFrames {
      * travels under now (PROTOCOL.md, "Restarts").
      */
     public static final byte KIND_TEXT_AGAIN = 3;
+    /** A message's kind: a file transfer's control message (PROTOCOL.md, "Files"). */
+    public static final byte KIND_FILE = 4;
     /** The highest kind this version knows; a higher one is a protocol error. */
-    static final byte MAX_KIND = KIND_TEXT_AGAIN;
+    static final byte MAX_KIND = KIND_FILE;
     private static final int MAX_VARINT_BYTES = 9;
     /**
      * The highest message number accepted: a process never comes near it (2^62 messages), so a
@@ -50,6 +52,16 @@ public final class MessageFrames {
     static final long MAX_SEQ = 1L << 62;
 
     private MessageFrames() {
+    }
+
+    /**
+     * Whether this version knows a message kind; an unknown one is a protocol error.
+     *
+     * @param kind the kind byte
+     * @return true for the text, room and file kinds
+     */
+    static boolean knownKind(byte kind) {
+        return kind >= 0 && kind <= MAX_KIND;
     }
 
     /** The header of a DATA frame. */

@@ -304,6 +304,7 @@ public final class LinkHandler implements ConnectionHandler {
         link = node.introduced(hello.name(), channel.remoteKey(), session,
                 Strangers.callBackAddress(connection.remoteAddress(), hello.listenAddress()));
         link.inflow().acknowledge(session);
+        node.established(link, session);
         established.complete(session);
         LOG.debug("{}: connection {} from {} is {} ({})", node.name(), connection.id(),
                 connection.remoteAddress(), hello.name(), channel.remoteKey().fingerprint());
@@ -346,6 +347,7 @@ public final class LinkHandler implements ConnectionHandler {
         node.slots().claimForFriend(session);
         link.attach(session);
         link.inflow().acknowledge(session);
+        node.established(link, session);
         established.complete(session);
         LOG.debug("{}: connection {} to {} is open ({})", node.name(), connection.id(),
                 link.friend(), channel.remoteKey().fingerprint());
@@ -381,7 +383,7 @@ public final class LinkHandler implements ConnectionHandler {
                 MessageFrames.expectEnd(plain, "PING");
                 ackOwed = true;
             }
-            default -> throw new ProtocolException("unexpected frame of type " + type);
+            default -> node.laneFrame(link, session, type, plain);
         }
     }
 

@@ -181,4 +181,30 @@ public interface LinkNode {
      * @return nanoseconds, as {@link org.p2pchat.spi.Ticker#nanoTime} counts them
      */
     long now();
+
+    /**
+     * Called when a connection is open and has sent its first ACK: from now on it may carry the
+     * file lane's frames. The default does nothing.
+     *
+     * @param link the peer's link
+     * @param session the connection
+     */
+    default void established(FriendLink link, LinkSession session) {
+    }
+
+    /**
+     * Called for a sealed frame of a type the conversation does not know (DATA, ACK and PING are
+     * the link's): the file lane's. The default refuses it.
+     *
+     * @param link the peer's link
+     * @param session the connection it came on
+     * @param type the frame's type
+     * @param plain the rest of the frame, valid during the call only
+     * @throws org.p2pchat.api.ProtocolException if the type is unknown or the frame is wrong:
+     *     the connection closes
+     */
+    default void laneFrame(FriendLink link, LinkSession session, byte type,
+            java.nio.ByteBuffer plain) {
+        throw new org.p2pchat.api.ProtocolException("unexpected frame of type " + type);
+    }
 }

@@ -38,6 +38,8 @@ import org.p2pchat.core.internal.delivery.Inflow;
 import org.p2pchat.core.internal.delivery.LinkSession;
 import org.p2pchat.core.internal.delivery.MemoryBudget;
 import org.p2pchat.core.internal.delivery.MessageFrames;
+import org.p2pchat.core.internal.files.FileOptions;
+import org.p2pchat.core.internal.files.FileTransfers;
 import org.p2pchat.core.internal.link.ConnectionSlots;
 import org.p2pchat.core.internal.link.HandshakeAdmission;
 import org.p2pchat.core.internal.link.HandshakeGate;
@@ -107,6 +109,7 @@ public final class ChatNode implements Peer, LinkNode {
     private final MessageStore store;
     private final DirectHistory history;
     private final ThrottledLog storeWarnings = new ThrottledLog(LOG);
+    private volatile FileTransfers files;
 
     /**
      * Creates a node; {@link #start} makes it listen.
@@ -161,6 +164,40 @@ public final class ChatNode implements Peer, LinkNode {
                 new ReceiveLedger(store, store.received()));
         this.closing = new NodeClosing(this.name, rooms, links, transport, timer, ownedExecutor,
                 delivery.closeLinger(), options.closeTimeout(), store);
+        this.files = new FileTransfers(this.name, new FileLinks(this), FileOptions.defaults(),
+                random);
+    }
+
+    /**
+     * Sets the limits of file transfer; before {@link #start} only.
+     *
+     * @param options the limits ({@code p2pchat.maxFileBytes} among them)
+     * @return this node
+     */
+    public ChatNode fileOptions(FileOptions options) {
+        files = new FileTransfers(name, new FileLinks(this), options, random);
+        return this;
+    }
+
+    /**
+     * Remembers the files this peer sends in a store, and offers again those remembered there
+     * from before a restart. {@link #start} calls it with the node's own store; a test may hand
+     * another that outlives the node.
+     *
+     * @param store the node's store
+     */
+    public void useFileStore(org.p2pchat.spi.MessageStore store) {
+        files.useStore(store);
+    }
+
+    /**
+     * Returns the file bytes this peer has sent in chunks, resent ones included; for tests and
+     * diagnostics.
+     *
+     * @return bytes
+     */
+    public long fileChunkBytesSent() {
+        return files.chunkBytesSent();
     }
 
     /** What the links ask of this node. */
@@ -188,6 +225,7 @@ public final class ChatNode implements Peer, LinkNode {
             helloPayload = toArray(WireCodec.hello(name, listenAddress, epoch, maxFrameBytes,
                     session.identity().signer().publicKey()));
             OutboxRestore.run(name, store, links);
+            useFileStore(store);
         } catch (java.util.concurrent.CompletionException e) {
             close();
             throw e.getCause() instanceof P2pChatException p ? p
@@ -514,6 +552,23 @@ public final class ChatNode implements Peer, LinkNode {
     }
 
     @Override
+    public org.p2pchat.api.FileTransfer sendFile(String friend, java.nio.file.Path file) {
+        Objects.requireNonNull(friend, "friend");
+        return files.send(friend, Objects.requireNonNull(file, "file"));
+    }
+
+    @Override
+    public org.p2pchat.api.FileTransfer sendFile(PeerKey key, java.nio.file.Path file) {
+        Objects.requireNonNull(key, "key");
+        return files.send(key, Objects.requireNonNull(file, "file"));
+    }
+
+    @Override
+    public List<org.p2pchat.api.FileTransfer> fileTransfers() {
+        return files.transfers();
+    }
+
+    @Override
     public ConnectionState connectionState(String friend) {
         FriendLink link = links.linkNamed(friend);
         return link == null ? ConnectionState.DISCONNECTED : link.state();
@@ -580,6 +635,7 @@ public final class ChatNode implements Peer, LinkNode {
     public void detached(FriendLink link, LinkSession connection,
             ConnectionClosedException reason) {
         slots.release(connection);
+        files.detached(link.key(), connection);
         link.detach(connection, reason);
         links.forgetIfDisposable(link);
     }
@@ -618,7 +674,24 @@ public final class ChatNode implements Peer, LinkNode {
     @Override
     public void deliver(FriendLink link, byte kind, byte[] body, long units) {
         Inflow inflow = link.inflow();
+        if (kind == MessageFrames.KIND_FILE) {
+            files.control(link.key(), link.friend(), body, () -> inflow.consumed(units));
+            return;
+        }
         rooms.received(link.key(), kind, body, () -> inflow.consumed(units));
+    }
+
+    @Override
+    public void established(FriendLink link, LinkSession session) {
+        files.established(link.key(), session);
+    }
+
+    @Override
+    public void laneFrame(FriendLink link, LinkSession session, byte type, ByteBuffer plain) {
+        if (!FileTransfers.isFileFrame(type)) {
+            throw new org.p2pchat.api.ProtocolException("unexpected frame of type " + type);
+        }
+        files.frame(link.key(), session, type, plain);
     }
 
     /** The node's clock, for deadlines. */
@@ -669,6 +742,8 @@ public final class ChatNode implements Peer, LinkNode {
      */
     @Override
     public void close() {
+        // Transfers end first (each resumes later); the links then linger for their messages.
+        files.close();
         closing.close();
     }
 

@@ -52,6 +52,8 @@ public final class Settings {
     public static final String MAX_RECONNECT_DELAY = "p2pchat.maxReconnectDelay";
     /** The longest delay after connection attempts whose handshake or connection failed. */
     public static final String MAX_HANDSHAKE_RETRY_DELAY = "p2pchat.maxHandshakeRetryDelay";
+    /** The largest file this peer accepts an offer of. */
+    public static final String MAX_FILE_BYTES = "p2pchat.maxFileBytes";
     /** How often a room member sends each other member a digest of the records it holds. */
     public static final String ROOM_DIGEST_INTERVAL = "p2pchat.roomDigestInterval";
     /** Default {@link #ROOM_DIGEST_INTERVAL}. */

@@ -128,9 +128,9 @@ public final class FakeLinkSessions {
      * A session on which this peer ("bob") talks to its friend ("alice") after a genuine Noise
      * handshake; the frames bob writes can be read back as alice reads them.
      */
-    static final class Link {
-        final LinkSession session;
-        final RecordingConnection connection;
+    public static final class Link {
+        public final LinkSession session;
+        public final RecordingConnection connection;
         private final SecureChannel friend;
         private int read;
 
@@ -145,7 +145,7 @@ public final class FakeLinkSessions {
          *
          * @return their plaintexts, type byte first
          */
-        List<ByteBuffer> newFrames() {
+        public List<ByteBuffer> newFrames() {
             List<ByteBuffer> out = new ArrayList<>();
             for (; read < connection.frameCount(); read++) {
                 ByteBuffer plain = friend.open(ByteBuffer.wrap(connection.frame(read)));
@@ -185,7 +185,7 @@ public final class FakeLinkSessions {
      * @param remoteEpoch the epoch the friend announced
      * @return the session
      */
-    static Link open(long id, long remoteEpoch) {
+    public static Link open(long id, long remoteEpoch) {
         return open(id, remoteEpoch, false);
     }
 
