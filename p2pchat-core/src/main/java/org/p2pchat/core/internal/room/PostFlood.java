@@ -59,7 +59,11 @@ final class PostFlood {
             return;
         }
         synchronized (room) {
-            List<RoomPost> due = room.sequencer.accept(post, net.nanoTime());
+            long now = net.nanoTime();
+            List<RoomPost> due = room.sequencer.accept(post, now);
+            for (RoomPost p : due) {
+                room.backlog.add(p, now);
+            }
             if (!due.isEmpty()) {
                 // Delivered in the room's lane, queued in the order the sequencer released them:
                 // two senders' lanes relaying one origin must not overtake each other.

@@ -244,6 +244,8 @@ final class SimNet {
         final Recorder heard = new Recorder();
         final List<String> forgeries = new ArrayList<>();
         final Rooms rooms;
+        /** What this peer's rooms keep to catch others up; set before a room is made. */
+        CatchUpLimits catchUp = CatchUpLimits.DEFAULT;
 
         SimPeer(SimNet net, String name, int n) {
             this.net = net;
@@ -334,6 +336,11 @@ final class SimNet {
         @Override
         public org.p2pchat.spi.MessageStore store() {
             return store;
+        }
+
+        @Override
+        public CatchUpLimits catchUpLimits() {
+            return catchUp;
         }
 
         @Override
