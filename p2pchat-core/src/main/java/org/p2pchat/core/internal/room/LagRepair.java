@@ -16,8 +16,11 @@ import org.p2pchat.api.PeerKey;
  * sent is the messages kept from Y's position up to that earlier one, through
  * {@link CatchUpFeed}, one batch at a time.
  *
- * <p>Keeps, per member, only the origins it was behind on at its latest POSITIONS: at most
- * {@link RoomControl#MAX_POSITIONS} per member of the view. Runs in the sender's lane; the
+ * <p>A POSITIONS that comes less than half a digest interval after the previous one counted
+ * from its sender counts for nothing, so that a member cannot have what is kept sent to it more
+ * often than about twice an interval (and {@link CatchUpFeed} sends at most one plan at a time).
+ * Keeps, per member, when its latest POSITIONS counted and the origins it was behind on then: at
+ * most {@link RoomControl#MAX_POSITIONS} per member of the view. Runs in the sender's lane; the
  * first batch is sent with the room's lock released.
  */
 final class LagRepair {
@@ -25,10 +28,14 @@ final class LagRepair {
     private record Seen(long incarnation, long theirs, long ours) {
     }
 
+    /** A member's latest POSITIONS counted: when it came, and the origins it was behind on. */
+    private record Report(long at, Map<PeerKey, Seen> behind) {
+    }
+
     private final RoomState room;
     private final CatchUpFeed feed;
     /** Guarded by the room's lock. */
-    private final Map<PeerKey, Map<PeerKey, Seen>> behind = new HashMap<>();
+    private final Map<PeerKey, Report> reports = new HashMap<>();
 
     LagRepair(RoomState room, CatchUpFeed feed) {
         this.room = room;
@@ -45,11 +52,17 @@ final class LagRepair {
                 return;
             }
             long now = room.net.nanoTime();
+            Report last = reports.get(from);
+            // A member sends one POSITIONS per digest interval; more often, they could make
+            // every member send it what it keeps over and over: the extra ones count for nothing.
+            if (last != null && now - last.at() < room.net.digestInterval().toNanos() / 2) {
+                return;
+            }
             Map<PeerKey, RoomSequencer.Position> ours = new HashMap<>();
             for (RoomSequencer.Position p : room.positions()) {
                 ours.put(p.origin(), p);
             }
-            Map<PeerKey, Seen> before = behind.getOrDefault(from, Map.of());
+            Map<PeerKey, Seen> before = last == null ? Map.of() : last.behind();
             Map<PeerKey, Seen> still = new HashMap<>();
             List<CatchUpFeed.Range> lacking = new ArrayList<>();
             for (RoomSequencer.Position theirs : positions.positions()) {
@@ -74,11 +87,7 @@ final class LagRepair {
                 }
                 still.put(origin, new Seen(theirs.incarnation(), theirs.next(), mine.next()));
             }
-            if (still.isEmpty()) {
-                behind.remove(from);
-            } else {
-                behind.put(from, still);
-            }
+            reports.put(from, new Report(now, still));
             batch = feed.plan(to, lacking, false);
         }
         feed.send(to, batch);
@@ -86,6 +95,6 @@ final class LagRepair {
 
     /** Lock held: a member left, or was forgotten: nothing more to note of it. */
     void forget(PeerKey member) {
-        behind.remove(member);
+        reports.remove(member);
     }
 }
