@@ -68,9 +68,10 @@ final class LagRepair {
             for (RoomSequencer.Position theirs : positions.positions()) {
                 PeerKey origin = theirs.origin();
                 RoomSequencer.Position mine = ours.get(origin);
-                // A member is never behind on its own messages; and at another incarnation
-                // than this member's, its position says nothing of what this member holds.
-                if (origin.equals(from) || mine == null
+                // A member is never behind on its own messages; a former member's messages it
+                // would drop; and at another incarnation than this member's, its position says
+                // nothing of what this member holds.
+                if (origin.equals(from) || mine == null || room.view.member(origin) == null
                         || mine.incarnation() != theirs.incarnation()
                         || theirs.next() >= mine.next() || still.containsKey(origin)) {
                     continue;

@@ -13,7 +13,8 @@ import org.p2pchat.api.PeerKey;
  * keeps without a gap up to its own position, else its own position; the messages between go to
  * the joiner after the WELCOME. An origin the JOIN does not list, or lists at an older
  * incarnation, is one the joiner had nothing of: it is caught up from the first message kept of
- * the incarnation this member knows. A JOIN without a list (a first join) is not caught up.
+ * the incarnation this member knows. A JOIN without a list (a first join) is not caught up, nor
+ * are the messages of former members, which the joiner would drop.
  *
  * <p>A value computed with the room's lock held.
  *
@@ -47,7 +48,9 @@ record RejoinCatchUp(List<RoomSequencer.Position> welcome, List<CatchUpFeed.Rang
             long wanted = s == null || s.incarnation() < p.incarnation() ? 1
                     : s.incarnation() == p.incarnation() ? s.next() : p.next();
             long start = p.next();
-            if (!p.origin().equals(joiner) && wanted < p.next()) {
+            // A former member's messages would be dropped by the joiner (Flooding, step 2).
+            if (!p.origin().equals(joiner) && wanted < p.next()
+                    && room.view.member(p.origin()) != null) {
                 start = Math.max(wanted, room.backlog.runStart(p.origin(), p.incarnation(),
                         p.next(), now));
                 if (start < p.next()) {
