@@ -31,9 +31,11 @@ final class RoomHistory {
      * A message reached the listener: its record, and where this peer now stands in its origin's
      * numbering, in one write, so that after a restart the store never says a message was
      * delivered that is not in the history, nor the other way round.
+     *
+     * @return completes when the store has it
      */
-    static void received(RoomState room, RoomMessage m) {
-        room.net.store().write(new StoreWrite().history(new HistoryRecord(idOf(m.id()),
+    static CompletionStage<Void> received(RoomState room, RoomMessage m) {
+        return room.net.store().write(new StoreWrite().history(new HistoryRecord(idOf(m.id()),
                 conversationOf(room), false, m.from(), m.fromKey(), m.text(), m.sentAt(),
                 m.receivedAt(), DeliveryState.RECEIVED))
                 .roomPosition(StoredPositions.of(room.id, m.id().origin(), m.id().incarnation(),
