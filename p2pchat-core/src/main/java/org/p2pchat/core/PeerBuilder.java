@@ -307,7 +307,9 @@ public final class PeerBuilder {
     /**
      * Sets how often this peer sends each other member of its rooms a digest of the membership
      * records it holds: the member answers with what it holds that is newer or missing, so views
-     * converge after a partition, and its acknowledgement shows it is reachable.
+     * converge after a partition, and its acknowledgement shows it is reachable. With each digest
+     * goes where this peer stands in each member's messages, so that a member that has them sends
+     * this peer those it stayed without for a whole interval (see {@link #roomCatchUpCount}).
      *
      * @param interval more than zero
      * @return this builder
