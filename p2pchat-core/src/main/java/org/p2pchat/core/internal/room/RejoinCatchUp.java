@@ -14,6 +14,7 @@ import org.p2pchat.api.PeerKey;
  * the joiner after the WELCOME. An origin the JOIN does not list, or lists at an older
  * incarnation, is one the joiner had nothing of: it is caught up from the first message kept of
  * the incarnation this member knows. A JOIN without a list (a first join) is not caught up, nor
+ * is a joiner of which this member holds no earlier incarnation (its admitter decides that), nor
  * are the messages of former members, which the joiner would drop.
  *
  * <p>A value computed with the room's lock held.

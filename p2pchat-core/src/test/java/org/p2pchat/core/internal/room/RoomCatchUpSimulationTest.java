@@ -262,4 +262,24 @@ class RoomCatchUpSimulationTest {
         net.drain();
         assertEquals(List.of(11L), heardOnce(b, a), "and what comes after, at once");
     }
+
+    /**
+     * A peer that was never a member sends a JOIN listing no position at all, as a rejoiner that
+     * had nothing of any origin would: it is admitted, but sent nothing from before it joined.
+     */
+    @Test
+    void aFirstJoinThatListsPositionsIsNotCaughtUpEither() {
+        SimNet net = new SimNet(94);
+        SimPeer a = net.peer("alice");
+        SimPeer m = net.peer("mallory");
+        Room room = a.rooms.create("lobby", RoomAccess.OPEN);
+        publish(room, a, 10, net);
+        net.sentPosts.clear();
+        MemberRecord record = MemberRecord.sign(((ChatRoom) room).id(), m.keys, 5,
+                MemberRecord.JOINED, "mallory", m.address, new byte[0]);
+        net.inject(m, a, RoomNet.KIND_CONTROL, RoomControl.join(record, List.of()));
+        net.drain();
+        assertEquals(2, room.members().size(), "admitted");
+        assertEquals(List.of(), net.sentPosts, "sent nothing from before it joined");
+    }
 }
