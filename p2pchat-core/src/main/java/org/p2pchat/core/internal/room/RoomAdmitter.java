@@ -90,7 +90,11 @@ final class RoomAdmitter {
             if (isNew) {
                 room.startTracking(record);
             }
-            RejoinCatchUp plan = RejoinCatchUp.plan(room, record.key(), join.positions());
+            // Only one that was a member before (an earlier incarnation of its key is held) is
+            // caught up: a first join gets nothing from before it, whatever its JOIN lists.
+            boolean returning = held != null && held.incarnation() < record.incarnation();
+            RejoinCatchUp plan = RejoinCatchUp.plan(room, record.key(),
+                    returning ? join.positions() : null);
             welcome = RoomControl.welcome(room.id, room.access,
                     room.secret == null ? new byte[0] : room.secret, plan.welcome());
             firstBatch = feed.plan(record, plan.send(), true);
