@@ -137,6 +137,9 @@ final class CatchUpFeed {
                 p.ranges.pollFirst();
                 continue;
             }
+            if (!batch.isEmpty() && bytes + some.get(0).encoded().length > BATCH_BYTES) {
+                break; // a range's first message is taken whatever its size: not here
+            }
             for (RoomPost post : some) {
                 bytes += post.encoded().length;
             }
