@@ -282,4 +282,29 @@ class RoomCatchUpSimulationTest {
         assertEquals(2, room.members().size(), "admitted");
         assertEquals(List.of(), net.sentPosts, "sent nothing from before it joined");
     }
+
+    /**
+     * A catch-up goes one batch at a time: a rejoiner that missed 600 messages never has more
+     * than one batch of them waiting on its admitter's link, and gets them all.
+     */
+    @Test
+    void aCatchUpHasOneBatchInFlightAtATime() {
+        SimNet net = new SimNet(95);
+        SimPeer a = net.peer("alice");
+        SimPeer c = net.peer("carol");
+        Map<SimPeer, Room> rooms = settledRoom(net, a, c);
+        publish(rooms.get(a), a, 1, net);
+        net.drain();
+        SimPeer again = net.restart(c);
+        publish(rooms.get(a), a, 600, net);
+        net.advance(Duration.ofSeconds(5));
+        CompletionStage<Room> join = again.rooms.join("lobby", a.address);
+        int most = 0;
+        for (int i = 0; i < 1_000_000 && net.step(); i++) {
+            most = Math.max(most, net.postsWaiting(a, again));
+        }
+        assertTrue(join.toCompletableFuture().isDone());
+        assertEquals(numbers(2, 601), heardOnce(again, a));
+        assertEquals(CatchUpFeed.BATCH_POSTS, most, "one full batch at a time");
+    }
 }

@@ -189,6 +189,19 @@ final class SimNet {
         cuts.clear();
     }
 
+    /** How many room messages wait on the link from one peer to another. */
+    int postsWaiting(SimPeer from, SimPeer to) {
+        int n = 0;
+        for (Map.Entry<Link, ArrayDeque<Frame>> e : links.entrySet()) {
+            if (e.getKey().from() == from && e.getKey().to() == to) {
+                for (Frame f : e.getValue()) {
+                    n += f.kind() == RoomNet.KIND_POST ? 1 : 0;
+                }
+            }
+        }
+        return n;
+    }
+
     /** How many frames wait on links, delivered or not. */
     int framesInFlight() {
         int n = 0;
