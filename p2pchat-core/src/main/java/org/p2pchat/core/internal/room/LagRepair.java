@@ -24,8 +24,11 @@ import org.p2pchat.api.PeerKey;
  * first batch is sent with the room's lock released.
  */
 final class LagRepair {
-    /** What a member said of one origin, and where this member stood then. */
-    private record Seen(long incarnation, long theirs, long ours) {
+    /**
+     * What a member said of one origin, where this member stood then, and where a catch-up it
+     * could not make without a gap started (0 if none).
+     */
+    private record Seen(long incarnation, long theirs, long ours, long gapSentFrom) {
     }
 
     /** A member's latest POSITIONS counted: when it came, and the origins it was behind on. */
@@ -62,10 +65,14 @@ final class LagRepair {
             for (RoomSequencer.Position p : room.positions()) {
                 ours.put(p.origin(), p);
             }
+            Map<PeerKey, RoomSequencer.Position> reported = new HashMap<>();
+            for (RoomSequencer.Position theirs : positions.positions()) {
+                reported.put(theirs.origin(), theirs); // of two of one origin, the later counts
+            }
             Map<PeerKey, Seen> before = last == null ? Map.of() : last.behind();
             Map<PeerKey, Seen> still = new HashMap<>();
             List<CatchUpFeed.Range> lacking = new ArrayList<>();
-            for (RoomSequencer.Position theirs : positions.positions()) {
+            for (RoomSequencer.Position theirs : reported.values()) {
                 PeerKey origin = theirs.origin();
                 RoomSequencer.Position mine = ours.get(origin);
                 // A member is never behind on its own messages; a former member's messages it
@@ -73,20 +80,26 @@ final class LagRepair {
                 // nothing of what this member holds.
                 if (origin.equals(from) || mine == null || room.view.member(origin) == null
                         || mine.incarnation() != theirs.incarnation()
-                        || theirs.next() >= mine.next() || still.containsKey(origin)) {
+                        || theirs.next() >= mine.next()) {
                     continue;
                 }
                 Seen was = before.get(origin);
+                long gapSentFrom = 0;
                 if (was != null && was.incarnation() == theirs.incarnation()
                         && was.theirs() == theirs.next() && theirs.next() < was.ours()) {
                     long start = Math.max(theirs.next(), room.backlog.runStart(origin,
                             theirs.incarnation(), was.ours(), now));
-                    if (start < was.ours()) {
+                    // What starts past its position leaves it a gap this member cannot fill:
+                    // sent once, for it to hold until it gives the gap up, not every interval.
+                    boolean unfillable = start > theirs.next();
+                    if (start < was.ours() && !(unfillable && was.gapSentFrom() == start)) {
                         lacking.add(new CatchUpFeed.Range(origin, theirs.incarnation(), start,
                                 was.ours()));
                     }
+                    gapSentFrom = unfillable ? start : 0;
                 }
-                still.put(origin, new Seen(theirs.incarnation(), theirs.next(), mine.next()));
+                still.put(origin, new Seen(theirs.incarnation(), theirs.next(), mine.next(),
+                        gapSentFrom));
             }
             reports.put(from, new Report(now, still));
             batch = feed.plan(to, lacking, false);

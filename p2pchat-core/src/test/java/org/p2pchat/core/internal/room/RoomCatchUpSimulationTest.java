@@ -307,4 +307,31 @@ class RoomCatchUpSimulationTest {
         assertEquals(numbers(2, 601), heardOnce(again, a));
         assertEquals(CatchUpFeed.BATCH_POSTS, most, "one full batch at a time");
     }
+
+    /**
+     * When what a member keeps starts past the position of the member behind (the older ones
+     * were dropped), the catch-up leaves it a gap: the messages kept are sent once, not every
+     * interval; it holds them, gives the gap up after the delivery timeout, and delivers them.
+     */
+    @Test
+    void aCatchUpThatCannotFillTheGapIsSentOnceAndDeliveredOnceTheGapIsGivenUp() {
+        SimNet net = new SimNet(96);
+        SimPeer a = net.peer("alice");
+        SimPeer b = net.peer("bob");
+        SimPeer c = net.peer("carol");
+        a.catchUp = new CatchUpLimits(0, Duration.ofHours(1), 0);
+        b.catchUp = new CatchUpLimits(3, Duration.ofHours(1), 1 << 20);
+        Map<SimPeer, Room> rooms = settledRoom(net, a, b, c);
+        net.isolate(c);
+        publish(rooms.get(a), a, 10, net);
+        net.advance(SimNet.DELIVERY_TIMEOUT.plusSeconds(2));
+        net.sentPosts.clear();
+        net.healAll();
+        net.advance(SimNet.DIGEST_INTERVAL.multipliedBy(10));
+        assertEquals(List.of(), heardOnce(c, a), "waits behind the gap 1..7");
+        long sends = net.sentPosts.stream().filter(f -> f.from() == b && f.to() == c).count();
+        assertEquals(3, sends, "bob sent what it keeps, 8..10, once");
+        net.advance(SimNet.DELIVERY_TIMEOUT);
+        assertEquals(numbers(8, 10), heardOnce(c, a));
+    }
 }
