@@ -20,6 +20,7 @@ import org.p2pchat.core.internal.delivery.DeliveryOptions;
 import org.p2pchat.core.internal.link.SessionOptions;
 import org.p2pchat.core.internal.link.WireCodec;
 import org.p2pchat.core.internal.node.ChatNode;
+import org.p2pchat.core.internal.room.CatchUpLimits;
 import org.p2pchat.core.internal.node.Settings;
 import org.p2pchat.core.internal.node.TransportSelector;
 import org.p2pchat.core.internal.runtime.SerialCallbacks;
@@ -56,6 +57,11 @@ import org.p2pchat.spi.TransportProvider;
  * <tr><td>{@link #closeTimeout}</td><td>{@code p2pchat.closeTimeout}</td><td>2s</td></tr>
  * <tr><td>{@link #roomDigestInterval}</td><td>{@code p2pchat.roomDigestInterval}</td><td>2s</td></tr>
  * <tr><td>{@link #roomFailureTimeout}</td><td>{@code p2pchat.roomFailureTimeout}</td><td>10s</td></tr>
+ * <tr><td>{@link #roomCatchUpCount}</td><td>{@code p2pchat.roomCatchUpCount}</td><td>1000
+ *     messages per room</td></tr>
+ * <tr><td>{@link #roomCatchUpAge}</td><td>{@code p2pchat.roomCatchUpAge}</td><td>1h</td></tr>
+ * <tr><td>{@link #roomCatchUpBytes}</td><td>{@code p2pchat.roomCatchUpBytes}</td><td>4194304
+ *     per room</td></tr>
  * <tr><td>{@link #handshakeTimeout}</td><td>{@code p2pchat.handshakeTimeout}</td><td>5s</td></tr>
  * <tr><td>{@link #maxHandshakes}</td><td>{@code p2pchat.maxHandshakes}</td><td>32</td></tr>
  * <tr><td>{@link #stateDirectory}</td><td>{@code p2pchat.stateDirectory}</td><td>none
@@ -112,6 +118,9 @@ public final class PeerBuilder {
     private Duration roomDigestInterval;
     private Duration roomFailureTimeout;
     private long maxFileBytes;
+    private int roomCatchUpCount;
+    private Duration roomCatchUpAge;
+    private long roomCatchUpBytes;
 
     PeerBuilder(String name, Properties properties) {
         this.name = PeerEntry.validateName(name);
@@ -148,6 +157,12 @@ public final class PeerBuilder {
                 Settings.DEFAULT_ROOM_DIGEST_INTERVAL));
         roomFailureTimeout(Settings.duration(properties, Settings.ROOM_FAILURE_TIMEOUT,
                 Settings.DEFAULT_ROOM_FAILURE_TIMEOUT));
+        CatchUpLimits catchUp = CatchUpLimits.DEFAULT;
+        roomCatchUpCount(Settings.integer(properties, Settings.ROOM_CATCH_UP_COUNT,
+                catchUp.count()));
+        roomCatchUpAge(Settings.duration(properties, Settings.ROOM_CATCH_UP_AGE, catchUp.age()));
+        roomCatchUpBytes(Settings.longValue(properties, Settings.ROOM_CATCH_UP_BYTES,
+                catchUp.bytes()));
         maxFileBytes(Settings.longValue(properties, Settings.MAX_FILE_BYTES,
                 org.p2pchat.core.internal.files.FileOptions.DEFAULT_MAX_FILE_BYTES));
     }
@@ -313,7 +328,9 @@ public final class PeerBuilder {
     /**
      * Sets how often this peer sends each other member of its rooms a digest of the membership
      * records it holds: the member answers with what it holds that is newer or missing, so views
-     * converge after a partition, and its acknowledgement shows it is reachable.
+     * converge after a partition, and its acknowledgement shows it is reachable. With each digest
+     * goes where this peer stands in each member's messages, so that a member that has them sends
+     * this peer those it stayed without for a whole interval (see {@link #roomCatchUpCount}).
      *
      * @param interval more than zero
      * @return this builder
@@ -335,6 +352,52 @@ public final class PeerBuilder {
      */
     public PeerBuilder roomFailureTimeout(Duration timeout) {
         this.roomFailureTimeout = positive("roomFailureTimeout", timeout);
+        return this;
+    }
+
+    /**
+     * Sets how many of a room's latest messages this peer keeps, per room, to send again to a
+     * member that missed them: one that rejoins after a restart (its store says where it
+     * stopped), or one that a partition left behind (digests show it). Messages beyond it, or
+     * older than {@link #roomCatchUpAge}, or beyond {@link #roomCatchUpBytes}, are not kept, the
+     * oldest going first; a member that missed those never gets them.
+     *
+     * @param messages zero or more; zero keeps none, so this peer catches no one up
+     * @return this builder
+     */
+    public PeerBuilder roomCatchUpCount(int messages) {
+        if (messages < 0) {
+            throw new IllegalArgumentException("expected roomCatchUpCount >= 0, got " + messages);
+        }
+        this.roomCatchUpCount = messages;
+        return this;
+    }
+
+    /**
+     * Sets how long this peer keeps a room message, from when it delivered or published it, to
+     * catch other members up (see {@link #roomCatchUpCount}).
+     *
+     * @param age more than zero
+     * @return this builder
+     */
+    public PeerBuilder roomCatchUpAge(Duration age) {
+        this.roomCatchUpAge = positive("roomCatchUpAge", age);
+        return this;
+    }
+
+    /**
+     * Sets how many bytes of room messages this peer keeps, per room, to catch other members up
+     * (see {@link #roomCatchUpCount}); each message counts its encoded size (its text plus 136
+     * bytes) plus 100. A message larger than this is never kept.
+     *
+     * @param bytes zero or more
+     * @return this builder
+     */
+    public PeerBuilder roomCatchUpBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("expected roomCatchUpBytes >= 0, got " + bytes);
+        }
+        this.roomCatchUpBytes = bytes;
         return this;
     }
 
@@ -625,7 +688,8 @@ public final class PeerBuilder {
             node = new ChatNode(name, directory, listener, callbacks, owned, transport,
                     transportOptions, session, delivery,
                     new org.p2pchat.core.internal.room.RoomOptions(roomDigestInterval,
-                            roomFailureTimeout), messages)
+                            roomFailureTimeout, new CatchUpLimits(roomCatchUpCount,
+                                    roomCatchUpAge, roomCatchUpBytes)), messages)
                     .fileOptions(org.p2pchat.core.internal.files.FileOptions.withMaxFileBytes(
                             maxFileBytes));
         } catch (RuntimeException e) {

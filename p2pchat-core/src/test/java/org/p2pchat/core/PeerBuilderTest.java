@@ -47,4 +47,23 @@ class PeerBuilderTest {
         assertTrue(retry.getMessage().startsWith("expected maxHandshakeRetryDelay > 0"),
                 retry.getMessage());
     }
+
+    @Test
+    void theCatchUpSettingsAreReadByNameAndBadValuesRefused() {
+        assertEquals("p2pchat.roomCatchUpCount", Settings.ROOM_CATCH_UP_COUNT);
+        assertEquals("p2pchat.roomCatchUpAge", Settings.ROOM_CATCH_UP_AGE);
+        assertEquals("p2pchat.roomCatchUpBytes", Settings.ROOM_CATCH_UP_BYTES);
+        withProperty(Settings.ROOM_CATCH_UP_COUNT, "0");
+        withProperty(Settings.ROOM_CATCH_UP_AGE, "10m");
+        withProperty(Settings.ROOM_CATCH_UP_BYTES, "0");
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+                () -> withProperty(Settings.ROOM_CATCH_UP_COUNT, "-1"));
+        assertTrue(count.getMessage().startsWith("p2pchat.roomCatchUpCount"), count.getMessage());
+        IllegalArgumentException age = assertThrows(IllegalArgumentException.class,
+                () -> withProperty(Settings.ROOM_CATCH_UP_AGE, "0"));
+        assertTrue(age.getMessage().startsWith("expected roomCatchUpAge > 0"), age.getMessage());
+        PeerBuilder b = P2pChat.builder("alice");
+        assertThrows(IllegalArgumentException.class, () -> b.roomCatchUpCount(-1));
+        assertThrows(IllegalArgumentException.class, () -> b.roomCatchUpBytes(-1));
+    }
 }

@@ -150,16 +150,61 @@ class RoomsUnderFaultsTest {
     }
 
     /**
-     * What is not guaranteed, exactly: a message that no link carried to a member before its
-     * delivery timeout passed (the member was cut off from everyone that had it for longer than
-     * that) never reaches that member, even once the links are back; the next message of its
-     * origin waits behind the gap for the delivery timeout, then is delivered without it.
+     * Catching up: a message that no link carried to a member before its delivery timeout passed
+     * (the member was cut off from everyone that had it for longer than that) still reaches it
+     * once the links are back, from what its origin and the other members keep: the member's
+     * positions show it behind for a whole digest interval, and they send it what it lacks. It
+     * gets each message once, in order, and the next message of the origin waits for nothing.
      */
     @Test
-    void aMessageNoLinkDeliveredWithinTheDeliveryTimeoutIsNeverDeliveredAndTheNextWaitsForIt() {
+    void aMessageNoLinkDeliveredWithinTheDeliveryTimeoutReachesTheMemberOnceTheLinksAreBack() {
         Duration timeout = Duration.ofSeconds(2);
         UnaryOperator<PeerBuilder> shortTimeout = builder -> builder.deliveryTimeout(timeout)
                 .roomFailureTimeout(Duration.ofMillis(1500));
+        List<String> names = List.of("a", "b", "c");
+        peers.startAll(names, shortTimeout);
+        peers.open("a");
+        peers.join("b", "a");
+        peers.join("c", "a");
+        peers.awaitMembers(names);
+
+        net.isolate("c", names);
+        CompletableFuture<RoomMessageId> lost = room("a").publish("a 0").toCompletableFuture();
+        Await.until("b gets a 0", () -> peers.log("b").distinct() == 1);
+        CompletableFuture<RoomMessageId> marker = room("b").publish("b 0").toCompletableFuture();
+        assertInstanceOf(RoomDeliveryException.class, Await.failure(lost));
+        assertInstanceOf(RoomDeliveryException.class, Await.failure(marker));
+        assertEquals(List.of(), peers.log("c").textsFrom("a"), "nothing reached c meanwhile");
+
+        net.heal();
+        RoomLog onC = peers.log("c");
+        Stuck.until("c catches up on a 0 and b 0", Duration.ofSeconds(10),
+                () -> onC.distinct() == 2);
+        java.time.Instant publishedAt = java.time.Instant.now();
+        Await.result(room("a").publish("a 1"));
+        Stuck.until("c gets a 1", Duration.ofSeconds(10), () -> onC.distinct() == 3);
+        assertEquals(List.of("a 0", "a 1"), onC.textsFrom("a"));
+        assertEquals(List.of("b 0"), onC.textsFrom("b"));
+        assertEquals(List.of(), onC.violations(), "no gap, nothing twice");
+        java.time.Instant got = onC.messages().get(2).receivedAt();
+        assertTrue(Duration.between(publishedAt, got).compareTo(timeout) < 0,
+                "a 1 waited behind no gap: it came " + Duration.between(publishedAt, got)
+                        + " after it was published");
+    }
+
+    /**
+     * What is not guaranteed, exactly: a message that no link carried to a member before its
+     * delivery timeout passed (the member was cut off from everyone that had it for longer than
+     * that), and that no member keeps any more for catching up (here none keeps anything:
+     * {@code roomCatchUpCount} 0), never reaches that member, even once the links are back; the
+     * next message of its origin waits behind the gap for the delivery timeout, then is
+     * delivered without it.
+     */
+    @Test
+    void aMessageNoLinkDeliveredInTimeAndNoMemberKeptIsNeverDeliveredAndTheNextWaitsForIt() {
+        Duration timeout = Duration.ofSeconds(2);
+        UnaryOperator<PeerBuilder> shortTimeout = builder -> builder.deliveryTimeout(timeout)
+                .roomFailureTimeout(Duration.ofMillis(1500)).roomCatchUpCount(0);
         List<String> names = List.of("a", "b", "c");
         peers.startAll(names, shortTimeout);
         peers.open("a");

@@ -96,6 +96,11 @@ final class RoomLinks implements RoomNet {
     }
 
     @Override
+    public org.p2pchat.core.internal.room.CatchUpLimits catchUpLimits() {
+        return node.roomOptions().catchUp();
+    }
+
+    @Override
     public Duration deliveryTimeout() {
         return node.deliveryOptions().deliveryTimeout();
     }

@@ -62,6 +62,12 @@ public final class Settings {
     public static final String ROOM_FAILURE_TIMEOUT = "p2pchat.roomFailureTimeout";
     /** Default {@link #ROOM_FAILURE_TIMEOUT}: five digests unanswered. */
     public static final Duration DEFAULT_ROOM_FAILURE_TIMEOUT = Duration.ofSeconds(10);
+    /** The most recent room messages a member keeps per room to catch other members up. */
+    public static final String ROOM_CATCH_UP_COUNT = "p2pchat.roomCatchUpCount";
+    /** How long a member keeps a room message to catch other members up. */
+    public static final String ROOM_CATCH_UP_AGE = "p2pchat.roomCatchUpAge";
+    /** The most bytes of room messages a member keeps per room to catch other members up. */
+    public static final String ROOM_CATCH_UP_BYTES = "p2pchat.roomCatchUpBytes";
     /** How long {@code close()} waits for unacknowledged messages before it fails them. */
     public static final String CLOSE_LINGER = "p2pchat.closeLinger";
     /**

@@ -2,7 +2,9 @@ package org.p2pchat.core.internal.room;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.p2pchat.api.PeerKey;
@@ -23,6 +25,8 @@ import org.p2pchat.api.RoomMessageId;
  * <li>{@link RoomAdmitter}: joiners admitted through this peer.
  * <li>{@link MemberLiveness}: the timer: digests, failures, gaps given up.
  * <li>{@link RoomOutbox}: frames to members, acknowledgements noted, listener events.
+ * <li>{@link CatchUpBuffer} (in the state), {@link RejoinCatchUp}, {@link LagRepair} and
+ *     {@link CatchUpFeed}: recent messages kept and sent again to members that missed them.
  * </ul>
  *
  * <p><b>Threading.</b> Frames from members are handled in their sender's lane (see
@@ -39,6 +43,7 @@ final class ChatRoom implements Room {
     private final RoomAdmitter admitter;
     private final MemberLiveness liveness;
     private final RoomOutbox outbox;
+    private final LagRepair repair;
 
     ChatRoom(RoomNet net, Rooms rooms, RoomId id, String name, RoomAccess access, byte[] secret,
             long incarnation) {
@@ -47,8 +52,10 @@ final class ChatRoom implements Room {
         this.outbox = new RoomOutbox(state);
         this.publisher = new RoomPublisher(state, outbox);
         this.posts = new PostFlood(state, outbox, rooms);
-        this.records = new RecordFlood(state, outbox, publisher, rooms);
-        this.admitter = new RoomAdmitter(state, outbox);
+        CatchUpFeed feed = new CatchUpFeed(state, outbox);
+        this.repair = new LagRepair(state, feed);
+        this.records = new RecordFlood(state, outbox, publisher, rooms, repair);
+        this.admitter = new RoomAdmitter(state, outbox, publisher, feed);
         this.liveness = new MemberLiveness(state, outbox, posts);
     }
 
@@ -113,13 +120,18 @@ final class ChatRoom implements Room {
         records.onDigest(from, digest);
     }
 
+    /** A member's positions: catch it up where it stayed behind. */
+    void onPositions(PeerKey from, RoomControl.Positions positions) {
+        repair.onPositions(from, positions);
+    }
+
     /**
      * A joiner asks to be admitted (see {@link RoomAdmitter#admit}).
      *
      * @return null if admitted, else the refusal to send back
      */
-    byte[] admit(PeerKey from, MemberRecord record) {
-        return admitter.admit(from, record);
+    byte[] admit(PeerKey from, RoomControl.Join join) {
+        return admitter.admit(from, join);
     }
 
     // ---- joining, on the joiner's side ----
@@ -139,13 +151,31 @@ final class ChatRoom implements Room {
         then.run();
     }
 
-    /** Where every origin's numbering starts for this peer, from the member that admitted it. */
-    void startAt(List<RoomSequencer.Position> positions) {
-        for (RoomSequencer.Position p : positions) {
-            if (!p.origin().equals(state.net.selfKey())) {
-                state.sequencer.start(p);
-            }
+    /**
+     * Where every origin's numbering starts for this peer: at the positions of the member that
+     * admitted it, but never below where this peer stopped before (its stored positions), so
+     * that nothing it delivered before a restart is delivered again. The starts are stored.
+     */
+    void startAt(List<RoomSequencer.Position> positions, List<RoomSequencer.Position> stopped) {
+        Map<PeerKey, RoomSequencer.Position> before = new HashMap<>();
+        for (RoomSequencer.Position p : stopped) {
+            before.put(p.origin(), p);
         }
+        List<RoomSequencer.Position> started = new ArrayList<>();
+        for (RoomSequencer.Position p : positions) {
+            if (p.origin().equals(state.net.selfKey())) {
+                continue;
+            }
+            RoomSequencer.Position s = before.get(p.origin());
+            RoomSequencer.Position start = s != null && (s.incarnation() > p.incarnation()
+                    || s.incarnation() == p.incarnation() && s.next() > p.next())
+                    ? new RoomSequencer.Position(p.origin(), p.signingKey(), s.incarnation(),
+                            s.next())
+                    : p;
+            state.sequencer.start(start);
+            started.add(start);
+        }
+        StoredPositions.write(state.net.store(), state.id, started);
     }
 
     // ---- leaving ----

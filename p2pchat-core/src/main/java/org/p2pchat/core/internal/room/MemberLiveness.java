@@ -53,6 +53,7 @@ final class MemberLiveness {
         List<MemberRecord> digestTo = new ArrayList<>();
         List<Runnable> events = new ArrayList<>();
         byte[] digest;
+        byte[] positions;
         List<RoomPost> released;
         List<MemberRecord> everyone;
         long now = net.nanoTime();
@@ -78,6 +79,13 @@ final class MemberLiveness {
                 }
             }
             released = room.sequencer.skipGapsOlderThan(now - net.deliveryTimeout().toNanos());
+            for (RoomPost p : released) {
+                room.backlog.add(p, now);
+            }
+            room.backlog.expire(now);
+            List<RoomSequencer.Position> mine = room.positions();
+            positions = RoomControl.positions(room.id, mine.size() > RoomControl.MAX_POSITIONS
+                    ? mine.subList(0, RoomControl.MAX_POSITIONS) : mine);
             everyone = room.forwardTargets(room.self.key(), room.self.key());
         }
         if (!released.isEmpty()) {
@@ -88,6 +96,8 @@ final class MemberLiveness {
         for (MemberRecord r : digestTo) {
             outbox.send(r, RoomNet.KIND_CONTROL, digest)
                     .whenComplete((v, e) -> digestSettled(r.key(), e == null));
+            // Right behind the digest, and only when it goes: at most one of each in flight.
+            outbox.sendControl(r, positions);
         }
         for (Runnable e : events) {
             outbox.fire(e);

@@ -24,6 +24,8 @@ final class PendingJoin {
     MemberRecord record;
     RoomId id;
     org.p2pchat.api.RoomAccess access;
+    /** Where this peer stopped in the room before (from its store), once the OFFER came. */
+    java.util.List<RoomSequencer.Position> stopped = java.util.List.of();
 
     PendingJoin(String room, PeerAddress address, RoomId expectedId, byte[] secret) {
         this.room = room;

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * delivered message is handed to the listener and forwarded to the members that may lack it.
  *
  * <p>{@link #onPost} runs in the sender's lane; delivery and forwarding run in the room's lane,
- * in the order the sequencer released the messages, with the room's lock released.
+ * in the order the sequencer released the messages, with the room's lock released; the listener
+ * is called in the room's lane too, once the store recorded the message.
  */
 final class PostFlood {
     private static final Logger LOG = LoggerFactory.getLogger(PostFlood.class);
@@ -59,7 +60,11 @@ final class PostFlood {
             return;
         }
         synchronized (room) {
-            List<RoomPost> due = room.sequencer.accept(post, net.nanoTime());
+            long now = net.nanoTime();
+            List<RoomPost> due = room.sequencer.accept(post, now);
+            for (RoomPost p : due) {
+                room.backlog.add(p, now);
+            }
             if (!due.isEmpty()) {
                 // Delivered in the room's lane, queued in the order the sequencer released them:
                 // two senders' lanes relaying one origin must not overtake each other.
@@ -99,13 +104,24 @@ final class PostFlood {
                     outbox.sendPost(r, p);
                 }
             }
-            RoomHistory.received(room, m);
-            try {
-                net.listener().onRoomMessage(m);
-            } catch (RuntimeException e) {
-                LOG.warn("{}: the listener threw on a message in #{}", net.selfName(), room.name,
-                        e);
-            }
+            // The listener gets it once the store has it, so that a peer that crashes and
+            // restarts never shows a message twice: one it showed is in its stored positions.
+            // The stages complete in the order of the writes, so the listener's calls keep the
+            // order of delivery.
+            RoomHistory.received(room, m).whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.warn("{}: #{}: could not record {}; delivered all the same: {}",
+                            net.selfName(), room.name, p, e.getMessage());
+                }
+                net.execute(room.lane, () -> {
+                    try {
+                        net.listener().onRoomMessage(m);
+                    } catch (RuntimeException x) {
+                        LOG.warn("{}: the listener threw on a message in #{}", net.selfName(),
+                                room.name, x);
+                    }
+                });
+            });
         }
     }
 }

@@ -26,9 +26,12 @@ final class RecordFlood {
     private final RoomOutbox outbox;
     private final RoomPublisher publisher;
     private final Rooms rooms;
+    private final LagRepair repair;
 
-    RecordFlood(RoomState room, RoomOutbox outbox, RoomPublisher publisher, Rooms rooms) {
+    RecordFlood(RoomState room, RoomOutbox outbox, RoomPublisher publisher, Rooms rooms,
+            LagRepair repair) {
         this.room = room;
+        this.repair = repair;
         this.net = room.net;
         this.outbox = outbox;
         this.publisher = publisher;
@@ -72,6 +75,8 @@ final class RecordFlood {
             RoomView.Applied applied = room.view.apply(record);
             for (PeerKey gone : applied.forgotten()) {
                 room.sequencer.forget(gone);
+                room.backlog.forget(gone);
+                repair.forget(gone);
                 room.status.remove(gone);
             }
             switch (applied.change()) {
@@ -86,6 +91,7 @@ final class RecordFlood {
                 }
                 case LEFT -> {
                     room.status.remove(record.key());
+                    repair.forget(record.key());
                     RoomMember m = room.member(applied.before());
                     events.add(() -> net.listener().onMemberLeft(room.name, m));
                     // Settled with the lock released: completing a publish runs its callbacks.

@@ -1,6 +1,5 @@
 package org.p2pchat.core.internal.room;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.p2pchat.api.PeerKey;
 import org.p2pchat.api.RoomJoinException;
@@ -18,22 +17,38 @@ final class RoomAdmitter {
     private final RoomState room;
     private final RoomNet net;
     private final RoomOutbox outbox;
+    private final RoomPublisher publisher;
+    private final CatchUpFeed feed;
 
-    RoomAdmitter(RoomState room, RoomOutbox outbox) {
+    RoomAdmitter(RoomState room, RoomOutbox outbox, RoomPublisher publisher, CatchUpFeed feed) {
         this.room = room;
         this.net = room.net;
         this.outbox = outbox;
+        this.publisher = publisher;
+        this.feed = feed;
     }
 
     /**
      * A joiner asks to be admitted: check its record, its admission and its name; on success it
      * gets the room's parameters, where each origin's numbering stands and every record, and the
-     * other members get its record.
+     * other members get its record. A joiner that lists where it stopped before is then sent
+     * what it missed (see {@link RejoinCatchUp}).
      *
      * @return null if admitted, else the refusal to send back
      */
-    byte[] admit(PeerKey from, MemberRecord record) {
+    byte[] admit(PeerKey from, RoomControl.Join join) {
+        // Nothing is published here meanwhile: a message numbered but not yet kept would be
+        // neither in the catch-up nor sent to the joiner, and one sent to the joiner before its
+        // WELCOME would be dropped there.
+        synchronized (publisher.publishing()) {
+            return admitHeld(from, join);
+        }
+    }
+
+    private byte[] admitHeld(PeerKey from, RoomControl.Join join) {
+        MemberRecord record = join.record();
         String name = room.name;
+        List<RoomPost> firstBatch;
         List<MemberRecord> records;
         List<MemberRecord> others;
         byte[] welcome;
@@ -75,8 +90,14 @@ final class RoomAdmitter {
             if (isNew) {
                 room.startTracking(record);
             }
+            // Only one that was a member before (an earlier incarnation of its key is held) is
+            // caught up: a first join gets nothing from before it, whatever its JOIN lists.
+            boolean returning = held != null && held.incarnation() < record.incarnation();
+            RejoinCatchUp plan = RejoinCatchUp.plan(room, record.key(),
+                    returning ? join.positions() : null);
             welcome = RoomControl.welcome(room.id, room.access,
-                    room.secret == null ? new byte[0] : room.secret, positionsForJoiner());
+                    room.secret == null ? new byte[0] : room.secret, plan.welcome());
+            firstBatch = feed.plan(record, plan.send(), true);
             records = room.view.records();
             others = isNew ? room.forwardTargets(from, from) : List.of();
             joined = isNew ? room.member(record) : null;
@@ -88,6 +109,8 @@ final class RoomAdmitter {
                 outbox.sendControl(to, RoomControl.announce(r));
             }
         }
+        // After the records: the joiner accepts a message only from a member, of a member.
+        feed.send(to, firstBatch);
         byte[] announce = RoomControl.announce(record);
         for (MemberRecord r : others) {
             outbox.sendControl(r, announce);
@@ -96,19 +119,5 @@ final class RoomAdmitter {
             outbox.fire(() -> net.listener().onMemberJoined(name, joined));
         }
         return null;
-    }
-
-    /**
-     * Lock held: where each origin's numbering stands here, for a joiner. The sequencer never
-     * sees this peer's own messages, so its entry for this peer is replaced by the next number
-     * this peer will publish: the joiner must not wait for those published before it joined.
-     */
-    private List<RoomSequencer.Position> positionsForJoiner() {
-        List<RoomSequencer.Position> out = new ArrayList<>();
-        for (RoomSequencer.Position p : room.sequencer.positions()) {
-            out.add(!p.origin().equals(room.self.key()) ? p : new RoomSequencer.Position(
-                    p.origin(), p.signingKey(), room.self.incarnation(), room.nextSeq));
-        }
-        return out;
     }
 }

@@ -18,13 +18,18 @@ import org.p2pchat.core.internal.session.Ed25519;
  * <pre>
  * ASK      1 | room name (1 + n)
  * OFFER    2 | room id (16) | access (1) | room name (1 + n)
- * JOIN     3 | the joiner's member record
+ * JOIN     3 | the joiner's member record [ | count (2) | count x position ]
  * WELCOME  4 | room id (16) | access (1) | secret (1 + 0 or 32) | count (2)
  *              | count x (origin's Ed25519 key (32) | incarnation (8) | next number (8))
  * REFUSED  5 | room name (1 + n) | reason (1) | text (1 + n)
  * ANNOUNCE 6 | a member record
  * DIGEST   7 | room id (16) | count (2) | count x (Ed25519 key (32) | incarnation (8) | state (1))
+ * POSITIONS 8 | room id (16) | count (2) | count x position
  * </pre>
+ *
+ * <p>A position is origin's Ed25519 key (32) | incarnation (8) | next number (8), as in WELCOME.
+ * A JOIN's positions (where a member that rejoins stopped before, from its store) are optional:
+ * a JOIN that ends after its record carries none.
  */
 final class RoomControl {
     static final byte ASK = 1;
@@ -34,6 +39,9 @@ final class RoomControl {
     static final byte REFUSED = 5;
     static final byte ANNOUNCE = 6;
     static final byte DIGEST = 7;
+    static final byte POSITIONS = 8;
+    /** The most positions a message carries: the members and former members a view holds. */
+    static final int MAX_POSITIONS = RoomView.MAX_MEMBERS + RoomView.MAX_FORMER;
 
     private static final int POSITION_BYTES = 32 + 8 + 8;
     private static final int DIGEST_ENTRY_BYTES = 32 + 8 + 1;
@@ -42,7 +50,8 @@ final class RoomControl {
     }
 
     /** A decoded membership message. */
-    sealed interface Message permits Ask, Offer, Join, Welcome, Refused, Announce, Digest {
+    sealed interface Message permits Ask, Offer, Join, Welcome, Refused, Announce, Digest,
+            Positions {
     }
 
     record Ask(String room) implements Message {
@@ -51,7 +60,14 @@ final class RoomControl {
     record Offer(RoomId id, RoomAccess access, String room) implements Message {
     }
 
-    record Join(MemberRecord record) implements Message {
+    /**
+     * A JOIN.
+     *
+     * @param record the joiner's record
+     * @param positions where the joiner stopped in the room before, or null if the JOIN carries
+     *     none (a first join)
+     */
+    record Join(MemberRecord record, List<RoomSequencer.Position> positions) implements Message {
     }
 
     record Welcome(RoomId id, RoomAccess access, byte[] secret,
@@ -69,6 +85,10 @@ final class RoomControl {
     }
 
     record Digest(RoomId id, List<DigestEntry> entries) implements Message {
+    }
+
+    /** Where the sender stands in each origin's numbering. */
+    record Positions(RoomId id, List<RoomSequencer.Position> positions) implements Message {
     }
 
     static byte[] ask(String room) {
@@ -91,6 +111,40 @@ final class RoomControl {
         return withRecord(JOIN, record);
     }
 
+    /** A JOIN that carries where the joiner stopped before; at most {@link #MAX_POSITIONS}. */
+    static byte[] join(MemberRecord record, List<RoomSequencer.Position> stopped) {
+        checkCount(stopped);
+        ByteBuffer b = ByteBuffer.allocate(1 + record.encodedBytes() + 2
+                + stopped.size() * POSITION_BYTES);
+        b.put(JOIN);
+        record.write(b);
+        putPositions(b, stopped);
+        return b.array();
+    }
+
+    static byte[] positions(RoomId id, List<RoomSequencer.Position> positions) {
+        checkCount(positions);
+        ByteBuffer b = ByteBuffer.allocate(1 + RoomId.BYTES + 2 + positions.size() * POSITION_BYTES);
+        b.put(POSITIONS);
+        id.write(b);
+        putPositions(b, positions);
+        return b.array();
+    }
+
+    private static void checkCount(List<RoomSequencer.Position> positions) {
+        if (positions.size() > MAX_POSITIONS) {
+            throw new IllegalArgumentException(positions.size() + " positions; at most "
+                    + MAX_POSITIONS);
+        }
+    }
+
+    private static void putPositions(ByteBuffer b, List<RoomSequencer.Position> positions) {
+        b.putShort((short) positions.size());
+        for (RoomSequencer.Position p : positions) {
+            b.put(p.signingKey()).putLong(p.incarnation()).putLong(p.next());
+        }
+    }
+
     static byte[] announce(MemberRecord record) {
         return withRecord(ANNOUNCE, record);
     }
@@ -109,10 +163,7 @@ final class RoomControl {
         b.put(WELCOME);
         id.write(b);
         b.put((byte) access.ordinal()).put((byte) secret.length).put(secret);
-        b.putShort((short) positions.size());
-        for (RoomSequencer.Position p : positions) {
-            b.put(p.signingKey()).putLong(p.incarnation()).putLong(p.next());
-        }
+        putPositions(b, positions);
         return b.array();
     }
 
@@ -173,7 +224,8 @@ final class RoomControl {
                 RoomAccess access = access(in);
                 yield new Offer(id, access, RoomFields.shortText(in, "room name"));
             }
-            case JOIN -> new Join(MemberRecord.read(in));
+            case JOIN -> new Join(MemberRecord.read(in),
+                    in.hasRemaining() ? readPositions(in, "JOIN") : null);
             case WELCOME -> readWelcome(in);
             case REFUSED -> {
                 String room = RoomFields.shortText(in, "room name");
@@ -186,6 +238,7 @@ final class RoomControl {
             }
             case ANNOUNCE -> new Announce(MemberRecord.read(in));
             case DIGEST -> readDigest(in);
+            case POSITIONS -> new Positions(RoomId.read(in), readPositions(in, "POSITIONS"));
             default -> throw new ProtocolException("room control message of type " + type);
         };
         RoomFields.expectEnd(in, "room control message");
@@ -210,11 +263,16 @@ final class RoomControl {
             throw new ProtocolException("WELCOME with a secret of " + secretBytes + " bytes");
         }
         byte[] secret = RoomFields.bytes(in, secretBytes, "secret");
+        return new Welcome(id, access, secret, readPositions(in, "WELCOME"));
+    }
+
+    /** A count, then that many positions: checked before anything is allocated for them. */
+    private static List<RoomSequencer.Position> readPositions(ByteBuffer in, String what) {
         RoomFields.need(in, 2, "count");
         int count = in.getShort() & 0xffff;
-        if (count > RoomView.MAX_MEMBERS + RoomView.MAX_FORMER) {
-            throw new ProtocolException("WELCOME with " + count + " positions; a view holds at most "
-                    + (RoomView.MAX_MEMBERS + RoomView.MAX_FORMER) + " members and former members");
+        if (count > MAX_POSITIONS) {
+            throw new ProtocolException(what + " with " + count + " positions; a view holds at most "
+                    + MAX_POSITIONS + " members and former members");
         }
         RoomFields.need(in, count * POSITION_BYTES, "positions");
         List<RoomSequencer.Position> positions = new ArrayList<>(count);
@@ -224,11 +282,11 @@ final class RoomControl {
             long next = in.getLong();
             org.p2pchat.api.PeerKey origin = Ed25519.peerKeyOf(key);
             if (origin == null || next < 1 || next > RoomPost.MAX_SEQ) {
-                throw new ProtocolException("WELCOME with an invalid position");
+                throw new ProtocolException(what + " with an invalid position");
             }
             positions.add(new RoomSequencer.Position(origin, key, incarnation, next));
         }
-        return new Welcome(id, access, secret, positions);
+        return positions;
     }
 
     private static Digest readDigest(ByteBuffer in) {

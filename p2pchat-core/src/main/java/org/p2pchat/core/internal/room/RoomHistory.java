@@ -11,7 +11,7 @@ import org.p2pchat.spi.StoreWrite;
 
 /**
  * Writes a room's messages to the store's history: each one received as it reaches the
- * listener, each one published as pending, then delivered or failed as its stage ends. Writes
+ * listener (with the origin's position, see {@link StoredPositions}), each one published as pending, then delivered or failed as its stage ends. Writes
  * only queue (the store applies them on its own thread), so any thread may call it.
  */
 final class RoomHistory {
@@ -27,10 +27,19 @@ final class RoomHistory {
         return Conversation.room(room.id.toString(), room.name);
     }
 
-    static void received(RoomState room, RoomMessage m) {
-        room.net.store().write(new StoreWrite().history(new HistoryRecord(idOf(m.id()),
+    /**
+     * A message reached the listener: its record, and where this peer now stands in its origin's
+     * numbering, in one write, so that after a restart the store never says a message was
+     * delivered that is not in the history, nor the other way round.
+     *
+     * @return completes when the store has it
+     */
+    static CompletionStage<Void> received(RoomState room, RoomMessage m) {
+        return room.net.store().write(new StoreWrite().history(new HistoryRecord(idOf(m.id()),
                 conversationOf(room), false, m.from(), m.fromKey(), m.text(), m.sentAt(),
-                m.receivedAt(), DeliveryState.RECEIVED)));
+                m.receivedAt(), DeliveryState.RECEIVED))
+                .roomPosition(StoredPositions.of(room.id, m.id().origin(), m.id().incarnation(),
+                        m.id().seq() + 1)));
     }
 
     static void published(RoomState room, RoomMessageId id, String text, Instant sentAt,

@@ -122,12 +122,18 @@ final class RoomJoiner {
                 : Admission.prove(join.secret, offer.id(), net.signer().publicKey());
         MemberRecord record = MemberRecord.sign(offer.id(), net.signer(), rooms.incarnation(),
                 MemberRecord.JOINED, net.selfName(), net.selfAddress(), admission);
+        // A room this peer was in before (its store says where it stopped): the JOIN says so,
+        // and the member sends what this peer missed meanwhile.
+        List<RoomSequencer.Position> stopped = StoredPositions.read(net.store(), offer.id(),
+                net.selfName());
         synchronized (rooms) {
             join.record = record;
             join.id = offer.id();
             join.access = offer.access();
+            join.stopped = stopped;
         }
-        rooms.reply(from, RoomControl.join(record));
+        rooms.reply(from, stopped.isEmpty() ? RoomControl.join(record)
+                : RoomControl.join(record, stopped));
     }
 
     void onWelcome(PeerKey from, RoomControl.Welcome welcome) {
@@ -164,7 +170,7 @@ final class RoomJoiner {
             }
             room = new ChatRoom(net, rooms, join.id, join.room, welcome.access(), secret,
                     join.record.incarnation());
-            room.startAt(welcome.positions());
+            room.startAt(welcome.positions(), join.stopped);
             rooms.register(room);
         }
         room.start();

@@ -83,6 +83,9 @@ public interface RoomNet {
     /** How long a message waits for its acknowledgement ({@code p2pchat.deliveryTimeout}). */
     Duration deliveryTimeout();
 
+    /** What each room keeps of recent messages to catch members up ({@code p2pchat.roomCatchUp*}). */
+    CatchUpLimits catchUpLimits();
+
     /** The longest room message body, in bytes, that fits a frame. */
     int maxBodyBytes();
 

@@ -68,6 +68,9 @@ final class RoomPublisher {
             }
             long sentAt = net.currentTimeMillis();
             RoomPost post = RoomPost.sign(room.id, net.signer(), incarnation, seq, sentAt, utf8);
+            synchronized (room) {
+                room.backlog.add(post, net.nanoTime());
+            }
             RoomMessageId id = new RoomMessageId(room.self.key(), incarnation, seq);
             PublishTracker tracker = new PublishTracker(id, room.name, waitFor);
             RoomHistory.published(room, id, text, java.time.Instant.ofEpochMilli(sentAt),
@@ -95,6 +98,14 @@ final class RoomPublisher {
             }
             return tracker.stage();
         }
+    }
+
+    /**
+     * The lock held while a message is numbered, signed, kept and queued; taken before the
+     * room's lock, never after it.
+     */
+    Object publishing() {
+        return publishing;
     }
 
     /**

@@ -26,15 +26,31 @@ final class RoomSequencer {
         signingKeys.put(p.origin(), p.signingKey());
     }
 
-    /** A member's record with this incarnation holds now; earlier numbering is over. */
-    synchronized void member(PeerKey origin, byte[] signingKey, long incarnation) {
+    /**
+     * A member's record with this incarnation holds now; earlier numbering is over.
+     *
+     * @return whether the origin's numbering starts afresh (a new origin or a newer incarnation)
+     */
+    synchronized boolean member(PeerKey origin, byte[] signingKey, long incarnation) {
         OriginOrder o = origins.get(origin);
         if (o == null) {
             origins.put(origin, new OriginOrder(incarnation, 1));
             signingKeys.put(origin, signingKey);
-        } else {
-            o.restart(incarnation);
+            return true;
         }
+        if (incarnation <= o.incarnation()) {
+            return false;
+        }
+        o.restart(incarnation);
+        signingKeys.put(origin, signingKey);
+        return true;
+    }
+
+    /** Where an origin's numbering stands, or null if it is not known. */
+    synchronized Position position(PeerKey origin) {
+        OriginOrder o = origins.get(origin);
+        return o == null ? null : new Position(origin, signingKeys.get(origin), o.incarnation(),
+                o.next());
     }
 
     /** Whether a message was delivered (or is held) already, or belongs to a past incarnation. */

@@ -31,6 +31,8 @@ final class RoomState {
     final String lane;
     final RoomView view = new RoomView();
     final RoomSequencer sequencer = new RoomSequencer();
+    /** The messages delivered or published here lately, to catch members up. */
+    final CatchUpBuffer backlog;
     final Map<PeerKey, MemberStatus> status = new HashMap<>();
     /** This peer's own record: joined, then its leave. */
     MemberRecord self;
@@ -49,6 +51,7 @@ final class RoomState {
         this.access = access;
         this.secret = secret == null ? null : secret.clone();
         this.lane = "#" + name + "/" + id;
+        this.backlog = new CatchUpBuffer(net.catchUpLimits());
         byte[] admission = secret == null ? new byte[0]
                 : Admission.prove(secret, id, net.signer().publicKey());
         this.self = MemberRecord.sign(id, net.signer(), incarnation, MemberRecord.JOINED,
@@ -112,8 +115,26 @@ final class RoomState {
      * numbering starts afresh and it counts as reachable from now.
      */
     void startTracking(MemberRecord record) {
-        sequencer.member(record.key(), record.signingKey(), record.incarnation());
+        if (sequencer.member(record.key(), record.signingKey(), record.incarnation())) {
+            // Kept, so that if this peer restarts before the member's first message, it can
+            // still ask for that member's messages when it rejoins.
+            StoredPositions.write(net.store(), id, List.of(sequencer.position(record.key())));
+        }
         status.put(record.key(), new MemberStatus(net.nanoTime()));
+    }
+
+    /**
+     * Lock held: where each origin's numbering stands here, as a WELCOME or POSITIONS says it.
+     * The sequencer never sees this peer's own messages, so its entry for this peer is replaced
+     * by the number this peer publishes next.
+     */
+    List<RoomSequencer.Position> positions() {
+        List<RoomSequencer.Position> out = new ArrayList<>();
+        for (RoomSequencer.Position p : sequencer.positions()) {
+            out.add(!p.origin().equals(self.key()) ? p : new RoomSequencer.Position(
+                    p.origin(), p.signingKey(), self.incarnation(), nextSeq));
+        }
+        return out;
     }
 
     /** Lock held: runs {@code then} (via {@link #takeAwaited}) once {@code member} is a member. */

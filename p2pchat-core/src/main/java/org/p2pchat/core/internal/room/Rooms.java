@@ -213,7 +213,7 @@ public final class Rooms {
         } else if (m instanceof RoomControl.Offer offer) {
             joiner.onOffer(from, offer);
         } else if (m instanceof RoomControl.Join join) {
-            onJoin(from, join.record());
+            onJoin(from, join);
         } else if (m instanceof RoomControl.Welcome welcome) {
             joiner.onWelcome(from, welcome);
         } else if (m instanceof RoomControl.Refused refused) {
@@ -227,6 +227,11 @@ public final class Rooms {
             ChatRoom room = byId(d.id());
             if (room != null) {
                 room.onDigest(from, d);
+            }
+        } else if (m instanceof RoomControl.Positions p) {
+            ChatRoom room = byId(p.id());
+            if (room != null) {
+                room.onPositions(from, p);
             }
         }
     }
@@ -243,12 +248,13 @@ public final class Rooms {
         reply(from, answer);
     }
 
-    private void onJoin(PeerKey from, MemberRecord record) {
+    private void onJoin(PeerKey from, RoomControl.Join join) {
+        MemberRecord record = join.record();
         ChatRoom room = byId(record.room());
         byte[] refusal = room == null
                 ? RoomControl.refused("?", Reason.NO_SUCH_ROOM, net.selfName()
                         + " is not in that room any more")
-                : room.admit(from, record);
+                : room.admit(from, join);
         if (refusal != null) {
             reply(from, refusal);
         } else {

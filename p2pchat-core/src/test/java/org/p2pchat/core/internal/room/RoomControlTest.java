@@ -43,7 +43,17 @@ class RoomControlTest {
                 RoomControl.welcome(ROOM, RoomAccess.OPEN, new byte[0], List.of()),
                 RoomControl.refused("lobby", Reason.NAME_TAKEN, "the name is taken"),
                 RoomControl.announce(left(2, 6, "bob")),
-                RoomControl.digest(ROOM, List.of(joined(1, 5, "alice"), left(2, 6, "bob"))));
+                RoomControl.digest(ROOM, List.of(joined(1, 5, "alice"), left(2, 6, "bob"))),
+                RoomControl.join(joined(3, 7, "carol"), positions()),
+                RoomControl.join(joined(3, 7, "carol"), List.of()),
+                RoomControl.positions(ROOM, positions()),
+                RoomControl.positions(ROOM, List.of()));
+    }
+
+    /** Whether a message cut to {@code n} bytes is a valid one: a JOIN cut at its record's end. */
+    private static boolean validCut(byte[] good, int n) {
+        return good[0] == RoomControl.JOIN && n == 1 + joined(3, 7, "carol").encodedBytes()
+                && good.length > n;
     }
 
     @Test
@@ -154,6 +164,10 @@ class RoomControlTest {
             RoomControl.read(good);
             for (int n = 0; n < good.length; n++) {
                 byte[] b = Arrays.copyOf(good, n);
+                if (validCut(good, n)) {
+                    assertEquals(null, ((RoomControl.Join) RoomControl.read(b)).positions());
+                    continue;
+                }
                 assertThrows(ProtocolException.class, () -> RoomControl.read(b),
                         "type " + good[0] + " cut to " + n + " of " + good.length);
             }
@@ -166,15 +180,73 @@ class RoomControlTest {
             byte[] b = Arrays.copyOf(good, good.length + 1);
             ProtocolException e = assertThrows(ProtocolException.class, () -> RoomControl.read(b),
                     "type " + good[0]);
-            assertTrue(e.getMessage().contains("trailing"), e.getMessage());
+            // after a JOIN's record, a byte starts the optional positions, and ends inside them
+            boolean plainJoin = good[0] == RoomControl.JOIN && good.length
+                    == 1 + joined(1, 5, "alice").encodedBytes();
+            assertTrue(e.getMessage().contains(plainJoin ? "ends inside its count" : "trailing"),
+                    e.getMessage());
         }
     }
 
     @Test
     void anUnknownTypeIsRefused() {
         assertThrows(ProtocolException.class, () -> RoomControl.read(new byte[] {0}));
-        assertThrows(ProtocolException.class, () -> RoomControl.read(new byte[] {8, 0, 0}));
+        assertThrows(ProtocolException.class, () -> RoomControl.read(new byte[] {9, 0, 0}));
         assertThrows(ProtocolException.class, () -> RoomControl.read(new byte[] {-1}));
+    }
+
+    @Test
+    void aJoinCarriesWhereTheJoinerStoppedOrNothingInTheOldLayout() {
+        MemberRecord r = joined(3, 7, "carol");
+        var old = assertInstanceOf(RoomControl.Join.class, RoomControl.read(RoomControl.join(r)));
+        assertEquals(null, old.positions(), "a JOIN that ends after its record lists nothing");
+        byte[] encoded = RoomControl.join(r, positions());
+        assertEquals(1 + r.encodedBytes() + 2 + 2 * 48, encoded.length);
+        var join = assertInstanceOf(RoomControl.Join.class, RoomControl.read(encoded));
+        assertArrayEquals(r.encoded(), join.record().encoded());
+        assertPositions(positions(), join.positions());
+        var empty = assertInstanceOf(RoomControl.Join.class,
+                RoomControl.read(RoomControl.join(r, List.of())));
+        assertEquals(List.of(), empty.positions(), "an empty list is not no list");
+    }
+
+    @Test
+    void positionsRoundTripByteForByte() {
+        byte[] encoded = RoomControl.positions(ROOM, positions());
+        ByteBuffer want = ByteBuffer.allocate(1 + 16 + 2 + 2 * 48);
+        want.put((byte) 8);
+        ROOM.write(want);
+        want.putShort((short) 2);
+        want.put(keys(1).publicKey()).putLong(10).putLong(3);
+        want.put(keys(2).publicKey()).putLong(20).putLong(1);
+        assertArrayEquals(want.array(), encoded);
+        var p = assertInstanceOf(RoomControl.Positions.class, RoomControl.read(encoded));
+        assertEquals(ROOM, p.id());
+        assertPositions(positions(), p.positions());
+    }
+
+    @Test
+    void positionsBeyondWhatAViewHoldsAreRefused() {
+        ByteBuffer b = ByteBuffer.allocate(1 + 16 + 2);
+        b.put(RoomControl.POSITIONS);
+        ROOM.write(b);
+        b.putShort((short) (RoomControl.MAX_POSITIONS + 1));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> RoomControl.read(b.array()));
+        assertTrue(e.getMessage().contains("positions"), e.getMessage());
+        byte[] zero = RoomControl.positions(ROOM, List.of(new RoomSequencer.Position(peerKey(1),
+                keys(1).publicKey(), 1, 0)));
+        assertThrows(ProtocolException.class, () -> RoomControl.read(zero));
+    }
+
+    private static void assertPositions(List<RoomSequencer.Position> want,
+            List<RoomSequencer.Position> got) {
+        assertEquals(want.size(), got.size());
+        for (int i = 0; i < want.size(); i++) {
+            assertEquals(want.get(i).origin(), got.get(i).origin());
+            assertArrayEquals(want.get(i).signingKey(), got.get(i).signingKey());
+            assertEquals(want.get(i).incarnation(), got.get(i).incarnation());
+            assertEquals(want.get(i).next(), got.get(i).next());
+        }
     }
 
     @Test

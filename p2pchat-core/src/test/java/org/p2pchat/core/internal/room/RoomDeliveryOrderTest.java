@@ -156,6 +156,11 @@ class RoomDeliveryOrderTest {
         }
 
         @Override
+        public CatchUpLimits catchUpLimits() {
+            return CatchUpLimits.DEFAULT;
+        }
+
+        @Override
         public int maxBodyBytes() {
             return 16 * 1024;
         }

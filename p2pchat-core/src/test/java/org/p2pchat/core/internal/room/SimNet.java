@@ -3,6 +3,7 @@ package org.p2pchat.core.internal.room;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,8 @@ final class SimNet {
     private final Map<Link, ArrayDeque<Frame>> links = new LinkedHashMap<>();
     private final Map<Lane, ArrayDeque<Runnable>> lanes = new LinkedHashMap<>();
     private final Set<Set<SimPeer>> cuts = new HashSet<>();
+    /** How the posts sent on a link are changed on the way, for forgery tests. */
+    private final Map<Link, java.util.function.UnaryOperator<byte[]>> tampers = new HashMap<>();
     /** Every post body sent, by sender, for tests that take one apart. */
     final List<Frame> sentPosts = new ArrayList<>();
     long steps;
@@ -84,17 +87,50 @@ final class SimNet {
     // ---- the network ----
 
     CompletableFuture<Void> send(SimPeer from, PeerKey to, byte kind, byte[] body) {
+        if (from.dead) {
+            return new CompletableFuture<>(); // a process that ended sends nothing
+        }
         SimPeer target = byKey(to);
         if (target == null) {
             return CompletableFuture.failedFuture(new PeerUnreachableException("no peer " + to));
         }
-        Frame f = new Frame(from, target, kind, body.clone(), new CompletableFuture<>(),
+        byte[] sent = body.clone();
+        java.util.function.UnaryOperator<byte[]> tamper = tampers.get(new Link(from, target));
+        if (tamper != null && kind == RoomNet.KIND_POST) {
+            sent = tamper.apply(sent);
+        }
+        Frame f = new Frame(from, target, kind, sent, new CompletableFuture<>(),
                 ticker.nanoTime());
         links.computeIfAbsent(new Link(from, target), k -> new ArrayDeque<>()).add(f);
         if (kind == RoomNet.KIND_POST) {
             sentPosts.add(f);
         }
         return f.ack;
+    }
+
+    /** Changes every post {@code from} sends {@code to} from now on; null stops it. */
+    void tamper(SimPeer from, SimPeer to, java.util.function.UnaryOperator<byte[]> how) {
+        if (how == null) {
+            tampers.remove(new Link(from, to));
+        } else {
+            tampers.put(new Link(from, to), how);
+        }
+    }
+
+    /**
+     * A peer's process ends at once and a new one starts with the same identity, address and
+     * store (a crash and a restart): what waited on its links and lanes is gone, and it is in
+     * no room.
+     */
+    SimPeer restart(SimPeer old) {
+        int at = peers.indexOf(old);
+        old.dead = true;
+        links.keySet().removeIf(l -> l.from() == old || l.to() == old);
+        lanes.keySet().removeIf(l -> l.peer() == old);
+        SimPeer p = new SimPeer(this, old.name, at + 1, old.store);
+        p.catchUp = old.catchUp;
+        peers.set(at, p);
+        return p;
     }
 
     /** Puts a frame on a link as if {@code from} had sent it, for forgery tests. */
@@ -122,6 +158,9 @@ final class SimNet {
     }
 
     void execute(SimPeer peer, Object lane, Runnable task) {
+        if (peer.dead) {
+            return;
+        }
         lanes.computeIfAbsent(new Lane(peer, lane), k -> new ArrayDeque<>()).add(task);
     }
 
@@ -148,6 +187,19 @@ final class SimNet {
 
     void healAll() {
         cuts.clear();
+    }
+
+    /** How many room messages wait on the link from one peer to another. */
+    int postsWaiting(SimPeer from, SimPeer to) {
+        int n = 0;
+        for (Map.Entry<Link, ArrayDeque<Frame>> e : links.entrySet()) {
+            if (e.getKey().from() == from && e.getKey().to() == to) {
+                for (Frame f : e.getValue()) {
+                    n += f.kind() == RoomNet.KIND_POST ? 1 : 0;
+                }
+            }
+        }
+        return n;
     }
 
     /** How many frames wait on links, delivered or not. */
@@ -235,7 +287,7 @@ final class SimNet {
     /** One simulated peer: its identity, its rooms, and what its listener was told. */
     static final class SimPeer implements RoomNet {
         /** Where its rooms' history goes: the in-memory store, as in a peer with none chosen. */
-        final org.p2pchat.spi.MessageStore store = new org.p2pchat.core.internal.store.MemoryStore();
+        final org.p2pchat.spi.MessageStore store;
         final SimNet net;
         final String name;
         final PeerAddress address;
@@ -244,8 +296,17 @@ final class SimNet {
         final Recorder heard = new Recorder();
         final List<String> forgeries = new ArrayList<>();
         final Rooms rooms;
+        /** What this peer's rooms keep to catch others up; set before a room is made. */
+        CatchUpLimits catchUp = CatchUpLimits.DEFAULT;
+        /** Set when its process ended ({@link SimNet#restart}): it runs and sends nothing more. */
+        boolean dead;
 
         SimPeer(SimNet net, String name, int n) {
+            this(net, name, n, new org.p2pchat.core.internal.store.MemoryStore());
+        }
+
+        SimPeer(SimNet net, String name, int n, org.p2pchat.spi.MessageStore store) {
+            this.store = store;
             this.net = net;
             this.name = name;
             this.address = new PeerAddress("10.0.0." + n, 7000 + n);
@@ -334,6 +395,11 @@ final class SimNet {
         @Override
         public org.p2pchat.spi.MessageStore store() {
             return store;
+        }
+
+        @Override
+        public CatchUpLimits catchUpLimits() {
+            return catchUp;
         }
 
         @Override
