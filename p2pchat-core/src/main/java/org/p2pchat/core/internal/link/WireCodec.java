@@ -17,7 +17,7 @@ import org.p2pchat.core.internal.noise.CipherState;
  */
 public final class WireCodec {
     /** The protocol version a HELLO announces. */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
     /** Names a peer inside a handshake message: version, name, listen address. */
     public static final byte HELLO = 1;
     /**

@@ -25,7 +25,7 @@ final class Hellos {
     }
 
     /**
-     * A version 4 HELLO: {@code name} at 127.0.0.1:7001, epoch 7, with its signing key.
+     * A version 5 HELLO: {@code name} at 127.0.0.1:7001, epoch 7, with its signing key.
      *
      * @param name the sender's name
      * @param maxFrame the frame limit field, a uint32 (0 to 2^32 - 1)

@@ -186,7 +186,7 @@ class LinkHandlerTest {
         ByteBuffer refuse = openFromBob(0);
         assertEquals(WireCodec.REFUSE, refuse.get());
         String reason = rest(refuse);
-        assertTrue(reason.startsWith("p2pchat protocol 4 here, yours is " + version), reason);
+        assertTrue(reason.startsWith("p2pchat protocol 5 here, yours is " + version), reason);
         assertFalse(toAlice.isOpen(), "closed after the REFUSE");
         assertNull(toAlice.abortReason(), "closed, not aborted, so that the REFUSE goes out");
         assertFalse(bob.hasLink("alice"), "nothing of the HELLO was taken in");

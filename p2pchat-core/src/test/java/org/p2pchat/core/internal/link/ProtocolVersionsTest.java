@@ -77,7 +77,7 @@ class ProtocolVersionsTest {
 
         ByteBuffer refuse = v2.open(ByteBuffer.wrap(Await.next(caller.frames)));
         assertEquals(WireCodec.REFUSE, refuse.get());
-        assertEquals("p2pchat protocol 4 here, yours is 2: upgrade",
+        assertEquals("p2pchat protocol 5 here, yours is 2: upgrade",
                 StandardCharsets.UTF_8.decode(refuse).toString());
         caller.awaitClose();
         assertTrue(caller.frames.isEmpty(), "nothing after the REFUSE");
@@ -104,7 +104,7 @@ class ProtocolVersionsTest {
         assertTrue(first.afterMessage2.isEmpty(), "bob sent handshake message 3 to a stranger");
         Await.until("bob's report of the failure", () -> bob.connectionFailure("alice")
                 .map(e -> e.getMessage().contains(
-                        "HELLO of p2pchat protocol version 2; this peer speaks version 4"))
+                        "HELLO of p2pchat protocol version 2; this peer speaks version 5"))
                 .orElse(false));
     }
 

@@ -11,7 +11,7 @@ import org.p2pchat.api.ProtocolException;
  * The message decoder on arbitrary bytes: {@link WireCodec#type} and {@link WireCodec#readHello}
  * may refuse a frame only with a {@link ProtocolException}, and what they accept has a frame
  * limit of at least 64 and encodes again to a HELLO that reads the same. The committed inputs
- * include valid version 4 HELLOs (and limits around 2^31) and ones with one bad field each, so
+ * include valid version 5 HELLOs (and limits around 2^31) and ones with one bad field each, so
  * that a regression run gets past the version check into the rest of the decoder; the version
  * 1 to 3 ones exercise the version check.
  */

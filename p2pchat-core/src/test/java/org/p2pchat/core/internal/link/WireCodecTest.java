@@ -72,7 +72,7 @@ class WireCodecTest {
         ProtocolException e = assertThrows(ProtocolException.class,
                 () -> WireCodec.readHelloPayload(hello));
         assertEquals("HELLO of p2pchat protocol version " + version
-                + "; this peer speaks version 4", e.getMessage());
+                + "; this peer speaks version 5", e.getMessage());
     }
 
     @Test
@@ -93,7 +93,7 @@ class WireCodecTest {
     void theRefusalOfAnOlderVersionNamesBothAndAsksForAnUpgrade() {
         ByteBuffer refuse = WireCodec.refuseVersion(2);
         assertEquals(WireCodec.REFUSE, refuse.get());
-        assertEquals("p2pchat protocol 4 here, yours is 2: upgrade",
+        assertEquals("p2pchat protocol 5 here, yours is 2: upgrade",
                 StandardCharsets.UTF_8.decode(refuse).toString());
     }
 
@@ -105,7 +105,7 @@ class WireCodecTest {
                 refuse.remaining() + " bytes");
         refuse.get();
         String reason = StandardCharsets.UTF_8.decode(refuse).toString();
-        assertTrue(reason.startsWith("p2pchat protocol 4 here, yours is " + version), reason);
+        assertTrue(reason.startsWith("p2pchat protocol 5 here, yours is " + version), reason);
     }
 
     @Test
