@@ -32,9 +32,9 @@ final class Hellos {
      * @param signingKey the sender's Ed25519 public key, 32 bytes
      * @return the payload, type byte first
      */
-    static byte[] v4(String name, long maxFrame, byte[] signingKey) {
-        byte[] v3 = withVersion(4, name, maxFrame);
-        return ByteBuffer.allocate(v3.length + signingKey.length).put(v3).put(signingKey).array();
+    static byte[] current(String name, long maxFrame, byte[] signingKey) {
+        byte[] head = withVersion(WireCodec.VERSION, name, maxFrame);
+        return ByteBuffer.allocate(head.length + signingKey.length).put(head).put(signingKey).array();
     }
 
     /**

@@ -133,7 +133,7 @@ class LinkHandlerTest {
     @ValueSource(longs = {64, (1L << 31) - 2, (1L << 31) - 1, 1L << 31, (1L << 31) + 1,
         (1L << 32) - 1})
     void aCallerAnnouncingAnyFrameLimitFrom64To2To32Minus1IsAccepted(long maxFrame) {
-        handshakeTo3(Hellos.v4("alice", maxFrame, aliceIdentity.signer().publicKey()));
+        handshakeTo3(Hellos.current("alice", maxFrame, aliceIdentity.signer().publicKey()));
 
         assertEquals(2, toAlice.frameCount(), "ACCEPT and ACK");
         assertEquals(WireCodec.ACCEPT, openFromBob(0).get());
@@ -148,7 +148,7 @@ class LinkHandlerTest {
     @ValueSource(longs = {(1L << 31) - 1, 1L << 31, (1L << 31) + 1, (1L << 32) - 1})
     void aCallerAnnouncingAFrameLimitOf2To31OrMoreGetsTheLargestMessagesThisPeerSends(
             long maxFrame) {
-        handshakeTo3(Hellos.v4("alice", maxFrame, aliceIdentity.signer().publicKey()));
+        handshakeTo3(Hellos.current("alice", maxFrame, aliceIdentity.signer().publicKey()));
         assertEquals(2, toAlice.frameCount(), "ACCEPT and ACK");
         openFromBob(0);
         openFromBob(1);
@@ -170,14 +170,14 @@ class LinkHandlerTest {
     @ParameterizedTest(name = "maxFrame {0}")
     @ValueSource(longs = {0, 63})
     void aCallerAnnouncingAFrameLimitBelow64IsClosedWithoutAnAnswer(long maxFrame) {
-        handshakeTo3(Hellos.v4("alice", maxFrame, aliceIdentity.signer().publicKey()));
+        handshakeTo3(Hellos.current("alice", maxFrame, aliceIdentity.signer().publicKey()));
 
         assertEquals(0, toAlice.frameCount());
         assertEquals(Reason.PROTOCOL_ERROR, toAlice.abortReason().reason());
     }
 
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {0, 1, 2, 3, 5, 255})
+    @ValueSource(ints = {0, 1, 2, 3, 4, 6, 255})
     void aCallerOfAnotherProtocolVersionIsRefusedWithAReasonNamingBothVersions(int version) {
         handshakeTo3(version == 2 ? Hellos.v2("alice")
                 : Hellos.withVersion(version, "alice", 1 << 20));

@@ -29,7 +29,7 @@ class WireCodecTest {
     void aHelloEncodesExactlyAsTheProtocolLaysItOut() {
         byte[] encoded = bytes(WireCodec.hello("alice", PeerAddress.parse("127.0.0.1:7001"), 7,
                 1 << 20, new byte[32]));
-        assertEquals(ByteBuffer.wrap(Hellos.v4("alice", 1 << 20, new byte[32])), ByteBuffer.wrap(encoded));
+        assertEquals(ByteBuffer.wrap(Hellos.current("alice", 1 << 20, new byte[32])), ByteBuffer.wrap(encoded));
     }
 
     @Test
@@ -45,14 +45,14 @@ class WireCodecTest {
     @ParameterizedTest(name = "maxFrame {0}")
     @ValueSource(longs = {64, TWO_TO_31 - 2, TWO_TO_31 - 1})
     void aFrameLimitThatFitsAnIntIsReadAsAnnounced(long maxFrame) {
-        assertEquals(maxFrame, WireCodec.readHelloPayload(Hellos.v4("alice", maxFrame, new byte[32]))
+        assertEquals(maxFrame, WireCodec.readHelloPayload(Hellos.current("alice", maxFrame, new byte[32]))
                 .maxFrameBytes());
     }
 
     @ParameterizedTest(name = "maxFrame {0}")
     @ValueSource(longs = {TWO_TO_31, TWO_TO_31 + 1, TWO_TO_32 - 2, TWO_TO_32 - 1})
     void aFrameLimitOf2To31OrMoreIsAcceptedAsTheLargestFrameThereIs(long maxFrame) {
-        assertEquals(Integer.MAX_VALUE, WireCodec.readHelloPayload(Hellos.v4("alice", maxFrame, new byte[32]))
+        assertEquals(Integer.MAX_VALUE, WireCodec.readHelloPayload(Hellos.current("alice", maxFrame, new byte[32]))
                 .maxFrameBytes());
     }
 
@@ -60,13 +60,13 @@ class WireCodecTest {
     @ValueSource(longs = {0, 1, 63})
     void aFrameLimitBelow64IsRefused(long maxFrame) {
         ProtocolException e = assertThrows(ProtocolException.class,
-                () -> WireCodec.readHelloPayload(Hellos.v4("alice", maxFrame, new byte[32])));
+                () -> WireCodec.readHelloPayload(Hellos.current("alice", maxFrame, new byte[32])));
         assertTrue(e.getMessage().contains("frame limit of " + maxFrame + " bytes"),
                 e.getMessage());
     }
 
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {0, 1, 2, 3, 5, 255})
+    @ValueSource(ints = {0, 1, 2, 3, 4, 6, 255})
     void aHelloOfAnotherVersionIsRefusedNamingBothVersions(int version) {
         byte[] hello = Hellos.withVersion(version, "alice", 1 << 20);
         ProtocolException e = assertThrows(ProtocolException.class,
@@ -78,7 +78,7 @@ class WireCodecTest {
     @Test
     void theVersionOfAHelloIsReadWhateverItsLayout() {
         assertEquals(2, WireCodec.helloVersion(Hellos.v2("alice")));
-        assertEquals(4, WireCodec.helloVersion(Hellos.v4("alice", 64, new byte[32])));
+        assertEquals(WireCodec.VERSION, WireCodec.helloVersion(Hellos.current("alice", 64, new byte[32])));
         assertEquals(200, WireCodec.helloVersion(new byte[] {1, (byte) 200}));
     }
 
