@@ -21,6 +21,8 @@ public final class PeerKey {
     private final byte[] bytes;
     /** Computed once: keys are map keys on every message's path (links, listener lanes). */
     private final int hash;
+    /** Made on first use: history ids and conversations name every message's peer by it. */
+    private volatile String text;
 
     private PeerKey(byte[] bytes) {
         this.bytes = bytes;
@@ -110,6 +112,11 @@ public final class PeerKey {
     /** Returns the text form, unpadded base64url. */
     @Override
     public String toString() {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String t = text;
+        if (t == null) {
+            t = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            text = t;
+        }
+        return t;
     }
 }

@@ -28,6 +28,17 @@ import java.util.concurrent.CompletionStage;
 public interface MessageStore extends AutoCloseable {
 
     /**
+     * Tells whether what this store holds outlives the process. A peer keeps an outbox and
+     * receive records only in a durable store: in memory its links already know them, and a
+     * restart forgets both alike.
+     *
+     * @return true by default; false for the in-memory store
+     */
+    default boolean isDurable() {
+        return true;
+    }
+
+    /**
      * Queues a write.
      *
      * @param write what to change, owned by the store from now on

@@ -3,6 +3,7 @@ package org.p2pchat.spi;
 import org.p2pchat.api.DeliveryState;
 import org.p2pchat.api.HistoryRecord;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -57,14 +58,14 @@ public final class StoreWrite {
         }
     }
 
-    private final List<HistoryRecord> history = new ArrayList<>();
-    private final List<StateChange> states = new ArrayList<>();
-    private final List<OutboxRecord> outbox = new ArrayList<>();
-    private final List<Acknowledged> acknowledged = new ArrayList<>();
-    private final List<ReceiveRecord> received = new ArrayList<>();
-    private final List<Forgotten> forgotten = new ArrayList<>();
-    private final List<RoomPosition> positions = new ArrayList<>();
-    private final List<Value> values = new ArrayList<>();
+    private List<HistoryRecord> history;
+    private List<StateChange> states;
+    private List<OutboxRecord> outbox;
+    private List<Acknowledged> acknowledged;
+    private List<ReceiveRecord> received;
+    private List<Forgotten> forgotten;
+    private List<RoomPosition> positions;
+    private List<Value> values;
 
     /** Creates an empty write. */
     public StoreWrite() {
@@ -77,7 +78,7 @@ public final class StoreWrite {
      * @return this write
      */
     public StoreWrite history(HistoryRecord record) {
-        history.add(Objects.requireNonNull(record, "record"));
+        history = add(history, Objects.requireNonNull(record, "record"));
         return this;
     }
 
@@ -89,7 +90,7 @@ public final class StoreWrite {
      * @return this write
      */
     public StoreWrite state(String messageId, DeliveryState state) {
-        states.add(new StateChange(messageId, state));
+        states = add(states, new StateChange(messageId, state));
         return this;
     }
 
@@ -101,7 +102,7 @@ public final class StoreWrite {
      * @return this write
      */
     public StoreWrite outbox(OutboxRecord entry) {
-        outbox.add(Objects.requireNonNull(entry, "entry"));
+        outbox = add(outbox, Objects.requireNonNull(entry, "entry"));
         return this;
     }
 
@@ -115,7 +116,7 @@ public final class StoreWrite {
      * @return this write
      */
     public StoreWrite acknowledged(org.p2pchat.api.PeerKey peer, long epoch, long upToSeq) {
-        acknowledged.add(new Acknowledged(peer, epoch, upToSeq));
+        acknowledged = add(acknowledged, new Acknowledged(peer, epoch, upToSeq));
         return this;
     }
 
@@ -135,7 +136,7 @@ public final class StoreWrite {
      * @return this write
      */
     public StoreWrite received(ReceiveRecord record) {
-        received.add(Objects.requireNonNull(record, "record"));
+        received = add(received, Objects.requireNonNull(record, "record"));
         return this;
     }
 
@@ -148,7 +149,7 @@ public final class StoreWrite {
      * @return this write
      */
     public StoreWrite forgetReceived(org.p2pchat.api.PeerKey peer, long epoch) {
-        forgotten.add(new Forgotten(peer, epoch));
+        forgotten = add(forgotten, new Forgotten(peer, epoch));
         return this;
     }
 
@@ -159,7 +160,7 @@ public final class StoreWrite {
      * @return this write
      */
     public StoreWrite roomPosition(RoomPosition position) {
-        positions.add(Objects.requireNonNull(position, "position"));
+        positions = add(positions, Objects.requireNonNull(position, "position"));
         return this;
     }
 
@@ -171,54 +172,64 @@ public final class StoreWrite {
      * @return this write
      */
     public StoreWrite value(String name, byte[] value) {
-        values.add(new Value(name, value));
+        values = add(values, new Value(name, value));
         return this;
     }
 
     /** The history records added, in order. */
     public List<HistoryRecord> historyRecords() {
-        return List.copyOf(history);
+        return view(history);
     }
 
     /** The state changes, in order. */
     public List<StateChange> stateChanges() {
-        return List.copyOf(states);
+        return view(states);
     }
 
     /** The outbox entries added, in order. */
     public List<OutboxRecord> outboxEntries() {
-        return List.copyOf(outbox);
+        return view(outbox);
     }
 
     /** The acknowledgements, in order. */
     public List<Acknowledged> acknowledgements() {
-        return List.copyOf(acknowledged);
+        return view(acknowledged);
     }
 
     /** The receive records, in order. */
     public List<ReceiveRecord> receiveRecords() {
-        return List.copyOf(received);
+        return view(received);
     }
 
     /** The receive records removed, in order. */
     public List<Forgotten> forgottenReceived() {
-        return List.copyOf(forgotten);
+        return view(forgotten);
     }
 
     /** The room positions, in order. */
     public List<RoomPosition> roomPositions() {
-        return List.copyOf(positions);
+        return view(positions);
     }
 
     /** The values set or removed, in order. */
     public List<Value> values() {
-        return List.copyOf(values);
+        return view(values);
     }
 
     /** Whether this write changes nothing. */
     public boolean isEmpty() {
-        return history.isEmpty() && states.isEmpty() && outbox.isEmpty()
-                && acknowledged.isEmpty() && received.isEmpty() && forgotten.isEmpty()
-                && positions.isEmpty() && values.isEmpty();
+        return history == null && states == null && outbox == null && acknowledged == null
+                && received == null && forgotten == null && positions == null && values == null;
+    }
+
+    /** Most writes fill one or two of the lists: the others are never made. */
+    private static <T> List<T> add(List<T> list, T item) {
+        List<T> to = list == null ? new ArrayList<>(2) : list;
+        to.add(item);
+        return to;
+    }
+
+    private static <T> List<T> view(List<T> list) {
+        return list == null ? List.of() : Collections.unmodifiableList(list);
     }
 }

@@ -161,7 +161,7 @@ public final class ChatNode implements Peer, LinkNode {
                         from.fingerprint(), why));
         this.links = new LinkTable(directory, session.trust(), trust, rooms, delivery, ticker,
                 timer, memory, random, linkOwner, history,
-                new ReceiveLedger(store, store.received()));
+                new ReceiveLedger(store.isDurable() ? store : null, store.received()));
         this.closing = new NodeClosing(this.name, rooms, links, transport, timer, ownedExecutor,
                 delivery.closeLinger(), options.closeTimeout(), store);
         this.files = new FileTransfers(this.name, new FileLinks(this), FileOptions.defaults(),

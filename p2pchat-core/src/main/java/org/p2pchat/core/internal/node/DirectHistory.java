@@ -31,6 +31,8 @@ import org.p2pchat.spi.StoreWrite;
  */
 final class DirectHistory implements SendJournal {
     private final MessageStore store;
+    /** Whether outbox entries and receive records are worth writing (see isDurable). */
+    private final boolean durable;
     private final PeerKey self;
     private final String selfName;
     private final long epoch;
@@ -39,6 +41,7 @@ final class DirectHistory implements SendJournal {
 
     DirectHistory(MessageStore store, PeerKey self, String selfName, long epoch) {
         this.store = store;
+        this.durable = store.isDurable();
         this.self = self;
         this.selfName = selfName;
         this.epoch = epoch;
@@ -59,11 +62,14 @@ final class DirectHistory implements SendJournal {
 
     @Override
     public void queued(PeerKey peer, String name, TrackedText m) {
-        store.write(new StoreWrite()
+        StoreWrite w = new StoreWrite()
                 .history(new HistoryRecord(m.messageId(), Conversation.direct(peer, name), true,
                         selfName, self, new String(m.text(), StandardCharsets.UTF_8),
-                        Instant.now(), null, DeliveryState.PENDING))
-                .outbox(outboxRecord(peer, m)));
+                        Instant.now(), null, DeliveryState.PENDING));
+        if (durable) {
+            w.outbox(outboxRecord(peer, m));
+        }
+        store.write(w);
     }
 
     private static OutboxRecord outboxRecord(PeerKey peer, TrackedText m) {
@@ -82,19 +88,26 @@ final class DirectHistory implements SendJournal {
     }
 
     /** Leaves the outbox, by each epoch's highest number (entries leave from the front). */
-    static StoreWrite settled(PeerKey peer, List<TrackedText> messages, DeliveryState state) {
+    private StoreWrite settled(PeerKey peer, List<TrackedText> messages, DeliveryState state) {
         StoreWrite w = new StoreWrite();
-        Map<Long, Long> upTo = new LinkedHashMap<>(2);
         for (TrackedText m : messages) {
-            upTo.merge(m.epoch(), m.seq(), Math::max);
             w.state(m.messageId(), state);
         }
-        upTo.forEach((e, s) -> w.acknowledged(peer, e, s));
+        if (durable) {
+            Map<Long, Long> upTo = new LinkedHashMap<>(2);
+            for (TrackedText m : messages) {
+                upTo.merge(m.epoch(), m.seq(), Math::max);
+            }
+            upTo.forEach((e, s) -> w.acknowledged(peer, e, s));
+        }
         return w;
     }
 
     @Override
     public void renumbered(PeerKey peer, long oldLast, List<TrackedText> messages) {
+        if (!durable) {
+            return;
+        }
         // Removed first, then added: a write applies acknowledgements before outbox entries.
         StoreWrite w = new StoreWrite().acknowledged(peer, epoch, oldLast);
         for (TrackedText m : messages) {
@@ -114,10 +127,12 @@ final class DirectHistory implements SendJournal {
         StoreWrite w = new StoreWrite()
                 .history(new HistoryRecord(receivedId(sender, firstEpoch, firstSeq),
                         Conversation.direct(sender, name), false, name, sender, text, at, at,
-                        DeliveryState.RECEIVED))
-                .received(new ReceiveRecord(sender, wireEpoch, seq));
-        if (firstEpoch != wireEpoch) {
-            w.received(new ReceiveRecord(sender, firstEpoch, firstSeq));
+                        DeliveryState.RECEIVED));
+        if (durable) {
+            w.received(new ReceiveRecord(sender, wireEpoch, seq));
+            if (firstEpoch != wireEpoch) {
+                w.received(new ReceiveRecord(sender, firstEpoch, firstSeq));
+            }
         }
         return store.write(w);
     }

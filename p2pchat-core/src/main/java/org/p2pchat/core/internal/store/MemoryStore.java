@@ -133,6 +133,12 @@ public final class MemoryStore implements MessageStore {
         return historyBytes;
     }
 
+    /** Nothing outlives the process. */
+    @Override
+    public boolean isDurable() {
+        return false;
+    }
+
     @Override
     public synchronized CompletionStage<Void> write(StoreWrite write) {
         if (closed) {
@@ -143,8 +149,11 @@ public final class MemoryStore implements MessageStore {
         }
         for (StoreWrite.StateChange c : write.stateChanges()) {
             HistoryRecord r = byId.get(c.messageId());
-            if (r != null) {
-                put(r.withState(c.state()));
+            if (r != null && r.state() != c.state()) {
+                // In place: the same place, the same cost; a new state is not a new message.
+                HistoryRecord changed = r.withState(c.state());
+                history.get(r.conversation()).put(Place.of(r), changed);
+                byId.put(r.messageId(), changed);
             }
         }
         // StoreWrite's order: acknowledgements before entries, so that entries renumbered
