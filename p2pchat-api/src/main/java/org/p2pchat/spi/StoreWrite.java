@@ -3,7 +3,6 @@ package org.p2pchat.spi;
 import org.p2pchat.api.DeliveryState;
 import org.p2pchat.api.HistoryRecord;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,7 +19,8 @@ import java.util.Objects;
  * adds entries renumbered from below it keeps the new ones.)
  *
  * <p>A builder, not thread-safe: fill it on one thread, then hand it to the store, which owns it
- * from then on.
+ * from then on. Its accessors return its own lists, not copies (a write is read once, and on the
+ * message path): do not change them.
  */
 public final class StoreWrite {
     /** A history record's state changes. */
@@ -229,7 +229,8 @@ public final class StoreWrite {
         return to;
     }
 
+    /** The list itself, not a copy: the store owns the write, and reads it once. */
     private static <T> List<T> view(List<T> list) {
-        return list == null ? List.of() : Collections.unmodifiableList(list);
+        return list == null ? List.of() : list;
     }
 }

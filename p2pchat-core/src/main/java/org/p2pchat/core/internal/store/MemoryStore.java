@@ -46,6 +46,9 @@ public final class MemoryStore implements MessageStore {
     /** What a record takes on the heap besides its strings: the record, its key, map nodes. */
     private static final int RECORD_OVERHEAD = 320;
 
+    /** Every write's stage: applied before it is returned; a minimal stage no one can complete. */
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
+
     private static final Comparator<HistoryRecord> NEWEST_FIRST = Comparator
             .comparing(HistoryRecord::sentAt).thenComparing(HistoryRecord::messageId).reversed();
 
@@ -189,7 +192,7 @@ public final class MemoryStore implements MessageStore {
                 values.put(v.name(), v.value());
             }
         }
-        return CompletableFuture.completedFuture(null);
+        return DONE;
     }
 
     /** Lock held: adds or replaces a record, keeping the bounds. */
