@@ -1,23 +1,15 @@
 package org.p2pchat.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.p2pchat.api.Conversation;
@@ -46,7 +38,7 @@ class RestartWithoutLossTest {
         meet(dir, ports);
         sendAndKill(dir, ports);
         // bob was down all along; alice comes back first, then bob.
-        Child again = Child.start(dir, "alice", ports[0], "bob", ports[1]);
+        ChildPeer again = child(dir, "alice", ports[0], "bob", ports[1]);
         List<String> got = new CopyOnWriteArrayList<>();
         try (Peer bob = peer(dir, "bob", ports, got)) {
             again.await("READY");
@@ -72,7 +64,7 @@ class RestartWithoutLossTest {
             // and not acknowledged yet, some still to send.
             sendAndKill(dir, ports);
             int before = got.size();
-            Child again = Child.start(dir, "alice", ports[0], "bob", ports[1]);
+            ChildPeer again = child(dir, "alice", ports[0], "bob", ports[1]);
             try {
                 again.await("READY");
                 again.command("send 1 end");
@@ -92,7 +84,7 @@ class RestartWithoutLossTest {
             throws Exception {
         int[] ports = FreePorts.pick(2);
         meet(dir, ports);
-        Child bob = Child.start(dir, "bob", ports[1], "alice", ports[0]);
+        ChildPeer bob = child(dir, "bob", ports[1], "alice", ports[0]);
         List<String> got = new ArrayList<>();
         try (Peer alice = peer(dir, "alice", ports, new CopyOnWriteArrayList<>())) {
             bob.await("READY");
@@ -102,7 +94,7 @@ class RestartWithoutLossTest {
             bob.awaitGot(MESSAGES / 3);
             bob.kill();
             got.addAll(bob.got());
-            Child again = Child.start(dir, "bob", ports[1], "alice", ports[0]);
+            ChildPeer again = child(dir, "bob", ports[1], "alice", ports[0]);
             try {
                 again.await("READY");
                 alice.send("bob", "end-0");
@@ -124,7 +116,7 @@ class RestartWithoutLossTest {
 
     /** alice, in a child JVM, sends the messages to bob and is killed once they are durable. */
     private static void sendAndKill(Path dir, int[] ports) throws Exception {
-        Child alice = Child.start(dir, "alice", ports[0], "bob", ports[1]);
+        ChildPeer alice = child(dir, "alice", ports[0], "bob", ports[1]);
         try {
             alice.await("READY");
             alice.command("send " + MESSAGES + " m");
@@ -191,85 +183,12 @@ class RestartWithoutLossTest {
         assertEquals(new HashSet<>(want), distinct, "every message stored");
     }
 
-    /** A {@link RestartPeer} in its own JVM. */
-    private static final class Child {
-        private final Process process;
-        private final Writer stdin;
-        private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-
-        private Child(Process process) {
-            this.process = process;
-            this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                        process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line = r.readLine(); line != null; line = r.readLine()) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    // The child was killed: what it printed is all there is.
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static Child start(Path dir, String name, int port, String friend, int friendPort)
-                throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder b = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    "-Dp2pchat.deliveryTimeout=" + PATIENCE.toSeconds() + "s",
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                    RestartPeer.class.getName(), name, dir.resolve(name).toString(),
-                    Integer.toString(port), friend, Integer.toString(friendPort));
-            b.redirectError(ProcessBuilder.Redirect.INHERIT);
-            return new Child(b.start());
-        }
-
-        void command(String line) throws IOException {
-            if (process.isAlive()) {
-                stdin.write(line + "\n");
-                stdin.flush();
-            }
-        }
-
-        void await(String line) {
-            Await.until(line + " from the child", PATIENCE, () -> {
-                if (!process.isAlive() && !lines.contains(line)) {
-                    throw new AssertionError("the child ended with " + process.exitValue()
-                            + " before " + line);
-                }
-                return lines.contains(line);
-            });
-        }
-
-        void awaitGot(int count) {
-            Await.until(count + " messages in the child", PATIENCE, () -> got().size() >= count);
-        }
-
-        List<String> got() {
-            List<String> texts = new ArrayList<>();
-            synchronized (lines) {
-                for (String l : lines) {
-                    if (l.startsWith("GOT ")) {
-                        texts.add(l.substring(4));
-                    }
-                }
-            }
-            return texts;
-        }
-
-        /** {@code kill -9}: the JVM gets no chance to close anything. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertTrue(process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS), "killed");
-        }
-
-        void awaitExit() throws InterruptedException {
-            if (!process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("the child did not quit");
-            }
-        }
+    /** A {@link RestartPeer} in its own JVM, with a delivery timeout of {@link #PATIENCE}. */
+    private static ChildPeer child(Path dir, String name, int port, String friend, int friendPort)
+            throws IOException {
+        return ChildPeer.start(RestartPeer.class,
+                List.of("-Dp2pchat.deliveryTimeout=" + PATIENCE.toSeconds() + "s"), name,
+                dir.resolve(name).toString(), Integer.toString(port), friend,
+                Integer.toString(friendPort));
     }
 }

@@ -3,19 +3,12 @@ package org.p2pchat.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.p2pchat.api.Conversation;
@@ -47,7 +40,7 @@ class RoomCatchUpAfterKillTest {
                 .listener(m -> { }).start()) {
             Room room = alice.createRoom("general", RoomAccess.OPEN);
             int port = alice.listenAddress().port();
-            Child carol = Child.start(dir, port);
+            ChildPeer carol = carol(dir, port);
             List<String> shown = new ArrayList<>();
             try {
                 carol.await("READY");
@@ -60,7 +53,7 @@ class RoomCatchUpAfterKillTest {
                 carol.kill();
             }
             shown.addAll(carol.got());
-            Child again = Child.start(dir, port);
+            ChildPeer again = carol(dir, port);
             try {
                 again.await("READY");
                 room.publish("end");
@@ -118,83 +111,11 @@ class RoomCatchUpAfterKillTest {
     }
 
     /** A {@link RoomRestartPeer} in its own JVM. */
-    private static final class Child {
-        private final Process process;
-        private final Writer stdin;
-        private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
 
-        private Child(Process process) {
-            this.process = process;
-            this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                        process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line = r.readLine(); line != null; line = r.readLine()) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    // The child was killed: what it printed is all there is.
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static Child start(Path dir, int memberPort) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder b = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    "-Dp2pchat.roomDigestInterval=200ms",
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                    RoomRestartPeer.class.getName(), "carol", dir.resolve("carol").toString(),
-                    "general", Integer.toString(memberPort));
-            b.redirectError(ProcessBuilder.Redirect.INHERIT);
-            return new Child(b.start());
-        }
-
-        void command(String line) throws IOException {
-            if (process.isAlive()) {
-                stdin.write(line + "\n");
-                stdin.flush();
-            }
-        }
-
-        void await(String line) {
-            Await.until(line + " from the child", PATIENCE, () -> {
-                if (!process.isAlive() && !lines.contains(line)) {
-                    throw new AssertionError("the child ended with " + process.exitValue()
-                            + " before " + line);
-                }
-                return lines.contains(line);
-            });
-        }
-
-        void awaitGot(int count) {
-            Await.until(count + " messages in the child", PATIENCE, () -> got().size() >= count);
-        }
-
-        List<String> got() {
-            List<String> texts = new ArrayList<>();
-            synchronized (lines) {
-                for (String l : lines) {
-                    if (l.startsWith("GOT ")) {
-                        texts.add(l.substring(4));
-                    }
-                }
-            }
-            return texts;
-        }
-
-        /** {@code kill -9}: the JVM gets no chance to close anything, nor to leave the room. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertTrue(process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS), "killed");
-        }
-
-        void awaitExit() throws InterruptedException {
-            if (!process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("the child did not quit");
-            }
-        }
+    /** carol, a {@link RoomRestartPeer} in its own JVM, joining #general at the member's port. */
+    private static ChildPeer carol(Path dir, int memberPort) throws IOException {
+        return ChildPeer.start(RoomRestartPeer.class, List.of("-Dp2pchat.roomDigestInterval=200ms"),
+                "carol", dir.resolve("carol").toString(), "general",
+                Integer.toString(memberPort));
     }
 }
