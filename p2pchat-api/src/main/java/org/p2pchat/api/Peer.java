@@ -174,7 +174,8 @@ public interface Peer extends AutoCloseable {
      * the directory, never met) is committed when the first connection to it proves the key.
      *
      * @return completes when the writes queued before the call are committed; fails with
-     *     {@link StoreException} if the store cannot write
+     *     {@link StoreException} if the store cannot write, and from the first message whose
+     *     write failed on (that message is not safe from a crash)
      */
     CompletionStage<Void> flush();
 

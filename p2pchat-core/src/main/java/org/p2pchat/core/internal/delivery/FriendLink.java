@@ -247,25 +247,23 @@ public final class FriendLink {
      * history record says how it ends.
      *
      * @param message its record
-     * @return false if it does not fit in the outbox (it is recorded failed)
+     * @return false if the node has just forgotten this link: restore it on the key's new one
      */
     public boolean restore(TrackedText message) {
         synchronized (this) {
+            if (disposed) {
+                return false;
+            }
             long left = java.time.Duration.between(java.time.Instant.now(), message.deadline())
                     .toNanos();
             long now = ticker.nanoTime();
-            try {
-                if (outbox.isEmpty()) {
-                    liveness.awaiting(now);
-                }
-                Outbox.Entry e = outbox.add(MessageFrames.KIND_TEXT_AGAIN,
-                        MessageFrames.textAgain(message.epoch(), message.seq(), message.text()),
-                        new CompletableFuture<>(), now + Math.max(0, left));
-                e.tracked = message;
-            } catch (OutboxFullException e) {
-                recorder.failed(message, key);
-                return false;
+            if (outbox.isEmpty()) {
+                liveness.awaiting(now);
             }
+            Outbox.Entry e = outbox.addRestored(MessageFrames.KIND_TEXT_AGAIN,
+                    MessageFrames.textAgain(message.epoch(), message.seq(), message.text()),
+                    new CompletableFuture<>(), now + Math.max(0, left));
+            e.tracked = message;
             ensureConnection();
             ensureTick();
         }

@@ -40,6 +40,16 @@ public final class Inflow {
         void deliver(String text, long firstEpoch, long firstSeq, long seq, long units);
 
         /**
+         * A message sent again by a later process was delivered before (by the ledger): it is not
+         * handed on, but an acknowledgement may cover it only once what the store was given
+         * before it is written (the record that makes it a copy may still be on its way). Call
+         * {@link #recorded} with its number then.
+         *
+         * @param seq the number it came with
+         */
+        void alreadyDelivered(long seq);
+
+        /**
          * Hands one new message of another kind on (a room's).
          *
          * @param kind its kind, {@link MessageFrames#KIND_ROOM_POST} or
@@ -69,6 +79,11 @@ public final class Inflow {
     private long lastAckedSeq;
     /** Set while this thread is in {@link #receive}: its ACK follows at the end of the read. */
     private boolean receiving;
+    /**
+     * A connection whose first ACK waits for the store: that ACK may start a forgotten sender's
+     * numbering ({@code acked + 1}), so it must cover everything handed on. Null if none waits.
+     */
+    private LinkSession firstAckWaiting;
     private final MemoryBudget budget;
     private final boolean stranger;
     /**
@@ -159,6 +174,11 @@ public final class Inflow {
         if (receiving) {
             return;
         }
+        if (lastRecordedText == lastHandedText && firstAckWaiting != null) {
+            LinkSession waiting = firstAckWaiting;
+            firstAckWaiting = null;
+            acknowledge(waiting);
+        }
         if (lastRecordedText == lastHandedText || lastRecordedText - lastAckedSeq >= ACK_EVERY) {
             LinkSession target = windowUpdateTarget();
             if (target != null) {
@@ -224,10 +244,16 @@ public final class Inflow {
                 throw new ProtocolException(friend + " sent a message of unknown kind " + kind);
             }
             MessageFrames.FirstNumber first = null;
+            int prefix = 0;
             if (seq == expected && kind == MessageFrames.KIND_TEXT_AGAIN) {
-                first = MessageFrames.readTextAgain(frame.slice(frame.position(), length));
+                ByteBuffer body = frame.slice(frame.position(), length);
+                first = MessageFrames.readTextAgain(body);
+                // As read: a varint may come in a longer form than the shortest.
+                prefix = body.position();
                 if (first.seq() <= ledger.deliveredUpTo(key, first.epoch())) {
                     // Delivered by the process that first sent it, or by an earlier restore.
+                    lastHandedText = seq;
+                    delivery.alreadyDelivered(seq);
                     expected++;
                 }
             }
@@ -252,7 +278,6 @@ public final class Inflow {
                     delivery.deliver(utf8(frame, length), epoch, seq, seq, units);
                 } else if (first != null) {
                     ledger.remember(key, first.epoch(), first.seq());
-                    int prefix = 8 + MessageFrames.varintBytes(first.seq());
                     frame.position(frame.position() + prefix);
                     lastHandedText = seq;
                     delivery.deliver(utf8(frame, length - prefix), first.epoch(), first.seq(),
@@ -292,6 +317,12 @@ public final class Inflow {
      */
     public synchronized void acknowledge(LinkSession session) {
         if (!session.isOpen()) {
+            return;
+        }
+        if (session != lastAcked && lastRecordedText != lastHandedText) {
+            // A new connection's first ACK says all that was handed on (see firstAckWaiting):
+            // it goes once the store has it, from recorded().
+            firstAckWaiting = session;
             return;
         }
         lastAcked = session;

@@ -67,11 +67,6 @@ final class LinkRecorder {
         }
     }
 
-    /** A restored message that did not fit in the outbox. */
-    void failed(TrackedText message, PeerKey key) {
-        journal.failed(key, List.of(message));
-    }
-
     /** Renumbers the outbox's waiting messages, and their outbox entries in the store. */
     void renumber(Outbox outbox, long first, PeerKey key) {
         List<TrackedText> moved = new ArrayList<>();

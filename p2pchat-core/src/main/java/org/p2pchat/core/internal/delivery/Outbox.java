@@ -86,9 +86,24 @@ final class Outbox {
                     + " (p2pchat.outboxLimitBytes): " + friend
                     + " is offline or reads slower than messages are sent");
         }
+        return append(kind, utf8, done, deadline);
+    }
+
+    /**
+     * Adds a message an earlier process left in the store's outbox, whatever the limit: it was
+     * within that process's limit (its first numbering makes it a few bytes longer now), and
+     * refusing it would mean failing it, which nothing asked for.
+     *
+     * @return the entry
+     */
+    Entry addRestored(byte kind, byte[] body, CompletableFuture<Void> done, long deadline) {
+        return append(kind, body, done, deadline);
+    }
+
+    private Entry append(byte kind, byte[] utf8, CompletableFuture<Void> done, long deadline) {
         Entry e = new Entry(nextSeq++, kind, utf8, done, deadline);
         waiting.add(e);
-        units += cost;
+        units += (long) utf8.length + MessageFrames.MESSAGE_OVERHEAD;
         return e;
     }
 

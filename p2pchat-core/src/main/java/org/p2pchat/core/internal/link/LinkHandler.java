@@ -80,6 +80,11 @@ public final class LinkHandler implements ConnectionHandler {
         }
 
         @Override
+        public void alreadyDelivered(long seq) {
+            node.alreadyDelivered(link, seq);
+        }
+
+        @Override
         public void deliver(byte kind, byte[] body, long units) {
             node.deliver(link, kind, body, units);
         }

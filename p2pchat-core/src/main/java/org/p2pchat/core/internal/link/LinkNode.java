@@ -158,6 +158,16 @@ public interface LinkNode {
             long units);
 
     /**
+     * Called on the event loop for a message sent again that was delivered before: the node
+     * tells the link's inflow ({@link Inflow#recorded}) once the store has written what it was
+     * given before, so that an acknowledgement covers it only then.
+     *
+     * @param link the link it came on
+     * @param seq the number it came with, in the link's current epoch
+     */
+    void alreadyDelivered(FriendLink link, long seq);
+
+    /**
      * Called on the event loop for each new message of a room kind, for the rooms to handle
      * off the event loop; its bytes count against the peer's window until they are done.
      *

@@ -333,7 +333,13 @@ public final class ChatNode implements Peer, LinkNode {
     @Override
     public CompletionStage<Void> flush() {
         // Writes complete in order: an empty one queued now completes after every earlier one.
-        return store.write(new StoreWrite());
+        return store.write(new StoreWrite()).thenCompose(v -> {
+            Throwable failed = history.sendFailure();
+            return failed == null ? CompletableFuture.<Void>completedFuture(null)
+                    : CompletableFuture.<Void>failedFuture(new org.p2pchat.api.StoreException(
+                            "a message sent earlier could not be written to the store: "
+                            + failed.getMessage() + "; it is not safe from a crash", failed));
+        });
     }
 
     @Override
@@ -669,6 +675,14 @@ public final class ChatNode implements Peer, LinkNode {
                         }
                     });
                 });
+    }
+
+    @Override
+    public void alreadyDelivered(FriendLink link, long seq) {
+        Inflow inflow = link.inflow();
+        long wireEpoch = inflow.currentEpoch();
+        // Writes complete in order: once an empty one is, so is every record before it.
+        store.write(new StoreWrite()).whenComplete((v, e) -> inflow.recorded(wireEpoch, seq));
     }
 
     @Override

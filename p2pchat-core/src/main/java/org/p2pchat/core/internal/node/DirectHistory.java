@@ -38,6 +38,7 @@ final class DirectHistory implements SendJournal {
     private final long epoch;
     private final String idPrefix;
     private final AtomicLong sent = new AtomicLong();
+    private volatile Throwable sendFailure;
 
     DirectHistory(MessageStore store, PeerKey self, String selfName, long epoch) {
         this.store = store;
@@ -68,8 +69,22 @@ final class DirectHistory implements SendJournal {
                         Instant.now(), null, DeliveryState.PENDING));
         if (durable) {
             w.outbox(outboxRecord(peer, m));
+            store.write(w).whenComplete((v, e) -> {
+                if (e != null && sendFailure == null) {
+                    sendFailure = e;
+                }
+            });
+        } else {
+            store.write(w);
         }
-        store.write(w);
+    }
+
+    /**
+     * The first write of a message sent that failed (a full disk, an I/O error), or null: a
+     * {@code flush()} after it must not say every message is durable.
+     */
+    Throwable sendFailure() {
+        return sendFailure;
     }
 
     private static OutboxRecord outboxRecord(PeerKey peer, TrackedText m) {

@@ -293,17 +293,24 @@ final class LinkTable {
     }
 
     /**
-     * The link of a key, made if there is none, for messages an earlier process left in the
-     * store's outbox.
+     * Queues a message an earlier process left in the store's outbox on the link of its peer's
+     * key, made if there is none.
      *
      * @param key the peer's key
-     * @return the link
+     * @param message the message
      */
-    FriendLink restoredLink(PeerKey key) {
-        return links.computeIfAbsent(key, k -> {
-            String label = labelOf(key);
-            return newLink(k, label != null ? label : OutboxRestore.labelFor(key), null);
-        });
+    void restore(PeerKey key, org.p2pchat.core.internal.delivery.TrackedText message) {
+        while (true) {
+            FriendLink link = links.computeIfAbsent(key, k -> {
+                String label = labelOf(key);
+                return newLink(k, label != null ? label : OutboxRestore.labelFor(key), null);
+            });
+            if (link.restore(message)) {
+                return;
+            }
+            // Forgotten a moment ago (a connection came and went while this peer started).
+            links.remove(key, link);
+        }
     }
 
     /** The key a link is kept under in {@link #links}. */

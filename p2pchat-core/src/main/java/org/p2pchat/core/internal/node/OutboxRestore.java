@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.p2pchat.api.DeliveryState;
 import org.p2pchat.api.PeerKey;
-import org.p2pchat.core.internal.delivery.FriendLink;
 import org.p2pchat.core.internal.delivery.MessageFrames;
 import org.p2pchat.core.internal.delivery.TrackedText;
 import org.p2pchat.spi.MessageStore;
@@ -49,12 +48,10 @@ final class OutboxRestore {
                 expired.add(r);
                 continue;
             }
-            FriendLink link = links.restoredLink(r.peer());
             String id = r.messageId() == null ? "" : r.messageId();
-            if (link.restore(new TrackedText(id, r.epoch(), r.seq(), r.body(), r.deadline(),
-                    true))) {
-                queued++;
-            }
+            links.restore(r.peer(), new TrackedText(id, r.epoch(), r.seq(), r.body(),
+                    r.deadline(), true));
+            queued++;
         }
         if (!expired.isEmpty()) {
             StoreWrite w = new StoreWrite();

@@ -185,4 +185,18 @@ class FriendLinkJournalTest {
         link.tick();
         assertEquals(List.of("failed late"), events);
     }
+
+    @Test
+    void messagesRestoredBeyondTheOutboxLimitAreAllQueuedNoneFailed() {
+        link.proven(KEY);
+        link.startRecording();
+        // Each restored message is a few bytes longer than it was: more than the limit in all.
+        int count = (int) (DEFAULTS.outboxLimitBytes() / (20 + MessageFrames.MESSAGE_OVERHEAD));
+        for (int i = 1; i <= count; i++) {
+            assertTrue(link.restore(new TrackedText("m" + i, 77, i, new byte[20],
+                    Instant.now().plusSeconds(60), true)));
+        }
+        assertTrue(link.outboxBytes() > DEFAULTS.outboxLimitBytes(), "" + link.outboxBytes());
+        assertEquals(List.of(), events, "none failed, so none left the store's outbox");
+    }
 }

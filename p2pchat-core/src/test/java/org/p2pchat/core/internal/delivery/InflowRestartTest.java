@@ -30,12 +30,12 @@ class InflowRestartTest {
     private final ReceiveLedger ledger = new ReceiveLedger(null, List.of());
     private Inflow inflow = new Inflow("alice", WINDOW, new MemoryBudget(1L << 30), false, ledger);
     private boolean recordAtOnce = true;
-    private final Inflow.Delivery delivery = (text, firstEpoch, firstSeq, seq, units) -> {
+    private final Inflow.Delivery delivery = TestDeliveries.of(() -> inflow, (text, firstEpoch, firstSeq, seq, units) -> {
         seen.add(new Seen(text, firstEpoch, firstSeq, seq));
         if (recordAtOnce) {
             inflow.recorded(inflow.currentEpoch(), seq);
         }
-    };
+    });
 
     /** A DATA frame of messages of one kind, after its type byte. */
     private static ByteBuffer data(long first, long floor, byte kind, byte[]... bodies) {
@@ -160,5 +160,60 @@ class InflowRestartTest {
                 data(1, 1, MessageFrames.KIND_TEXT_AGAIN, zero), link.session, delivery));
         assertTrue(e.getMessage().contains("first number 0"), e.getMessage());
         assertEquals(List.of(), seen);
+    }
+
+    @Test
+    void aCopyIsAcknowledgedOnlyOnceTheRecordsBeforeItAreWritten() {
+        recordAtOnce = false;
+        List<Long> copies = new ArrayList<>();
+        Inflow.Delivery slow = new Inflow.Delivery() {
+            @Override
+            public void deliver(String text, long firstEpoch, long firstSeq, long seq, long units) {
+                seen.add(new Seen(text, firstEpoch, firstSeq, seq));
+            }
+
+            @Override
+            public void alreadyDelivered(long seq) {
+                copies.add(seq);
+            }
+        };
+        FakeLinkSessions.Link first = connected(inflow, 100);
+        inflow.receive(data(1, 1, MessageFrames.KIND_TEXT, text("one")), first.session, slow);
+        // The sender restarts before "one" is recorded here, and sends it again.
+        FakeLinkSessions.Link second = connected(inflow, 200);
+        inflow.receive(data(1, 1, MessageFrames.KIND_TEXT_AGAIN, again(100, 1, "one")),
+                second.session, slow);
+        assertEquals(List.of(1L), copies, "not delivered again, but waiting for the store");
+        inflow.acknowledge(second.session);
+        assertEquals(0, second.onlyNewAck()[0], "not acknowledged before the store has it");
+        inflow.recorded(200, 1);
+        assertEquals(1, second.onlyNewAck()[0]);
+    }
+
+    @Test
+    void theFirstAckOnANewConnectionWaitsUntilEverythingHandedOnIsRecorded() {
+        recordAtOnce = false;
+        FakeLinkSessions.Link old = connected(inflow, 100);
+        inflow.receive(data(1, 1, MessageFrames.KIND_TEXT, text("a"), text("b")), old.session,
+                delivery);
+        inflow.recorded(100, 1);
+        // The same process calls again on a new connection: its first ACK must say 2, since a
+        // sender that forgot this peer numbers on from it.
+        FakeLinkSessions.Link fresh = FakeLinkSessions.open(7, 100);
+        inflow.acknowledge(fresh.session);
+        assertEquals(List.of(), fresh.newAcks(), "held back while b is not recorded");
+        inflow.recorded(100, 2);
+        assertEquals(2, fresh.newAcks().get(0)[0]);
+    }
+
+    @Test
+    void aFirstNumberInALongerVarintFormLeavesTheTextWhole() {
+        FakeLinkSessions.Link link = connected(inflow, 100);
+        byte[] hi = text("hi");
+        // 1 as two bytes (0x81 0x00): valid, if not the shortest form.
+        byte[] body = ByteBuffer.allocate(8 + 2 + hi.length).putLong(50).put((byte) 0x81)
+                .put((byte) 0).put(hi).array();
+        inflow.receive(data(1, 1, MessageFrames.KIND_TEXT_AGAIN, body), link.session, delivery);
+        assertEquals(List.of(new Seen("hi", 50, 1, 1)), seen);
     }
 }

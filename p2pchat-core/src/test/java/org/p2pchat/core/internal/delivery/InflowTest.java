@@ -33,11 +33,11 @@ class InflowTest {
     private final FakeLinkSessions.Link link = FakeLinkSessions.open(1, 100);
     private final List<String> delivered = new ArrayList<>();
     private final List<Long> deliveredUnits = new ArrayList<>();
-    private final Inflow.Delivery delivery = (text, firstEpoch, firstSeq, seq, units) -> {
+    private final Inflow.Delivery delivery = TestDeliveries.of(() -> inflow, (text, firstEpoch, firstSeq, seq, units) -> {
         inflow.recorded(inflow.currentEpoch(), seq);
         delivered.add(text);
         deliveredUnits.add(units);
-    };
+    });
 
     /** A DATA frame, after its type byte. */
     private static ByteBuffer data(long first, long floor, String... texts) {
@@ -321,13 +321,13 @@ class InflowTest {
         try {
             // As in a peer: the listener finishes each message on another thread at once (so the
             // backlog falls during the frame), and any window update waits for the frame's end.
-            Inflow.Delivery fast = (text, firstEpoch, firstSeq, seq, units) -> {
+            Inflow.Delivery fast = TestDeliveries.of(() -> inflow, (text, firstEpoch, firstSeq, seq, units) -> {
                 inflow.recorded(inflow.currentEpoch(), seq);
                 delivered.add(text);
                 long before = inflow.backlog();
                 listener.execute(() -> inflow.consumed(units));
                 Await.until("the listener finished the message", () -> inflow.backlog() < before);
-            };
+            });
             ProtocolException e = assertThrows(ProtocolException.class, () -> inflow.receive(
                     data(1, 1, ofUnits(400), ofUnits(400), ofUnits(400)), link.session, fast));
             assertTrue(e.getMessage().contains("beyond the window it was granted"), e.getMessage());

@@ -100,7 +100,7 @@ class MessageFramesFuzzTest {
         ArrayDeque<Long> held = new ArrayDeque<>();
         long[] heldUnits = {0};
         boolean[] refused = {false};
-        Inflow.Delivery listener = (text, firstEpoch, firstSeq, seq, units) -> {
+        Inflow.Delivery listener = TestDeliveries.of(() -> inflow, (text, firstEpoch, firstSeq, seq, units) -> {
             inflow.recorded(inflow.currentEpoch(), seq);
             assertTrue(units >= MessageFrames.MESSAGE_OVERHEAD, "units " + units);
             held.add(units);
@@ -108,7 +108,7 @@ class MessageFramesFuzzTest {
             delivered[0]++;
             assertTrue(heldUnits[0] <= WINDOW, "the listener holds " + heldUnits[0]
                     + " bytes, beyond the window of " + WINDOW);
-        };
+        });
         int i = 0;
         for (int ops = 0; ops < MAX_OPS && i < input.length; ops++) {
             int op = input[i++] & 3;
