@@ -216,6 +216,18 @@ public final class FriendLink {
      *     forgotten this link, so the message must go to the friend's new one
      */
     public CompletionStage<Void> send(byte kind, byte[] utf8) {
+        return send(kind, utf8, null);
+    }
+
+    /**
+     * As {@link #send(byte, byte[])}, for a text message whose text the caller has at hand.
+     *
+     * @param kind the message's kind
+     * @param utf8 the message's bytes, owned by the link from now on
+     * @param text the text {@code utf8} encodes, or null
+     * @return as {@link #send(byte, byte[])}
+     */
+    public CompletionStage<Void> send(byte kind, byte[] utf8, String text) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (this) {
             if (disposed) {
@@ -230,7 +242,7 @@ public final class FriendLink {
                     liveness.awaiting(now);
                 }
                 recorder.added(outbox.add(kind, utf8, done,
-                        now + options.deliveryTimeout().toNanos()), key, friend);
+                        now + options.deliveryTimeout().toNanos()), key, friend, text);
             } catch (OutboxFullException e) {
                 return CompletableFuture.failedFuture(e);
             }

@@ -24,9 +24,9 @@ final class LinkRecorder {
     }
 
     /** A message was added to the outbox: a text message gets its record, and is recorded. */
-    void added(Outbox.Entry e, PeerKey key, String friend) {
+    void added(Outbox.Entry e, PeerKey key, String friend, String text) {
         if (e.kind == MessageFrames.KIND_TEXT) {
-            e.tracked = journal.track(e.utf8, Instant.now().plus(deliveryTimeout));
+            e.tracked = journal.track(e.utf8, text, Instant.now().plus(deliveryTimeout));
             e.tracked.numbered(e.seq);
             record(e, key, friend);
         }

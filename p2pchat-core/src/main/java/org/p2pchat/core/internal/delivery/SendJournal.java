@@ -17,7 +17,7 @@ public interface SendJournal {
     /** Records nothing: for links without a store (tests of the delivery layer). */
     SendJournal NONE = new SendJournal() {
         @Override
-        public TrackedText track(byte[] text, java.time.Instant deadline) {
+        public TrackedText track(byte[] text, String decoded, java.time.Instant deadline) {
             return new TrackedText("", 0, 0, text, deadline, false);
         }
 
@@ -42,10 +42,11 @@ public interface SendJournal {
      * Gives a new message its history id, in this process's epoch.
      *
      * @param text its UTF-8 text
+     * @param decoded that text as a string, or null if the sender does not have it at hand
      * @param deadline when its delivery timeout passes
      * @return its record, numbered when the link queues it
      */
-    TrackedText track(byte[] text, java.time.Instant deadline);
+    TrackedText track(byte[] text, String decoded, java.time.Instant deadline);
 
     /**
      * A message was queued for a peer whose key is known: its history record (pending) and its

@@ -15,6 +15,8 @@ public final class TrackedText {
     private final long epoch;
     private final boolean restored;
     private final byte[] text;
+    /** The text as a string: given by the sender, or decoded when first asked for. */
+    private String decoded;
     private final Instant deadline;
     private long seq;
     private boolean recorded;
@@ -51,6 +53,28 @@ public final class TrackedText {
 
     public long seq() {
         return seq;
+    }
+
+    /**
+     * Gives the text as a string, which the sender had before it encoded it: the history then
+     * need not decode it again.
+     *
+     * @param string the text, or null
+     * @return this record
+     */
+    public TrackedText withString(String string) {
+        decoded = string;
+        return this;
+    }
+
+    /** The text as a string. */
+    public String string() {
+        String s = decoded;
+        if (s == null) {
+            s = new String(text, java.nio.charset.StandardCharsets.UTF_8);
+            decoded = s;
+        }
+        return s;
     }
 
     /** The UTF-8 text (not a copy: never change it). */

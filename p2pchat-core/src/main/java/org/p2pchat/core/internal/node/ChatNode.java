@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Objects;
@@ -13,7 +12,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import org.p2pchat.api.ChatMessage;
 import org.p2pchat.api.Conversation;
 import org.p2pchat.api.HistoryQuery;
 import org.p2pchat.api.HistoryRecord;
@@ -108,7 +106,7 @@ public final class ChatNode implements Peer, LinkNode {
     private final NodeClosing closing;
     private final MessageStore store;
     private final DirectHistory history;
-    private final ThrottledLog storeWarnings = new ThrottledLog(LOG);
+    private final DirectArrivals arrivals;
     private volatile FileTransfers files;
 
     /**
@@ -144,6 +142,8 @@ public final class ChatNode implements Peer, LinkNode {
         this.timer = new ScheduledThreadPoolExecutor(1, SerialCallbacks.daemonThreads(name + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
         this.callbacks = new SerialExecutor(callbacks, timer);
+        this.arrivals = new DirectArrivals(this.name, history, store, this.callbacks,
+                this.listener, new ThrottledLog(LOG));
         HandshakeAdmission admission = new HandshakeAdmission(
                 HandshakeAdmission.Limits.defaults(session.maxHandshakes()), Ticker.system(), random,
                 this::friendHosts);
@@ -281,7 +281,7 @@ public final class ChatNode implements Peer, LinkNode {
         } catch (UnknownPeerException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return links.sendTo(contact, friend, MessageFrames.KIND_TEXT, utf8, null);
+        return links.sendTo(contact, friend, MessageFrames.KIND_TEXT, utf8, text, null);
     }
 
     @Override
@@ -295,7 +295,7 @@ public final class ChatNode implements Peer, LinkNode {
         if (label == null) {
             return CompletableFuture.failedFuture(new UnknownPeerException(key.fingerprint()));
         }
-        return links.sendTo(key, label, MessageFrames.KIND_TEXT, utf8, null);
+        return links.sendTo(key, label, MessageFrames.KIND_TEXT, utf8, text, null);
     }
 
     /** The text's bytes if this peer may send it now, else null ({@link #refused} says why). */
@@ -646,43 +646,16 @@ public final class ChatNode implements Peer, LinkNode {
         links.forgetIfDisposable(link);
     }
 
-    /**
-     * Called on the event loop for each new message: the store records it, then the listener
-     * gets it on its executor, and its bytes count against the friend's window until the
-     * listener returns. A store that fails to write is logged and the message delivered all the
-     * same (it is then not safe from a crash).
-     */
+    /** Called on the event loop for each new text message: see {@link DirectArrivals}. */
     @Override
     public void deliver(FriendLink link, String text, long firstEpoch, long firstSeq, long seq,
             long units) {
-        Instant at = Instant.now();
-        ChatMessage message = new ChatMessage(link.friend(), text, at);
-        Inflow inflow = link.inflow();
-        PeerKey key = link.key();
-        long wireEpoch = inflow.currentEpoch();
-        history.received(key, link.friend(), text, at, firstEpoch, firstSeq, wireEpoch, seq)
-                .whenComplete((v, e) -> {
-                    if (e != null) {
-                        storeWarnings.warn("{}: could not record a message from {}: {}", name,
-                                link.friend(), e.getMessage());
-                    }
-                    inflow.recorded(wireEpoch, seq);
-                    callbacks.execute(key, () -> {
-                        try {
-                            listener.onMessage(message);
-                        } finally {
-                            inflow.consumed(units);
-                        }
-                    });
-                });
+        arrivals.text(link, text, firstEpoch, firstSeq, seq, units);
     }
 
     @Override
     public void alreadyDelivered(FriendLink link, long seq) {
-        Inflow inflow = link.inflow();
-        long wireEpoch = inflow.currentEpoch();
-        // Writes complete in order: once an empty one is, so is every record before it.
-        store.write(new StoreWrite()).whenComplete((v, e) -> inflow.recorded(wireEpoch, seq));
+        arrivals.copy(link, seq);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.p2pchat.core.internal.node;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,17 +54,17 @@ final class DirectHistory implements SendJournal {
     }
 
     @Override
-    public TrackedText track(byte[] text, Instant deadline) {
+    public TrackedText track(byte[] text, String decoded, Instant deadline) {
         // Sent messages count on their own: a link's numbers can move before they go out.
         return new TrackedText(idPrefix + "s" + sent.incrementAndGet(), epoch, 0, text, deadline,
-                false);
+                false).withString(decoded);
     }
 
     @Override
     public void queued(PeerKey peer, String name, TrackedText m) {
         StoreWrite w = new StoreWrite()
                 .history(new HistoryRecord(m.messageId(), Conversation.direct(peer, name), true,
-                        selfName, self, new String(m.text(), StandardCharsets.UTF_8),
+                        selfName, self, m.string(),
                         Instant.now(), null, DeliveryState.PENDING));
         if (durable) {
             w.outbox(outboxRecord(peer, m));

@@ -24,7 +24,7 @@ final class FileLinks implements FileNet {
     public CompletionStage<Void> send(PeerKey key, byte[] body) {
         String label = node.links().labelOf(key);
         return node.links().sendTo(key, label != null ? label : key.fingerprint(),
-                MessageFrames.KIND_FILE, body, null);
+                MessageFrames.KIND_FILE, body, null, null);
     }
 
     @Override
@@ -35,7 +35,7 @@ final class FileLinks implements FileNet {
         } catch (UnknownPeerException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return node.links().sendTo(contact, name, MessageFrames.KIND_FILE, body, null);
+        return node.links().sendTo(contact, name, MessageFrames.KIND_FILE, body, null, null);
     }
 
     @Override

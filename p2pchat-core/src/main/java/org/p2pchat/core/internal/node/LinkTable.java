@@ -184,12 +184,14 @@ final class LinkTable {
      * @param label the name the peer goes by, for a new link
      * @param kind the message's kind
      * @param body its bytes
+     * @param text a text message's text, which {@code body} encodes, or null (its history record
+     *     needs it: given, it need not be decoded again)
      * @param address where to call the peer if nothing else says so (a room member reached for
      *     the first time), or null
      * @return completes when the peer acknowledged the message
      */
     CompletionStage<Void> sendTo(Object contact, String label, byte kind, byte[] body,
-            PeerAddress address) {
+            String text, PeerAddress address) {
         while (true) {
             FriendLink link = links.computeIfAbsent(contact, c -> newLink(c, label, address));
             if (address != null) {
@@ -201,7 +203,7 @@ final class LinkTable {
                 // close() may have gone over the links before this one existed.
                 return CompletableFuture.failedFuture(refusal);
             }
-            CompletionStage<Void> sent = link.send(kind, body);
+            CompletionStage<Void> sent = link.send(kind, body, text);
             if (sent != null) {
                 return sent;
             }

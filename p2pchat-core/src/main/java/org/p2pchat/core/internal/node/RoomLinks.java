@@ -47,7 +47,7 @@ final class RoomLinks implements RoomNet {
             byte kind, byte[] body) {
         byte wireKind = kind == KIND_POST ? MessageFrames.KIND_ROOM_POST
                 : MessageFrames.KIND_ROOM_CONTROL;
-        return node.links().sendTo(member, label, wireKind, body, address);
+        return node.links().sendTo(member, label, wireKind, body, null, address);
     }
 
     @Override

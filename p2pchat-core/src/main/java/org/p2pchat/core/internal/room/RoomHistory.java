@@ -11,8 +11,9 @@ import org.p2pchat.spi.StoreWrite;
 
 /**
  * Writes a room's messages to the store's history: each one received as it reaches the
- * listener (with the origin's position, see {@link StoredPositions}), each one published as pending, then delivered or failed as its stage ends. Writes
- * only queue (the store applies them on its own thread), so any thread may call it.
+ * listener (with the origin's position, see {@link StoredPositions}), each one published as
+ * pending, then delivered or failed as its stage ends. Writes only queue (the store applies them
+ * on its own thread), so any thread may call it.
  */
 final class RoomHistory {
     private RoomHistory() {

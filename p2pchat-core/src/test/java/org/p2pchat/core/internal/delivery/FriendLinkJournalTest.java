@@ -36,7 +36,7 @@ class FriendLinkJournalTest {
         private int ids;
 
         @Override
-        public TrackedText track(byte[] text, Instant deadline) {
+        public TrackedText track(byte[] text, String decoded, Instant deadline) {
             return new TrackedText("id" + ++ids, 100, 0, text, deadline, false);
         }
 
