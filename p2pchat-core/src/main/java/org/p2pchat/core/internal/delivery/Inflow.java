@@ -27,17 +27,14 @@ public final class Inflow {
     /** Receives the messages of a DATA frame that are new. */
     public interface Delivery {
         /**
-         * Hands one new text message on. Once the store has recorded it, call {@link #recorded}
-         * with its number: acknowledgements cover only what is recorded.
+         * Hands new text messages on, in order: those of one frame that follow each other (a
+         * message of another kind, or a copy, in between starts a new call). Once the store has
+         * recorded one, call {@link #recorded} with its number: acknowledgements cover only what
+         * is recorded.
          *
-         * @param text the text
-         * @param firstEpoch the epoch of the sender's process that first sent it
-         * @param firstSeq its number there (for a message sent again from a durable outbox, not
-         *     the number it came with now)
-         * @param seq the number it came with
-         * @param units what it counts against the window; pass it back to {@link #consumed}
+         * @param texts the messages; reused once this returns, so copy what you keep
          */
-        void deliver(String text, long firstEpoch, long firstSeq, long seq, long units);
+        void deliver(ArrivedTexts texts);
 
         /**
          * A message sent again by a later process was delivered before (by the ledger): it is not
@@ -70,6 +67,8 @@ public final class Inflow {
     private final String friend;
     private final long window;
     private final ReceiveLedger ledger;
+    /** The texts of the frame being read, not handed on yet. */
+    private final ArrivedTexts arrived = new ArrivedTexts();
     private PeerKey key;
     /** The highest number of a text message handed on for recording, in this epoch. */
     private long lastHandedText;
@@ -218,6 +217,8 @@ public final class Inflow {
         try {
             receiveData(frame, session, delivery);
         } finally {
+            // Even when the frame turns out malformed: what was taken of it counts as handed on.
+            handOn(delivery);
             receiving = false;
         }
     }
@@ -253,6 +254,7 @@ public final class Inflow {
                 if (first.seq() <= ledger.deliveredUpTo(key, first.epoch())) {
                     // Delivered by the process that first sent it, or by an earlier restore.
                     lastHandedText = seq;
+                    handOn(delivery);
                     delivery.alreadyDelivered(seq);
                     expected++;
                 }
@@ -275,16 +277,17 @@ public final class Inflow {
                 admitted += units;
                 if (kind == MessageFrames.KIND_TEXT) {
                     lastHandedText = seq;
-                    delivery.deliver(utf8(frame, length), epoch, seq, seq, units);
+                    arrived.add(utf8(frame, length), epoch, seq, seq, units);
                 } else if (first != null) {
                     ledger.remember(key, first.epoch(), first.seq());
                     frame.position(frame.position() + prefix);
                     lastHandedText = seq;
-                    delivery.deliver(utf8(frame, length - prefix), first.epoch(), first.seq(),
-                            seq, units);
+                    arrived.add(utf8(frame, length - prefix), first.epoch(), first.seq(), seq,
+                            units);
                 } else {
                     byte[] body = new byte[length];
                     frame.get(body);
+                    handOn(delivery);
                     delivery.deliver(kind, body, units);
                 }
                 expected++;
@@ -292,6 +295,17 @@ public final class Inflow {
                 frame.position(frame.position() + length);
             }
             seq++;
+        }
+    }
+
+    /** Lock held: the texts taken so far go on, before anything that follows them. */
+    private void handOn(Delivery delivery) {
+        if (arrived.size() > 0) {
+            try {
+                delivery.deliver(arrived);
+            } finally {
+                arrived.clear();
+            }
         }
     }
 

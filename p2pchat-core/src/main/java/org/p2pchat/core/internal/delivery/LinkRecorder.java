@@ -26,7 +26,10 @@ final class LinkRecorder {
     /** A message was added to the outbox: a text message gets its record, and is recorded. */
     void added(Outbox.Entry e, PeerKey key, String friend, String text) {
         if (e.kind == MessageFrames.KIND_TEXT) {
-            e.tracked = journal.track(e.utf8, text, Instant.now().plus(deliveryTimeout));
+            // One clock read: the clock is slow to read on some machines, and this is per send.
+            Instant now = Instant.now();
+            e.tracked = journal.track(e.utf8, text, now.plus(deliveryTimeout));
+            e.tracked.queuedAt(now);
             e.tracked.numbered(e.seq);
             record(e, key, friend);
         }

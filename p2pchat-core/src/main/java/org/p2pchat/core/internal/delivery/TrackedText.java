@@ -18,6 +18,7 @@ public final class TrackedText {
     /** The text as a string: given by the sender, or decoded when first asked for. */
     private String decoded;
     private final Instant deadline;
+    private Instant queuedAt;
     private long seq;
     private boolean recorded;
 
@@ -84,6 +85,18 @@ public final class TrackedText {
 
     public Instant deadline() {
         return deadline;
+    }
+
+    /**
+     * When this process queued it (its history record's time sent), or null if it is not known
+     * (a message restored from the store's outbox).
+     */
+    public Instant queuedAt() {
+        return queuedAt;
+    }
+
+    void queuedAt(Instant at) {
+        queuedAt = at;
     }
 
     public boolean restored() {

@@ -75,8 +75,8 @@ public final class LinkHandler implements ConnectionHandler {
     /** Hands what a DATA frame brings to the node: made once, so no allocation per frame. */
     private final Inflow.Delivery delivery = new Inflow.Delivery() {
         @Override
-        public void deliver(String text, long firstEpoch, long firstSeq, long seq, long units) {
-            node.deliver(link, text, firstEpoch, firstSeq, seq, units);
+        public void deliver(org.p2pchat.core.internal.delivery.ArrivedTexts texts) {
+            node.deliver(link, texts);
         }
 
         @Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerKey;
+import org.p2pchat.core.internal.delivery.ArrivedTexts;
 import org.p2pchat.core.internal.delivery.FriendLink;
 import org.p2pchat.core.internal.delivery.Inflow;
 import org.p2pchat.core.internal.delivery.LinkSession;
@@ -140,22 +141,18 @@ public interface LinkNode {
     void detached(FriendLink link, LinkSession connection, ConnectionClosedException reason);
 
     /**
-     * Called on the event loop for each new text message: the listener gets it on its
-     * executor, and its bytes count against the peer's window until the listener returns.
+     * Called on the event loop for new text messages, those of a frame that follow each other:
+     * the listener gets them on its executor, and their bytes count against the peer's window
+     * until the listener returns.
      *
-     * <p>The store records it first (history, and what was delivered of the sender's
+     * <p>The store records them first (history, and what was delivered of the sender's
      * numbering), and the node tells the link's inflow when it has ({@link Inflow#recorded}):
-     * only then may an acknowledgement cover it.
+     * only then may an acknowledgement cover them.
      *
-     * @param link the link it came on
-     * @param text the message
-     * @param firstEpoch the epoch of the sender's process that first sent it
-     * @param firstSeq its number there
-     * @param seq the number it came with, in the link's current epoch
-     * @param units what it counts against the window
+     * @param link the link they came on
+     * @param texts the messages, reused once this returns
      */
-    void deliver(FriendLink link, String text, long firstEpoch, long firstSeq, long seq,
-            long units);
+    void deliver(FriendLink link, ArrivedTexts texts);
 
     /**
      * Called on the event loop for a message sent again that was delivered before: the node

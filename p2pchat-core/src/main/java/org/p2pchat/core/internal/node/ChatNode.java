@@ -648,9 +648,8 @@ public final class ChatNode implements Peer, LinkNode {
 
     /** Called on the event loop for each new text message: see {@link DirectArrivals}. */
     @Override
-    public void deliver(FriendLink link, String text, long firstEpoch, long firstSeq, long seq,
-            long units) {
-        arrivals.text(link, text, firstEpoch, firstSeq, seq, units);
+    public void deliver(FriendLink link, org.p2pchat.core.internal.delivery.ArrivedTexts texts) {
+        arrivals.texts(link, texts);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.time.Instant;
 import org.p2pchat.api.ChatMessage;
 import org.p2pchat.api.MessageListener;
 import org.p2pchat.api.PeerKey;
+import org.p2pchat.core.internal.delivery.ArrivedTexts;
 import org.p2pchat.core.internal.delivery.FriendLink;
 import org.p2pchat.core.internal.delivery.Inflow;
 import org.p2pchat.core.internal.runtime.SerialExecutor;
@@ -16,6 +17,10 @@ import org.p2pchat.spi.StoreWrite;
  * the link's inflow may acknowledge it and the listener gets it on its executor; its bytes count
  * against the friend's window until the listener returns. A store that fails to write is logged
  * and the message delivered all the same (it is then not safe from a crash).
+ *
+ * <p>The messages of a frame go together: one store write, one task on the listener's executor
+ * (which takes its turn among the other senders' as one; a frame is bounded by
+ * {@code p2pchat.maxFrameBytes}).
  *
  * <p>Called on the event loop; the rest runs where the store completes its write (at once for
  * the in-memory store, on its writer thread for a durable one), in the order of the writes.
@@ -38,29 +43,65 @@ final class DirectArrivals {
         this.storeWarnings = storeWarnings;
     }
 
-    /** A new text message, as {@link Inflow.Delivery#deliver} hands it on. */
-    void text(FriendLink link, String text, long firstEpoch, long firstSeq, long seq,
-            long units) {
+    /**
+     * New text messages, as {@link Inflow.Delivery#deliver} hands them on: one store write and
+     * one listener task for all of them.
+     */
+    void texts(FriendLink link, ArrivedTexts texts) {
         Instant at = Instant.now();
-        ChatMessage message = new ChatMessage(link.friend(), text, at);
+        String friend = link.friend();
+        int n = texts.size();
+        ChatMessage[] messages = new ChatMessage[n];
+        long[] units = new long[n];
+        for (int i = 0; i < n; i++) {
+            messages[i] = new ChatMessage(friend, texts.text(i), at);
+            units[i] = texts.units(i);
+        }
         Inflow inflow = link.inflow();
         PeerKey key = link.key();
         long wireEpoch = inflow.currentEpoch();
-        history.received(key, link.friend(), text, at, firstEpoch, firstSeq, wireEpoch, seq)
-                .whenComplete((v, e) -> {
-                    if (e != null) {
-                        storeWarnings.warn("{}: could not record a message from {}: {}", node,
-                                link.friend(), e.getMessage());
-                    }
-                    inflow.recorded(wireEpoch, seq);
-                    callbacks.execute(key, () -> {
-                        try {
-                            listener.onMessage(message);
-                        } finally {
-                            inflow.consumed(units);
-                        }
-                    });
-                });
+        long lastSeq = texts.seq(n - 1);
+        history.received(key, friend, texts, at, wireEpoch).whenComplete((v, e) -> {
+            if (e != null) {
+                storeWarnings.warn("{}: could not record {} message(s) from {}: {}", node, n,
+                        friend, e.getMessage());
+            }
+            inflow.recorded(wireEpoch, lastSeq);
+            callbacks.execute(key, new Handing(messages, units, inflow));
+        });
+    }
+
+    /**
+     * On the listener's thread: the messages of a frame, one per turn of the sender's lane, so
+     * that a sender's backlog still takes turns with the others message by message.
+     */
+    private final class Handing implements SerialExecutor.Steps {
+        private final ChatMessage[] messages;
+        private final long[] units;
+        private final Inflow inflow;
+        private int next;
+
+        Handing(ChatMessage[] messages, long[] units, Inflow inflow) {
+            this.messages = messages;
+            this.units = units;
+            this.inflow = inflow;
+        }
+
+        @Override
+        public void step() {
+            int i = next++;
+            try {
+                listener.onMessage(messages[i]);
+            } finally {
+                // Even if it threw: the executor logs that, and the next message still comes.
+                inflow.consumed(units[i]);
+            }
+        }
+
+        @Override
+        public boolean last() {
+            return next == messages.length - 1;
+        }
     }
 
     /** A copy of a message delivered before, as {@link Inflow.Delivery#alreadyDelivered} says. */

@@ -10,6 +10,7 @@ import org.p2pchat.api.Conversation;
 import org.p2pchat.api.DeliveryState;
 import org.p2pchat.api.HistoryRecord;
 import org.p2pchat.api.PeerKey;
+import org.p2pchat.core.internal.delivery.ArrivedTexts;
 import org.p2pchat.core.internal.delivery.MessageFrames;
 import org.p2pchat.core.internal.delivery.SendJournal;
 import org.p2pchat.core.internal.delivery.TrackedText;
@@ -50,7 +51,11 @@ final class DirectHistory implements SendJournal {
 
     /** The history id of a direct message received: its sender's key, first epoch and number. */
     static String receivedId(PeerKey sender, long firstEpoch, long firstSeq) {
-        return "d:" + sender + "/" + Long.toHexString(firstEpoch) + "/" + firstSeq;
+        return receivedIdPrefix(sender, firstEpoch) + firstSeq;
+    }
+
+    private static String receivedIdPrefix(PeerKey sender, long epoch) {
+        return "d:" + sender + "/" + Long.toHexString(epoch) + "/";
     }
 
     @Override
@@ -65,7 +70,8 @@ final class DirectHistory implements SendJournal {
         StoreWrite w = new StoreWrite()
                 .history(new HistoryRecord(m.messageId(), Conversation.direct(peer, name), true,
                         selfName, self, m.string(),
-                        Instant.now(), null, DeliveryState.PENDING));
+                        m.queuedAt() != null ? m.queuedAt() : Instant.now(), null,
+                        DeliveryState.PENDING));
         if (durable) {
             w.outbox(outboxRecord(peer, m));
             store.write(w).whenComplete((v, e) -> {
@@ -131,21 +137,38 @@ final class DirectHistory implements SendJournal {
     }
 
     /**
-     * Records a direct message received, with what it covers of its sender's numbering: the
-     * numbering it came in, and the first one if it was sent again by a later process.
+     * Records direct messages received, with what they cover of their sender's numbering: the
+     * numbering they came in, and the first one of any sent again by a later process.
      *
-     * @return completes when the store has it
+     * @param texts the messages, in order
+     * @param wireEpoch the epoch of the sender's process they came from
+     * @return completes when the store has them
      */
-    CompletionStage<Void> received(PeerKey sender, String name, String text, Instant at,
-            long firstEpoch, long firstSeq, long wireEpoch, long seq) {
-        StoreWrite w = new StoreWrite()
-                .history(new HistoryRecord(receivedId(sender, firstEpoch, firstSeq),
-                        Conversation.direct(sender, name), false, name, sender, text, at, at,
-                        DeliveryState.RECEIVED));
+    CompletionStage<Void> received(PeerKey sender, String name, ArrivedTexts texts, Instant at,
+            long wireEpoch) {
+        StoreWrite w = new StoreWrite();
+        Conversation conversation = Conversation.direct(sender, name);
+        String prefix = receivedIdPrefix(sender, wireEpoch);
+        int n = texts.size();
+        for (int i = 0; i < n; i++) {
+            long firstEpoch = texts.firstEpoch(i);
+            String id = firstEpoch == wireEpoch ? prefix + texts.firstSeq(i)
+                    : receivedId(sender, firstEpoch, texts.firstSeq(i));
+            // A nanosecond apart, so that history keeps their order: at one time, stores order
+            // by id, as text, and ".../10" sorts before ".../9".
+            Instant t = i == 0 ? at : at.plusNanos(i);
+            w.history(new HistoryRecord(id, conversation, false, name, sender, texts.text(i),
+                    t, t, DeliveryState.RECEIVED));
+        }
         if (durable) {
-            w.received(new ReceiveRecord(sender, wireEpoch, seq));
-            if (firstEpoch != wireEpoch) {
-                w.received(new ReceiveRecord(sender, firstEpoch, firstSeq));
+            // A record replaces the one of its peer and epoch: the last of each is what counts.
+            w.received(new ReceiveRecord(sender, wireEpoch, texts.seq(n - 1)));
+            for (int i = 0; i < n; i++) {
+                long firstEpoch = texts.firstEpoch(i);
+                if (firstEpoch != wireEpoch
+                        && (i == n - 1 || texts.firstEpoch(i + 1) != firstEpoch)) {
+                    w.received(new ReceiveRecord(sender, firstEpoch, texts.firstSeq(i)));
+                }
             }
         }
         return store.write(w);

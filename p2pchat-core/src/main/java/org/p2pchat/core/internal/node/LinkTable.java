@@ -193,7 +193,10 @@ final class LinkTable {
     CompletionStage<Void> sendTo(Object contact, String label, byte kind, byte[] body,
             String text, PeerAddress address) {
         while (true) {
-            FriendLink link = links.computeIfAbsent(contact, c -> newLink(c, label, address));
+            FriendLink link = links.get(contact);
+            if (link == null) {
+                link = links.computeIfAbsent(contact, c -> newLink(c, label, address));
+            }
             if (address != null) {
                 link.callBackAt(address);
             }

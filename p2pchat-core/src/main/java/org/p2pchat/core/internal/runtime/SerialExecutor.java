@@ -38,8 +38,25 @@ public final class SerialExecutor implements Executor {
 
     private final Executor delegate;
     private final ScheduledExecutorService timer;
-    /** The waiting tasks of each lane that has some; guarded by itself. */
-    private final Map<Object, ArrayDeque<Runnable>> lanes = new HashMap<>();
+    /**
+     * A task that runs in turns, one step per turn, as if it were that many tasks: a batch of a
+     * sender's messages, say, so that one task can carry a frame's messages and still take turns
+     * with the other lanes message by message.
+     */
+    public interface Steps {
+        /** Runs the next step; one that throws is logged, and the steps after it still run. */
+        void step();
+
+        /**
+         * Tells whether the next step is the last (a task has at least one).
+         *
+         * @return true if one step is left
+         */
+        boolean last();
+    }
+
+    /** The waiting tasks (Runnable or {@link Steps}) of each lane that has some; guarded by itself. */
+    private final Map<Object, ArrayDeque<Object>> lanes = new HashMap<>();
     /** The lanes with tasks, in the order they take their turns; guarded by {@link #lanes}. */
     private final ArrayDeque<Object> turns = new ArrayDeque<>();
     /** Held from a successful claim until the drain ends, through every retry in between. */
@@ -66,27 +83,53 @@ public final class SerialExecutor implements Executor {
      * @param task the task
      */
     public void execute(Object lane, Runnable task) {
+        enqueue(lane, task);
+    }
+
+    /**
+     * Queues a task of several steps in a lane: each of its turns runs one step, and it stays at
+     * the head of its lane until its last.
+     *
+     * @param lane what the task is about; compared with {@code equals}
+     * @param steps the task
+     */
+    public void execute(Object lane, Steps steps) {
+        enqueue(lane, steps);
+    }
+
+    private void enqueue(Object lane, Object task) {
         synchronized (lanes) {
-            ArrayDeque<Runnable> queue = lanes.get(lane);
-            if (queue == null) {
-                queue = new ArrayDeque<>();
-                lanes.put(lane, queue);
-                turns.add(lane);
-            }
-            queue.add(task);
+            queueOf(lane).add(task);
         }
         schedule();
     }
 
+    /** Lock held: the lane's queue, made (and the lane given a turn at the back) if it has none. */
+    private ArrayDeque<Object> queueOf(Object lane) {
+        ArrayDeque<Object> queue = lanes.get(lane);
+        if (queue == null) {
+            queue = new ArrayDeque<>();
+            lanes.put(lane, queue);
+            turns.add(lane);
+        }
+        return queue;
+    }
+
     /** The next task: the head of the lane whose turn it is, which then goes to the back. */
-    private Runnable next() {
+    private Object next() {
         synchronized (lanes) {
             Object lane = turns.poll();
             if (lane == null) {
                 return null;
             }
-            ArrayDeque<Runnable> queue = lanes.get(lane);
-            Runnable task = queue.poll();
+            ArrayDeque<Object> queue = lanes.get(lane);
+            Object task = queue.peek();
+            if (task instanceof Steps steps && !steps.last()) {
+                // It stays at the head for its next turn; only the draining thread steps it.
+                turns.add(lane);
+                return task;
+            }
+            queue.poll();
             if (queue.isEmpty()) {
                 lanes.remove(lane);
             } else {
@@ -153,9 +196,13 @@ public final class SerialExecutor implements Executor {
         // The executor may be the application's: its thread is the peer's only while it drains.
         boolean marked = NodeThreads.enter();
         try {
-            for (Runnable task = next(); task != null; task = next()) {
+            for (Object task = next(); task != null; task = next()) {
                 try {
-                    task.run();
+                    if (task instanceof Steps steps) {
+                        steps.step();
+                    } else {
+                        ((Runnable) task).run();
+                    }
                 } catch (RuntimeException | Error e) {
                     LOG.error("A message listener threw; it keeps receiving", e);
                 }

@@ -38,6 +38,9 @@ public final class SecureChannel {
     /** Set once, under {@link #sendLock}, by whichever thread completes the handshake. */
     private volatile CipherState receiver;
     private volatile PeerKey remoteKey;
+    private static final ThreadLocal<ByteBuffer[]> SCRATCH =
+            ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+
     private ByteBuffer sealed = ByteBuffer.allocate(512);
     private ByteBuffer opened = ByteBuffer.allocate(512);
 
@@ -150,11 +153,32 @@ public final class SecureChannel {
             opened = ByteBuffer.allocate(Math.max(length, opened.capacity() * 2));
         }
         opened.clear();
-        receiver.decrypt(null, frame, opened);
+        receiver.decrypt(null, onHeap(frame), opened);
         if (receiver.nonce() % rekeyInterval == 0) {
             receiver.rekey();
         }
         return opened.flip();
+    }
+
+    /**
+     * The frame itself if it is on the heap, else a copy in this thread's scratch buffer: JDK 17's
+     * ChaCha20-Poly1305 decrypts from a direct buffer through temporary arrays, about six bytes of
+     * garbage per byte, and from a heap array without any. One scratch buffer per thread (the
+     * event loops), not per connection, so idle connections hold none.
+     */
+    private static ByteBuffer onHeap(ByteBuffer frame) {
+        if (frame.hasArray()) {
+            return frame;
+        }
+        ByteBuffer[] holder = SCRATCH.get();
+        ByteBuffer scratch = holder[0];
+        if (scratch == null || scratch.capacity() < frame.remaining()) {
+            scratch = ByteBuffer.allocate(Math.max(frame.remaining(), 4096));
+            holder[0] = scratch;
+        }
+        scratch.clear();
+        scratch.put(frame);
+        return scratch.flip();
     }
 
     /**

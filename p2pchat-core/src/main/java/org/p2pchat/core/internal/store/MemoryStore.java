@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.p2pchat.api.PeerKey;
@@ -52,19 +51,6 @@ public final class MemoryStore implements MessageStore {
     private static final Comparator<HistoryRecord> NEWEST_FIRST = Comparator
             .comparing(HistoryRecord::sentAt).thenComparing(HistoryRecord::messageId).reversed();
 
-    /** A record's place in its conversation's order: by time sent, then by id. */
-    private record Place(java.time.Instant sentAt, String messageId) implements Comparable<Place> {
-        static Place of(HistoryRecord r) {
-            return new Place(r.sentAt(), r.messageId());
-        }
-
-        @Override
-        public int compareTo(Place o) {
-            int c = sentAt.compareTo(o.sentAt);
-            return c != 0 ? c : messageId.compareTo(o.messageId);
-        }
-    }
-
     /** An outbox entry's key among its peer's entries. */
     private record EntryKey(long epoch, long seq) {
     }
@@ -78,9 +64,12 @@ public final class MemoryStore implements MessageStore {
     private final long maxHistoryBytes;
     /** What the history records take, as {@link #cost} counts it. */
     private long historyBytes;
-    /** Conversations in the order written to, least recently first. */
-    private final LinkedHashMap<Conversation, TreeMap<Place, HistoryRecord>> history =
-            new LinkedHashMap<>();
+    /**
+     * Conversations in the order written to, least recently first: in access order, so that
+     * writing to one moves it to the end without a new map entry.
+     */
+    private final LinkedHashMap<Conversation, RecordRing> history =
+            new LinkedHashMap<>(16, 0.75f, true);
     /** Where each stored record is, by id. */
     private final Map<String, HistoryRecord> byId = new HashMap<>();
     /**
@@ -147,16 +136,20 @@ public final class MemoryStore implements MessageStore {
         if (closed) {
             return CompletableFuture.failedFuture(new StoreException("the store is closed"));
         }
-        for (HistoryRecord r : write.historyRecords()) {
-            put(r);
+        // Indexed loops: the message path writes millions of small writes, and their lists'
+        // iterators are garbage the JIT does not always remove.
+        List<HistoryRecord> added = write.historyRecords();
+        for (int i = 0; i < added.size(); i++) {
+            put(added.get(i));
         }
-        for (StoreWrite.StateChange c : write.stateChanges()) {
+        List<StoreWrite.StateChange> changes = write.stateChanges();
+        for (int i = 0; i < changes.size(); i++) {
+            StoreWrite.StateChange c = changes.get(i);
             HistoryRecord r = byId.get(c.messageId());
-            if (r != null && r.state() != c.state()) {
+            if (r != null) {
                 // In place: the same place, the same cost; a new state is not a new message.
-                HistoryRecord changed = r.withState(c.state());
-                history.get(r.conversation()).put(Place.of(r), changed);
-                byId.put(r.messageId(), changed);
+                RecordRing records = history.get(r.conversation());
+                records.state(records.indexOf(r.sentAt(), r.messageId()), c.state());
             }
         }
         // StoreWrite's order: acknowledgements before entries, so that entries renumbered
@@ -199,10 +192,10 @@ public final class MemoryStore implements MessageStore {
     private void put(HistoryRecord r) {
         HistoryRecord previous = byId.remove(r.messageId());
         if (previous != null) {
-            TreeMap<Place, HistoryRecord> old = history.get(previous.conversation());
+            RecordRing old = history.get(previous.conversation());
             if (old != null) {
                 historyBytes -= cost(previous);
-                old.remove(Place.of(previous));
+                old.remove(old.indexOf(previous.sentAt(), previous.messageId()));
                 if (old.isEmpty()) {
                     // Its last record moved to another conversation: it has no history now,
                     // so it is not listed and does not count against the bound.
@@ -210,37 +203,36 @@ public final class MemoryStore implements MessageStore {
                 }
             }
         }
-        // Moved to the end: the conversation written to longest ago is the first to go.
-        TreeMap<Place, HistoryRecord> records = history.remove(r.conversation());
+        // The access moves it to the end: the conversation written to longest ago goes first.
+        RecordRing records = history.get(r.conversation());
         if (records == null) {
-            records = new TreeMap<>();
+            records = new RecordRing();
+            history.put(r.conversation(), records);
         }
-        history.put(r.conversation(), records);
-        records.put(Place.of(r), r);
+        records.add(r);
         byId.put(r.messageId(), r);
         historyBytes += cost(r);
         if (records.size() > maxRecordsPerConversation) {
-            forget(records.pollFirstEntry().getValue());
+            forget(records.pollFirst());
         }
         while (history.size() > maxConversations) {
-            Map.Entry<Conversation, TreeMap<Place, HistoryRecord>> eldest =
-                    history.entrySet().iterator().next();
-            for (HistoryRecord gone : eldest.getValue().values()) {
-                forget(gone);
+            Map.Entry<Conversation, RecordRing> eldest = history.entrySet().iterator().next();
+            RecordRing gone = eldest.getValue();
+            while (!gone.isEmpty()) {
+                forget(gone.pollFirst());
             }
             history.remove(eldest.getKey());
         }
         while (historyBytes > maxHistoryBytes && !history.isEmpty()) {
-            Map.Entry<Conversation, TreeMap<Place, HistoryRecord>> eldest =
-                    history.entrySet().iterator().next();
-            forget(eldest.getValue().pollFirstEntry().getValue());
+            Map.Entry<Conversation, RecordRing> eldest = history.entrySet().iterator().next();
+            forget(eldest.getValue().pollFirst());
             if (eldest.getValue().isEmpty()) {
                 history.remove(eldest.getKey());
             }
         }
     }
 
-    /** Lock held: a record left its conversation's map; it leaves the index and the count. */
+    /** Lock held: a record left its conversation's ring; it leaves the index and the count. */
     private void forget(HistoryRecord gone) {
         byId.remove(gone.messageId());
         historyBytes -= cost(gone);
@@ -248,17 +240,23 @@ public final class MemoryStore implements MessageStore {
 
     @Override
     public synchronized List<HistoryRecord> history(Conversation conversation, HistoryQuery query) {
-        TreeMap<Place, HistoryRecord> records = history.get(conversation);
+        // Read without get(): a read must not count as a write for the eviction order.
+        RecordRing records = null;
+        for (Map.Entry<Conversation, RecordRing> e : history.entrySet()) {
+            if (e.getKey().equals(conversation)) {
+                records = e.getValue();
+                break;
+            }
+        }
         if (records == null) {
             return List.of();
         }
-        java.util.NavigableMap<Place, HistoryRecord> older = query.beforeSentAt() == null
-                ? records.descendingMap()
-                : records.headMap(new Place(query.beforeSentAt(), query.beforeId()), false)
-                        .descendingMap();
-        List<HistoryRecord> page = new ArrayList<>(Math.min(query.limit(), older.size()));
-        for (HistoryRecord r : older.values()) {
-            if (page.size() == query.limit() || !query.admits(r)) {
+        int end = query.beforeSentAt() == null ? records.size()
+                : records.firstAtOrAfter(query.beforeSentAt(), query.beforeId());
+        List<HistoryRecord> page = new ArrayList<>(Math.min(query.limit(), end));
+        for (int i = end - 1; i >= 0 && page.size() < query.limit(); i--) {
+            HistoryRecord r = records.get(i);
+            if (!query.admits(r)) {
                 break;
             }
             page.add(r);
@@ -272,8 +270,8 @@ public final class MemoryStore implements MessageStore {
             throw new IllegalArgumentException("expected a limit of at least 1, got " + limit);
         }
         List<HistoryRecord> latest = new ArrayList<>(history.size());
-        for (TreeMap<Place, HistoryRecord> records : history.values()) {
-            latest.add(records.lastEntry().getValue());
+        for (RecordRing records : history.values()) {
+            latest.add(records.last());
         }
         latest.sort(NEWEST_FIRST);
         List<Conversation> found = new ArrayList<>(Math.min(limit, latest.size()));
@@ -290,8 +288,9 @@ public final class MemoryStore implements MessageStore {
         }
         String[] wanted = words.toLowerCase(Locale.ROOT).strip().split("\\s+");
         List<HistoryRecord> found = new ArrayList<>();
-        for (TreeMap<Place, HistoryRecord> records : history.values()) {
-            for (HistoryRecord r : records.values()) {
+        for (RecordRing records : history.values()) {
+            for (int i = 0; i < records.size(); i++) {
+                HistoryRecord r = records.get(i);
                 String text = r.text().toLowerCase(Locale.ROOT);
                 boolean all = true;
                 for (String w : wanted) {

@@ -168,8 +168,11 @@ class InflowRestartTest {
         List<Long> copies = new ArrayList<>();
         Inflow.Delivery slow = new Inflow.Delivery() {
             @Override
-            public void deliver(String text, long firstEpoch, long firstSeq, long seq, long units) {
-                seen.add(new Seen(text, firstEpoch, firstSeq, seq));
+            public void deliver(ArrivedTexts texts) {
+                for (int i = 0; i < texts.size(); i++) {
+                    seen.add(new Seen(texts.text(i), texts.firstEpoch(i), texts.firstSeq(i),
+                            texts.seq(i)));
+                }
             }
 
             @Override

@@ -24,8 +24,11 @@ final class TestDeliveries {
     static Inflow.Delivery of(Supplier<Inflow> inflow, Text text) {
         return new Inflow.Delivery() {
             @Override
-            public void deliver(String t, long firstEpoch, long firstSeq, long seq, long units) {
-                text.deliver(t, firstEpoch, firstSeq, seq, units);
+            public void deliver(ArrivedTexts texts) {
+                for (int i = 0; i < texts.size(); i++) {
+                    text.deliver(texts.text(i), texts.firstEpoch(i), texts.firstSeq(i),
+                            texts.seq(i), texts.units(i));
+                }
             }
 
             @Override

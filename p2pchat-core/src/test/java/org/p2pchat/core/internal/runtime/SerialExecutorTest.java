@@ -137,4 +137,67 @@ class SerialExecutorTest {
         assertEquals(List.of("s1", "s2", "a1", "s3"), ran.subList(0, 4));
         assertEquals(101, ran.size());
     }
+
+    /** Runs its tasks later, when the test says, as a pool thread would. */
+    private static final class Held implements Executor {
+        private final List<Runnable> tasks = new ArrayList<>();
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        void runAll() {
+            while (!tasks.isEmpty()) {
+                tasks.remove(0).run();
+            }
+        }
+    }
+
+    /** Steps named name + index; the one at {@code throwAt} throws after it is recorded. */
+    private SerialExecutor.Steps steps(String name, int count, int throwAt) {
+        return new SerialExecutor.Steps() {
+            private int next;
+
+            @Override
+            public void step() {
+                int i = next++;
+                ran.add(name + i);
+                if (i == throwAt) {
+                    throw new IllegalStateException("listener failure (test)");
+                }
+            }
+
+            @Override
+            public boolean last() {
+                return next == count - 1;
+            }
+        };
+    }
+
+    @Test
+    void aTaskOfStepsTakesOneTurnPerStepAndKeepsItsPlaceAheadOfItsLanesLaterTasks() {
+        Held executor = new Held();
+        SerialExecutor serial = new SerialExecutor(executor, timer);
+
+        serial.execute("zed", steps("z", 3, -1));
+        serial.execute("zed", record("z-after"));
+        serial.execute("alice", record("a0"));
+        serial.execute("alice", record("a1"));
+        executor.runAll();
+
+        assertEquals(List.of("z0", "a0", "z1", "a1", "z2", "z-after"), ran);
+    }
+
+    @Test
+    void aStepThatThrowsIsLoggedAndTheStepsAfterItStillRun() {
+        Held executor = new Held();
+        SerialExecutor serial = new SerialExecutor(executor, timer);
+
+        serial.execute("zed", steps("z", 3, 1));
+        serial.execute("zed", record("next"));
+        executor.runAll();
+
+        assertEquals(List.of("z0", "z1", "z2", "next"), ran);
+    }
 }
