@@ -110,8 +110,6 @@ class RoomCatchUpAfterKillTest {
         return texts;
     }
 
-    /** A {@link RoomRestartPeer} in its own JVM. */
-
     /** carol, a {@link RoomRestartPeer} in its own JVM, joining #general at the member's port. */
     private static ChildPeer carol(Path dir, int memberPort) throws IOException {
         return ChildPeer.start(RoomRestartPeer.class, List.of("-Dp2pchat.roomDigestInterval=200ms"),

@@ -30,6 +30,12 @@ import org.p2pchat.testkit.Await;
  * in-process to receive.
  */
 class ScriptedProcessTest {
+    /**
+     * What the chat jar's manifest says (Enable-Native-Access): on JDK 22+ sqlite-jdbc's native
+     * library would otherwise print a warning on stderr, which these tests read. JDK 17 knows
+     * the option too.
+     */
+    private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
     @Test
     void pipedScriptIsCarriedOutAndColonQExitsZero(@TempDir Path dir) throws Exception {
@@ -193,7 +199,7 @@ class ScriptedProcessTest {
             String java = ProcessHandle.current().info().command()
                     .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             // zoe is in no table: with --join she listens on a port of her choosing.
-            ProcessBuilder builder = new ProcessBuilder(java, "-cp",
+            ProcessBuilder builder = new ProcessBuilder(java, NATIVE_ACCESS, "-cp",
                     System.getProperty("java.class.path"), "-Dp2pchat.transport=nio",
                     ConsoleChat.class.getName(), "zoe", "--user-info", userInfo.toString(),
                     "--state-dir", dir.resolve("zoe-state").toString(), "--join",
@@ -239,7 +245,7 @@ class ScriptedProcessTest {
     private static ProcessBuilder alice(Path dir, Path userInfo) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp",
+        ProcessBuilder builder = new ProcessBuilder(java, NATIVE_ACCESS, "-cp",
                 System.getProperty("java.class.path"), "-Dp2pchat.transport=nio",
                 ConsoleChat.class.getName(), "alice", "--user-info", userInfo.toString(),
                 "--state-dir", dir.resolve("alice-state").toString());

@@ -229,6 +229,7 @@ public final class FriendLink {
      */
     public CompletionStage<Void> send(byte kind, byte[] utf8, String text) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean flush;
         synchronized (this) {
             if (disposed) {
                 return null;
@@ -248,8 +249,11 @@ public final class FriendLink {
             }
             ensureConnection();
             ensureTick();
+            flush = transmitter.mightSend();
         }
-        transmitter.flush();
+        if (flush) {
+            transmitter.flush();
+        }
         return done;
     }
 

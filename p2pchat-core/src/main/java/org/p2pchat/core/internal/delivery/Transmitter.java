@@ -81,6 +81,17 @@ final class Transmitter {
         }
     }
 
+    /**
+     * Lock held, after a message was queued: whether {@link #flush} could send it now. When it
+     * could not, whatever stands in the way calls flush once it clears (the frame in transport
+     * finishing, the thread flushing going round again, an ACK granting the window, a new
+     * connection), so a sender can skip the call and its two lock entries.
+     */
+    boolean mightSend() {
+        return session != null && credit > outbox.inFlightUnits() && !frameInTransport
+                && !flushing;
+    }
+
     /** Sends what the window allows; one thread at a time does it, any thread may call. */
     void flush() {
         synchronized (lock) {

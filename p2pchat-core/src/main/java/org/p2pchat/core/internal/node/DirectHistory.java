@@ -39,6 +39,8 @@ final class DirectHistory implements SendJournal {
     private final String idPrefix;
     private final AtomicLong sent = new AtomicLong();
     private volatile Throwable sendFailure;
+    /** Racy on purpose: a stale one is only a miss. */
+    private Conversation lastConversation;
 
     DirectHistory(MessageStore store, PeerKey self, String selfName, long epoch) {
         this.store = store;
@@ -68,7 +70,7 @@ final class DirectHistory implements SendJournal {
     @Override
     public void queued(PeerKey peer, String name, TrackedText m) {
         StoreWrite w = new StoreWrite()
-                .history(new HistoryRecord(m.messageId(), Conversation.direct(peer, name), true,
+                .history(new HistoryRecord(m.messageId(), conversation(peer, name), true,
                         selfName, self, m.string(),
                         m.queuedAt() != null ? m.queuedAt() : Instant.now(), null,
                         DeliveryState.PENDING));
@@ -82,6 +84,16 @@ final class DirectHistory implements SendJournal {
         } else {
             store.write(w);
         }
+    }
+
+    /** The conversation with a peer: the last one made, when a sender keeps to one peer. */
+    private Conversation conversation(PeerKey peer, String name) {
+        Conversation c = lastConversation;
+        if (c == null || !c.id().equals(peer.toString()) || !c.name().equals(name)) {
+            c = Conversation.direct(peer, name);
+            lastConversation = c;
+        }
+        return c;
     }
 
     /**
