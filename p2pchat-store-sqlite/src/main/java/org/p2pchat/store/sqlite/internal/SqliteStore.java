@@ -43,13 +43,12 @@ import org.sqlite.SQLiteConfig;
  *
  * <p><b>Writes.</b> {@link #write} queues the write and returns. One daemon thread per store,
  * named for the file, takes every write queued (up to {@value #MAX_BATCH}), applies them in one
- * transaction, each inside its own {@code SAVEPOINT}, commits, and then completes their stages
- * in call order: a group commit, so writes arriving while the disk is busy share the next
- * commit. A write that fails (a constraint, a full disk) is rolled back to its savepoint and fails
- * its own stage with a {@link StoreException}; the others of its batch commit. When SQLite had to
- * abandon the whole transaction instead (it may, on a full disk or an I/O error), nothing of the
- * batch is committed and its writes are tried again one transaction each, so that each stage
- * still reports its own write's fate.
+ * transaction, commits, and then completes their stages in call order: a group commit, so
+ * writes arriving while the disk is busy share the next commit. If one write of a batch fails (a
+ * constraint, a full disk, an I/O error), nothing of the batch is committed and its writes are
+ * tried again one transaction each, so that each stage reports its own write's fate: the one
+ * that failed fails with a {@link StoreException}, the others commit. (Optimistic: a savepoint
+ * around every write would cost two more statements per message, for a failure that is rare.)
  *
  * <p><b>Durability.</b> The database is in WAL mode. With {@link Sync#NORMAL} (the default) a
  * committed write survives a crash of the process, but a power loss or an operating-system crash
@@ -232,6 +231,8 @@ public final class SqliteStore implements MessageStore {
     private static Connection connect(Path file, Sync sync, boolean reader) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        // No statement here reads generated keys; looking for them costs a regex per update.
+        config.setGetGeneratedKeys(false);
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(sync == Sync.FULL ? SQLiteConfig.SynchronousMode.FULL
                 : SQLiteConfig.SynchronousMode.NORMAL);
@@ -357,20 +358,15 @@ public final class SqliteStore implements MessageStore {
     /** Writer thread: applies a batch, in one transaction if it can, and completes its stages. */
     private void commit(List<Pending> batch) {
         batchesBegun.incrementAndGet();
-        Throwable[] failures = new Throwable[batch.size()];
         try {
             statements.begin.execute();
             for (int i = 0; i < batch.size(); i++) {
-                statements.savepoint.execute();
                 try {
                     apply(batch.get(i).write);
-                } catch (SQLException | RuntimeException e) {
-                    failures[i] = e;
-                    renewStatements();
-                    // Throws if SQLite has abandoned the transaction: the batch is retried below.
-                    statements.rollbackToSavepoint.execute();
+                } catch (RuntimeException e) {
+                    // A write SQLite cannot take as given (a value out of range, say).
+                    throw new SQLException(e.toString(), e);
                 }
-                statements.release.execute();
             }
             statements.commit.execute();
         } catch (SQLException e) {
@@ -384,19 +380,15 @@ public final class SqliteStore implements MessageStore {
                 batch.get(0).done.completeExceptionally(failed(e));
                 return;
             }
-            LOG.warn("store {}: a batch of {} writes failed as a whole ({}); writing them one by"
-                    + " one", file, batch.size(), e.toString());
+            LOG.debug("store {}: a batch of {} writes failed ({}); writing them one by one", file,
+                    batch.size(), e.toString());
             for (Pending p : batch) {
                 commit(List.of(p));
             }
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            if (failures[i] == null) {
-                batch.get(i).done.complete(null);
-            } else {
-                batch.get(i).done.completeExceptionally(failed(failures[i]));
-            }
+        for (Pending p : batch) {
+            p.done.complete(null);
         }
     }
 
@@ -425,7 +417,7 @@ public final class SqliteStore implements MessageStore {
         }
     }
 
-    /** Writer thread, inside a savepoint: applies one write in StoreWrite's order. */
+    /** Writer thread, inside a transaction: applies one write in StoreWrite's order. */
     private void apply(StoreWrite w) throws SQLException {
         Statements st = statements;
         for (HistoryRecord r : w.historyRecords()) {
@@ -524,9 +516,6 @@ public final class SqliteStore implements MessageStore {
     /** The writer connection's prepared statements; writer thread only. */
     private static final class Statements {
         final PreparedStatement begin;
-        final PreparedStatement savepoint;
-        final PreparedStatement rollbackToSavepoint;
-        final PreparedStatement release;
         final PreparedStatement commit;
         final PreparedStatement upsertHistory;
         final PreparedStatement indexText;
@@ -541,9 +530,6 @@ public final class SqliteStore implements MessageStore {
 
         Statements(Connection c) throws SQLException {
             begin = c.prepareStatement("BEGIN IMMEDIATE");
-            savepoint = c.prepareStatement("SAVEPOINT w");
-            rollbackToSavepoint = c.prepareStatement("ROLLBACK TO w");
-            release = c.prepareStatement("RELEASE w");
             commit = c.prepareStatement("COMMIT");
             upsertHistory = c.prepareStatement("INSERT INTO history (message_id, id_key,"
                     + " conv_kind, conv_id, conv_name, outgoing, sender, sender_key, text, sent_s,"
@@ -583,7 +569,7 @@ public final class SqliteStore implements MessageStore {
 
         /** Closes every statement, ignoring failures: the connection stays usable. */
         void close() {
-            for (PreparedStatement p : List.of(begin, savepoint, rollbackToSavepoint, release,
+            for (PreparedStatement p : List.of(begin,
                     commit, upsertHistory, indexText, updateState, putOutbox, acknowledge,
                     putReceived, forgetReceived, putPosition, putValue, removeValue)) {
                 try {
