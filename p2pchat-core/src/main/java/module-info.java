@@ -6,6 +6,8 @@
 module org.p2pchat.core {
     requires transitive org.p2pchat.api;
     requires org.slf4j;
+    // The Flight Recorder events of org.p2pchat.core.internal.observe; part of the JDK.
+    requires jdk.jfr;
 
     exports org.p2pchat.core;
 

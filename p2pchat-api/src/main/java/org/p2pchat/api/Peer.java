@@ -244,6 +244,23 @@ public interface Peer extends AutoCloseable {
     java.util.List<KnownPeer> knownPeers();
 
     /**
+     * Takes a snapshot of what this peer's links have done and hold: per friend and in total,
+     * messages and bytes sent, resent, acknowledged and received, DATA and ACK frames, how long
+     * acknowledgements took, outbox and window use, and connections opened, open and closed by
+     * reason (see {@link PeerStats} and {@link LinkStats} for what each figure counts).
+     *
+     * <p>Any thread, as often as wanted: the counters behind it stay on all the time and cost
+     * the sending and receiving threads a few plain writes per frame. Taking the snapshot holds
+     * each link's lock for a moment, as {@link #knownPeers()} does, and never waits for the
+     * network. The figures are read one after another while the peer runs on, so they may be
+     * slightly inconsistent with each other; each is exact as of its own reading. Also works
+     * after {@link #close()}, with the figures as they were left.
+     *
+     * @return the snapshot
+     */
+    PeerStats stats();
+
+    /**
      * Creates an {@link RoomAccess#INVITE_ONLY invite-only} room with this peer as its only
      * member. Others join it with its {@link Room#invite() invite}.
      *

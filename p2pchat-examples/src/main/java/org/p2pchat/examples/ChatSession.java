@@ -2,6 +2,7 @@ package org.p2pchat.examples;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -162,6 +163,8 @@ public final class ChatSession {
             history.page(show.target());
         } else if (command instanceof Command.Search search) {
             history.search(search.words());
+        } else if (command instanceof Command.ShowStats) {
+            StatsView.lines(peer.stats(), ZoneId.systemDefault()).forEach(console::println);
         } else if (command instanceof Command.ShowKey) {
             showKey();
         } else if (command instanceof Command.Help) {
@@ -348,6 +351,9 @@ public final class ChatSession {
                 + " into " + (files == null ? "the downloads directory" : "downloads/ under the"
                 + " state directory"));
         console.println("  /reject [ID]    refuse a file offered");
+        console.println("  /stats          what your links did and hold, in total and per peer:"
+                + " messages and bytes, frames, resends, ack delays, outbox and window (in bytes"
+                + " + 32 a message), connections and why they closed");
         console.println("  /key, /whoami   show your public key, for friends to pin");
         console.println("  /help           show this help");
         console.println("  :q or /quit     leave every room and the chat (Ctrl-D or the end of"

@@ -172,6 +172,13 @@ public sealed interface Command {
     record Search(String words) implements Command {
     }
 
+    /**
+     * {@code /stats}: show what the peer's links have done and hold, in total and per friend
+     * ({@code Peer.stats()}).
+     */
+    record ShowStats() implements Command {
+    }
+
     /** {@code /key} or {@code /whoami}: show this peer's public key and fingerprint. */
     record ShowKey() implements Command {
     }

@@ -18,7 +18,7 @@ public final class CommandInterpreter {
     /** The commands as the user types them, for completion: each is understood by {@link #parse}. */
     public static final List<String> COMMANDS = List.of("/peers", "/rooms", "/members", "/join",
             "/create", "/invite", "/leave", "/history", "/search", "/send", "/accept",
-            "/reject", "/key", "/whoami", "/help", "/quit", ":q");
+            "/reject", "/stats", "/key", "/whoami", "/help", "/quit", ":q");
 
     /** The room {@code /join HOST:PORT} and {@code --join HOST:PORT} join. */
     public static final String DEFAULT_ROOM = "general";
@@ -109,6 +109,8 @@ public final class CommandInterpreter {
         switch (command) {
             case "peers":
                 return args == 0 ? new Command.ListPeers() : new Command.Invalid("usage: /peers");
+            case "stats":
+                return args == 0 ? new Command.ShowStats() : new Command.Invalid("usage: /stats");
             case "key":
             case "whoami":
                 return args == 0 ? new Command.ShowKey() : new Command.Invalid("usage: /" + command);

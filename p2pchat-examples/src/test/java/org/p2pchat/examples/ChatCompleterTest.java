@@ -33,8 +33,10 @@ class ChatCompleterTest {
         assertEquals(List.of("/peers"), values(complete("/pe")));
         assertEquals(List.of("/key"), values(complete("/k")));
         assertEquals(List.of("/peers", "/rooms", "/members", "/join", "/create", "/invite",
-                "/leave", "/history", "/search", "/send", "/accept", "/reject", "/key", "/whoami",
-                "/help", "/quit"), values(complete("/")));
+                "/leave", "/history", "/search", "/send", "/accept", "/reject", "/stats", "/key",
+                "/whoami", "/help", "/quit"), values(complete("/")));
+        assertEquals(List.of("/search", "/send", "/stats"), values(complete("/s")));
+        assertEquals(List.of("/stats"), values(complete("/st")));
         assertEquals(List.of(":q"), values(complete(":")));
     }
 

@@ -191,6 +191,13 @@ class CommandInterpreterTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"/stats", " /stats ", "/Stats"})
+    void statsShowsTheStatsAndTakesNoArguments(String line) {
+        assertEquals(new Command.ShowStats(), interpreter.parse(line));
+        assertEquals(new Command.Invalid("usage: /stats"), interpreter.parse(line + " bob"));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"/key", "/whoami", " /KEY "})
     void keyAndWhoamiShowTheKey(String line) {
         assertEquals(new Command.ShowKey(), interpreter.parse(line));

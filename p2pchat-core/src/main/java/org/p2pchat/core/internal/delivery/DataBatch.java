@@ -102,4 +102,14 @@ final class DataBatch {
         }
         return session.channel().send(frame.flip());
     }
+
+    /** For stats: the messages, in order. */
+    List<Outbox.Entry> entries() {
+        return entries;
+    }
+
+    /** For stats: the number of the last message. */
+    long lastSeq() {
+        return firstSeq + entries.size() - 1;
+    }
 }

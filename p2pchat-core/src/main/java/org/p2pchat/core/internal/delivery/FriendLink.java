@@ -75,6 +75,8 @@ public final class FriendLink {
     private final Redial redial;
     private final Liveness liveness;
     private final Transmitter transmitter;
+    /** Counts what this link does, for {@code Peer.stats()}; guarded by the lock. */
+    final DeliveryMeter meter;
     /**
      * Records its text messages in the store once it is the one link of its peer's key (a link
      * found by a name or an address may still hand its messages over to another).
@@ -123,6 +125,7 @@ public final class FriendLink {
         this.connector = connector;
         this.outbox = new Outbox(friend, options.outboxLimitBytes());
         this.inflow = inflow;
+        this.meter = new DeliveryMeter(this, outbox, inflow, ticker);
         this.callBack = callBack;
         this.liveness = new Liveness(friend, options);
         this.transmitter = new Transmitter(this, friend, outbox, options, ticker);
@@ -512,6 +515,7 @@ public final class FriendLink {
             }
             long inFlightBefore = outbox.inFlightUnits();
             outbox.acknowledge(acked, done);
+            meter.acknowledged(done);
             recorder.delivered(done, key);
             transmitter.granted(session, window, inFlightBefore - outbox.inFlightUnits());
             if (!done.isEmpty()) {
@@ -732,5 +736,15 @@ public final class FriendLink {
     /** For tests and diagnostics: bytes of unacknowledged messages, as the limit counts them. */
     public synchronized long outboxBytes() {
         return outbox.units();
+    }
+
+    /** The counters of this link, which its node also counts its connections in. */
+    public org.p2pchat.core.internal.observe.LinkCounters counters() {
+        return meter.counters();
+    }
+
+    /** For {@code Peer.stats()}, any thread: the counters, and what it holds, under its lock. */
+    public synchronized org.p2pchat.core.internal.observe.LinkSample sample() {
+        return meter.sample(transmitter, openConnections(), options.outboxLimitBytes());
     }
 }

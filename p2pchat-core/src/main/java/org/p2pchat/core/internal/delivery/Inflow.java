@@ -106,6 +106,9 @@ public final class Inflow {
      * before any DATA arrives there, so window updates must not wait for its first DATA.
      */
     private LinkSession lastAcked;
+    /** Where what arrives is counted: its link's counters. Guarded by this object's lock. */
+    private org.p2pchat.core.internal.observe.LinkCounters counters =
+            new org.p2pchat.core.internal.observe.LinkCounters();
 
     /**
      * Creates the record of one friend.
@@ -210,6 +213,7 @@ public final class Inflow {
      * @throws ProtocolException if the frame is malformed, skips a number, or overruns the window
      */
     public synchronized void receive(ByteBuffer frame, LinkSession session, Delivery delivery) {
+        counters.dataReceived();
         if (started && session.remoteEpoch() != epoch) {
             return;
         }
@@ -275,6 +279,7 @@ public final class Inflow {
                 }
                 backlog.addAndGet(units);
                 admitted += units;
+                counters.received(length);
                 if (kind == MessageFrames.KIND_TEXT) {
                     lastHandedText = seq;
                     arrived.add(utf8(frame, length), epoch, seq, seq, units);
@@ -347,6 +352,7 @@ public final class Inflow {
         MessageFrames.putAck(ack, lastAckedSeq, grant);
         try {
             session.channel().write(ack.flip());
+            counters.ackSent();
         } catch (org.p2pchat.api.P2pChatException e) {
             // The connection is closing; the next one starts with an ACK of its own.
         }
@@ -434,5 +440,15 @@ public final class Inflow {
     /** For tests and diagnostics: bytes handed to the listener and not yet finished with. */
     public long backlog() {
         return backlog.get();
+    }
+
+    /**
+     * Counts what arrives from now on into a link's counters: this inflow's link's, which may be
+     * a new one after its node forgot the last (a stranger's).
+     *
+     * @param linkCounters the counters
+     */
+    synchronized void countInto(org.p2pchat.core.internal.observe.LinkCounters linkCounters) {
+        counters = linkCounters;
     }
 }

@@ -315,4 +315,14 @@ final class Outbox {
         inFlightUnits = 0;
         abandonedInFlightUnits = 0;
     }
+
+    /** For stats: how many messages it holds, in flight or waiting. */
+    int size() {
+        return inFlight.size() + waiting.size();
+    }
+
+    /** For stats: how many messages are in flight on the current connection. */
+    int inFlightCount() {
+        return inFlight.size();
+    }
 }

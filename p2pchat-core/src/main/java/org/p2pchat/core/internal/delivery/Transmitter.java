@@ -62,6 +62,7 @@ final class Transmitter {
         session = next;
         credit = -1;
         frameInTransport = false;
+        lock.meter.sendingOn(next);
     }
 
     /**
@@ -136,6 +137,7 @@ final class Transmitter {
                 - CipherState.TAG_BYTES;
         int before = tooLarge.size();
         DataBatch batch = DataBatch.take(outbox, s, maxPlain, credit, ticker.nanoTime(), tooLarge);
+        lock.meter.took(batch, credit);
         if (tooLarge.size() > before) {
             lock.recordFailed(tooLarge.subList(before, tooLarge.size()));
         }
@@ -185,5 +187,10 @@ final class Transmitter {
         } catch (P2pChatException e) {
             // The connection is closing: detach follows.
         }
+    }
+
+    /** Lock held; for stats: the window granted on the current connection, -1 before its ACK. */
+    long credit() {
+        return credit;
     }
 }

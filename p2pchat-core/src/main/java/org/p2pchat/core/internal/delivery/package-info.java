@@ -12,10 +12,11 @@
  * org.p2pchat.core.internal.delivery.LinkSession} is an authenticated connection as delivery sees
  * it; {@link org.p2pchat.core.internal.delivery.Strangers} remembers friends outside the directory
  * so that they can be answered; a {@link org.p2pchat.core.internal.delivery.MemoryBudget} bounds
- * what received messages hold.
+ * what received messages hold. A {@link org.p2pchat.core.internal.delivery.DeliveryMeter} counts
+ * what a link does, for {@code Peer.stats()} and the Flight Recorder.
  *
- * <p>Uses {@code session} (the secure channel under a session), {@code noise} (its tag size) and
- * {@code runtime}; knows the node only through {@link
+ * <p>Uses {@code session} (the secure channel under a session), {@code noise} (its tag size),
+ * {@code observe} (counters and events) and {@code runtime}; knows the node only through {@link
  * org.p2pchat.core.internal.delivery.FriendLink.Connector}. Used by {@code link}, which hands it
  * the sealed frames of each connection, and by {@code node}, which keeps a link per friend.
  * Internal; not exported.

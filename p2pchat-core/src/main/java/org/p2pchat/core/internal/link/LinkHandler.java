@@ -72,6 +72,8 @@ public final class LinkHandler implements ConnectionHandler {
     private WireCodec.Hello hello;
     private LinkSession session;
     private boolean ackOwed;
+    /** Tells the Flight Recorder and the node's counters how the connection fares. */
+    private final org.p2pchat.core.internal.observe.ConnectionWatch watch;
     /** Hands what a DATA frame brings to the node: made once, so no allocation per frame. */
     private final Inflow.Delivery delivery = new Inflow.Delivery() {
         @Override
@@ -96,6 +98,7 @@ public final class LinkHandler implements ConnectionHandler {
         this.link = link;
         this.step = first;
         this.established = established;
+        this.watch = node.connectionWatch(first == Step.AWAIT_HANDSHAKE_2);
     }
 
     /** A handler for a connection this peer opens to a friend. */
@@ -108,12 +111,14 @@ public final class LinkHandler implements ConnectionHandler {
     public static LinkHandler acceptor(LinkNode node, Connection connection) {
         LinkHandler h = new LinkHandler(node, null, Step.AWAIT_HANDSHAKE_1, new CompletableFuture<>());
         h.channel = node.newChannel(connection, false);
+        h.watch.started(connection);
         return h;
     }
 
     /** Opener, once connected: sends the first handshake message. */
     public void start(Connection connection) {
         channel = node.newChannel(connection, true);
+        watch.started(connection);
         try {
             channel.writeHandshake(new byte[0]);
         } catch (P2pChatException e) {
@@ -305,6 +310,7 @@ public final class LinkHandler implements ConnectionHandler {
         channel.write(WireCodec.accept());
         step = Step.OPEN;
         node.handshakeEnded(this);
+        watch.completed(hello.name(), channel.remoteKey());
         session = opened;
         link = node.introduced(hello.name(), channel.remoteKey(), session,
                 Strangers.callBackAddress(connection.remoteAddress(), hello.listenAddress()));
@@ -346,6 +352,7 @@ public final class LinkHandler implements ConnectionHandler {
         MessageFrames.expectEnd(plain, "ACCEPT");
         step = Step.OPEN;
         node.handshakeEnded(this);
+        watch.completed(hello.name(), channel.remoteKey());
         session = new LinkSession(channel, hello.epoch(), hello.maxFrameBytes(), node.now(),
                 openerHasSmallerKey(node.publicKey(), channel.remoteKey()));
         // A connection this peer opened is one it wants: it is never refused a place.
@@ -423,6 +430,7 @@ public final class LinkHandler implements ConnectionHandler {
         Step last = step;
         step = Step.CLOSED;
         node.handshakeEnded(this);
+        watch.closed(reason, link == null ? null : link.friend(), last.name());
         if (!established.isDone()) {
             established.completeExceptionally(new PeerUnreachableException("connection to "
                     + connection.remoteAddress() + " closed during the handshake: "

@@ -176,6 +176,14 @@ public interface LinkNode {
     void deliver(FriendLink link, byte kind, byte[] body, long units);
 
     /**
+     * Watches a new connection for the Flight Recorder and the node's counters.
+     *
+     * @param initiator whether this peer opens it
+     * @return the watch, one per connection
+     */
+    org.p2pchat.core.internal.observe.ConnectionWatch connectionWatch(boolean initiator);
+
+    /**
      * Called when a handler leaves its handshake, either way.
      *
      * @param handler the handler

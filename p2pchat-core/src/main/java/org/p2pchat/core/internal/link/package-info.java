@@ -15,7 +15,8 @@
  * org.p2pchat.core.internal.link.SessionOptions} are the identity, trust and handshake limits a
  * node runs its links with.
  *
- * <p>Uses {@code delivery}, {@code session}, {@code noise} and {@code runtime}; knows the node
+ * <p>Uses {@code delivery}, {@code session}, {@code noise}, {@code observe} (each connection's
+ * Flight Recorder events) and {@code runtime}; knows the node
  * only through {@link org.p2pchat.core.internal.link.LinkNode}. Used by {@code node}. Internal;
  * not exported.
  */

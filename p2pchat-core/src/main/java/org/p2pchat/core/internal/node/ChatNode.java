@@ -29,6 +29,7 @@ import org.p2pchat.api.PeerClosedException;
 import org.p2pchat.api.PeerDirectory;
 import org.p2pchat.api.PeerEntry;
 import org.p2pchat.api.PeerKey;
+import org.p2pchat.api.PeerStats;
 import org.p2pchat.api.UnknownPeerException;
 import org.p2pchat.core.internal.delivery.DeliveryOptions;
 import org.p2pchat.core.internal.delivery.FriendLink;
@@ -47,6 +48,8 @@ import org.p2pchat.core.internal.link.ListedAddressCheck;
 import org.p2pchat.core.internal.link.SessionOptions;
 import org.p2pchat.core.internal.link.TrustDecisions;
 import org.p2pchat.core.internal.link.WireCodec;
+import org.p2pchat.core.internal.observe.ConnectionWatch;
+import org.p2pchat.core.internal.observe.NodeCounters;
 import org.p2pchat.core.internal.runtime.NodeThreads;
 import org.p2pchat.core.internal.runtime.SerialCallbacks;
 import org.p2pchat.core.internal.runtime.SerialExecutor;
@@ -108,6 +111,8 @@ public final class ChatNode implements Peer, LinkNode {
     private final DirectHistory history;
     private final DirectArrivals arrivals;
     private volatile FileTransfers files;
+    /** The node's own counters, and the snapshot of every link's ({@link #stats}). */
+    private final NodeCounters observed;
 
     /**
      * Creates a node; {@link #start} makes it listen.
@@ -139,6 +144,7 @@ public final class ChatNode implements Peer, LinkNode {
         this.session = session;
         this.delivery = delivery;
         this.ticker = options.ticker();
+        this.observed = new NodeCounters(ticker);
         this.timer = new ScheduledThreadPoolExecutor(1, SerialCallbacks.daemonThreads(name + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
         this.callbacks = new SerialExecutor(callbacks, timer);
@@ -161,7 +167,7 @@ public final class ChatNode implements Peer, LinkNode {
                         from.fingerprint(), why));
         this.links = new LinkTable(directory, session.trust(), trust, rooms, delivery, ticker,
                 timer, memory, random, linkOwner, history,
-                new ReceiveLedger(store.isDurable() ? store : null, store.received()));
+                new ReceiveLedger(store.isDurable() ? store : null, store.received()), observed);
         this.closing = new NodeClosing(this.name, rooms, links, transport, timer, ownedExecutor,
                 delivery.closeLinger(), options.closeTimeout(), store);
         this.files = new FileTransfers(this.name, new FileLinks(this), FileOptions.defaults(),
@@ -378,6 +384,11 @@ public final class ChatNode implements Peer, LinkNode {
     }
 
     @Override
+    public PeerStats stats() {
+        return observed.report(links.samples());
+    }
+
+    @Override
     public Room createRoom(String roomName, RoomAccess access) {
         Objects.requireNonNull(access, "access");
         return rooms.create(roomName, access);
@@ -496,6 +507,11 @@ public final class ChatNode implements Peer, LinkNode {
         LinkHandler handler = LinkHandler.acceptor(this, connection);
         gate.admit(handler, connection);
         return handler;
+    }
+
+    @Override
+    public ConnectionWatch connectionWatch(boolean initiator) {
+        return new ConnectionWatch(initiator, observed);
     }
 
     /** Called on the event loop when a handler leaves its handshake, either way. */
@@ -641,6 +657,7 @@ public final class ChatNode implements Peer, LinkNode {
     public void detached(FriendLink link, LinkSession connection,
             ConnectionClosedException reason) {
         slots.release(connection);
+        link.counters().closed(reason.reason());
         files.detached(link.key(), connection);
         link.detach(connection, reason);
         links.forgetIfDisposable(link);
@@ -669,6 +686,7 @@ public final class ChatNode implements Peer, LinkNode {
 
     @Override
     public void established(FriendLink link, LinkSession session) {
+        link.counters().opened();
         files.established(link.key(), session);
     }
 

@@ -29,6 +29,8 @@ import org.p2pchat.core.internal.delivery.ReceiveLedger;
 import org.p2pchat.core.internal.delivery.SendJournal;
 import org.p2pchat.core.internal.delivery.Strangers;
 import org.p2pchat.core.internal.link.TrustDecisions;
+import org.p2pchat.core.internal.observe.FriendSample;
+import org.p2pchat.core.internal.observe.NodeCounters;
 import org.p2pchat.core.internal.room.Rooms;
 import org.p2pchat.core.internal.session.TrustStore;
 import org.p2pchat.spi.Ticker;
@@ -89,11 +91,14 @@ final class LinkTable {
     private final Node node;
     private final SendJournal journal;
     private final ReceiveLedger ledger;
+    /** Keeps what the links it forgets counted, for the total of {@code Peer.stats()}. */
+    private final NodeCounters counters;
 
     LinkTable(PeerDirectory directory, TrustStore trusted, TrustDecisions trust, Rooms rooms,
             DeliveryOptions delivery, Ticker ticker, ScheduledExecutorService timer,
             MemoryBudget memory, RandomGenerator random, Node node, SendJournal journal,
-            ReceiveLedger ledger) {
+            ReceiveLedger ledger, NodeCounters counters) {
+        this.counters = counters;
         this.journal = journal;
         this.ledger = ledger;
         this.directory = directory;
@@ -111,6 +116,22 @@ final class LinkTable {
     /** Every link, as the map holds them now (a link under two contacts shows twice). */
     Collection<FriendLink> all() {
         return links.values();
+    }
+
+    /**
+     * Samples every link for {@code Peer.stats()}, each once (a link may be under a name and a
+     * key), leaving out those just forgotten: the node's counters keep what they counted.
+     */
+    List<FriendSample> samples() {
+        java.util.Set<FriendLink> seen =
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<FriendSample> samples = new java.util.ArrayList<>();
+        for (FriendLink link : links.values()) {
+            if (seen.add(link) && !link.isDisposed()) {
+                samples.add(new FriendSample(link.friend(), link.key(), link.sample()));
+            }
+        }
+        return samples;
     }
 
     /** The directory's friends, the rooms' members and the strangers that can be answered. */
@@ -501,6 +522,7 @@ final class LinkTable {
                 // (A link under an address never met anyone: nothing to remember.)
                 strangers.keep(c, link.friend(), link.inflow(), link.callBack());
             }
+            counters.forgot(link.counters());
             return null;
         });
         if (link.isDisposed()) {

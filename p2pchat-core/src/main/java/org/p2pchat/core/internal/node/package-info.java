@@ -8,7 +8,8 @@
  * transport discovery ({@link org.p2pchat.core.internal.node.TransportSelector}).
  *
  * <p>The top of the layers: it may use {@code link}, {@code delivery}, {@code room}, {@code
- * session}, {@code noise} and {@code runtime}; nothing internal uses it, only the public {@code
+ * session}, {@code noise}, {@code observe} (the snapshot of {@code Peer.stats()}) and {@code
+ * runtime}; nothing internal uses it, only the public {@code
  * org.p2pchat.core} package, which builds peers. Internal; not exported.
  */
 package org.p2pchat.core.internal.node;

@@ -1,0 +1,140 @@
+package org.p2pchat.examples;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.p2pchat.api.ConnectionClosedException;
+import org.p2pchat.api.FriendStats;
+import org.p2pchat.api.LinkStats;
+import org.p2pchat.api.PeerStats;
+import org.p2pchat.examples.console.Printable;
+
+/**
+ * The lines {@code /stats} prints from a {@link PeerStats} snapshot: when it was taken and how
+ * long the peer has run, then a table with the total first and one row per friend: messages sent
+ * and received (with their bytes), resent and acknowledged, DATA and ACK frames each way, the
+ * latest and mean acknowledgement delay, the outbox against its limit, what is in flight against
+ * the window the friend granted, window stalls, connections open and opened, and connections
+ * closed by reason. Stateless; any thread.
+ */
+final class StatsView {
+    private static final List<String> HEADER = List.of("peer", "sent", "received", "resent",
+            "acked", "data out/in", "acks out/in", "ack delay (mean)", "outbox / limit",
+            "in flight / window", "stalls", "conns open/all", "closed");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss",
+            Locale.ROOT);
+
+    private StatsView() {
+    }
+
+    /**
+     * Renders a snapshot.
+     *
+     * @param stats the snapshot
+     * @param zone the time zone to show when it was taken in
+     * @return the lines: a summary, then the table with its header, columns aligned
+     */
+    static List<String> lines(PeerStats stats, ZoneId zone) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(HEADER);
+        rows.add(row("total", stats.total()));
+        for (FriendStats f : stats.friends()) {
+            rows.add(row(Printable.of(f.name()), f.stats()));
+        }
+        int[] widths = new int[HEADER.size()];
+        for (List<String> r : rows) {
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = Math.max(widths[i], r.get(i).length());
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("  at " + TIME.format(stats.takenAt().atZone(zone)) + ", up "
+                + uptime(stats.uptime()) + "; handshakes failed: " + stats.handshakesFailed());
+        for (List<String> r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < widths.length; i++) {
+                line.append("  ").append(r.get(i)).append(" ".repeat(widths[i] - r.get(i).length()));
+            }
+            lines.add(line.toString().stripTrailing());
+        }
+        return lines;
+    }
+
+    private static List<String> row(String name, LinkStats s) {
+        LinkStats.Messages m = s.messages();
+        LinkStats.Frames f = s.frames();
+        LinkStats.AckDelay d = s.ackDelay();
+        LinkStats.Window w = s.window();
+        return List.of(name,
+                m.sent() + " (" + bytes(m.sentBytes()) + ")",
+                m.received() + " (" + bytes(m.receivedBytes()) + ")",
+                Long.toString(m.resent()),
+                Long.toString(m.acknowledged()),
+                f.dataSent() + "/" + f.dataReceived(),
+                f.acksSent() + "/" + f.acksReceived(),
+                d.samples() == 0 ? "-" : delay(d.last()) + " (" + delay(d.mean()) + ")",
+                s.outbox().messages() + " (" + bytes(s.outbox().bytes()) + ") / "
+                        + bytes(s.outbox().limitBytes()),
+                bytes(w.inFlightBytes()) + " / " + bytes(w.grantedBytes()),
+                w.stalls() == 0 ? "0" : w.stalls() + " (" + delay(w.stalledTime()) + ")",
+                s.connections().open() + "/" + s.connections().opened(),
+                closed(s.connections().closed()));
+    }
+
+    /** {@code 0 B}, {@code 532 B}, {@code 56.2 KiB}, {@code 4.0 MiB}, {@code 1.5 GiB}. */
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    /** {@code 0.42 ms} below 10 ms, {@code 12.3 ms} below a second, then {@code 1.25 s}. */
+    static String delay(Duration d) {
+        double ms = d.toNanos() / 1e6;
+        if (ms < 10) {
+            return String.format(Locale.ROOT, "%.2f ms", ms);
+        }
+        if (ms < 1000) {
+            return String.format(Locale.ROOT, "%.1f ms", ms);
+        }
+        return String.format(Locale.ROOT, "%.2f s", ms / 1000);
+    }
+
+    /** {@code 42s}, {@code 5m 12s}, {@code 3h 05m}, {@code 2d 4h}. */
+    static String uptime(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return s / 60 + "m " + String.format(Locale.ROOT, "%02d", s % 60) + "s";
+        }
+        if (s < 86400) {
+            return s / 3600 + "h " + String.format(Locale.ROOT, "%02d", s % 3600 / 60) + "m";
+        }
+        return s / 86400 + "d " + s % 86400 / 3600 + "h";
+    }
+
+    /** {@code idle-timeout 2, io-error 1}, or {@code -} when none closed. */
+    private static String closed(Map<ConnectionClosedException.Reason, Long> closed) {
+        if (closed.isEmpty()) {
+            return "-";
+        }
+        List<String> parts = new ArrayList<>();
+        closed.forEach((reason, n) -> parts.add(
+                reason.name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + n));
+        return String.join(", ", parts);
+    }
+}
