@@ -89,8 +89,15 @@ final class Transmitter {
      * connection), so a sender can skip the call and its two lock entries.
      */
     boolean mightSend() {
-        return session != null && credit > outbox.inFlightUnits() && !frameInTransport
-                && !flushing;
+        if (session == null || frameInTransport || flushing || credit < 0) {
+            return false;
+        }
+        if (credit <= outbox.inFlightUnits()) {
+            // The window is full: the stall starts now, as flush would have noted.
+            lock.meter.took(null, credit);
+            return false;
+        }
+        return true;
     }
 
     /** Sends what the window allows; one thread at a time does it, any thread may call. */
