@@ -190,7 +190,8 @@ public final class MemoryStore implements MessageStore {
 
     /** Lock held: adds or replaces a record, keeping the bounds. */
     private void put(HistoryRecord r) {
-        HistoryRecord previous = byId.remove(r.messageId());
+        // One lookup for the common case, a new id: put, and undo the old one if there was one.
+        HistoryRecord previous = byId.put(r.messageId(), r);
         if (previous != null) {
             RecordRing old = history.get(previous.conversation());
             if (old != null) {
@@ -210,7 +211,6 @@ public final class MemoryStore implements MessageStore {
             history.put(r.conversation(), records);
         }
         records.add(r);
-        byId.put(r.messageId(), r);
         historyBytes += cost(r);
         if (records.size() > maxRecordsPerConversation) {
             forget(records.pollFirst());
