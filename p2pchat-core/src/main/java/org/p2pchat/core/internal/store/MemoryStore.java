@@ -64,6 +64,9 @@ public final class MemoryStore implements MessageStore {
     private final long maxHistoryBytes;
     /** What the history records take, as {@link #cost} counts it. */
     private long historyBytes;
+    /** The conversation {@link #ringOf} found last, and its ring; cleared when one goes. */
+    private Conversation lastConversation;
+    private RecordRing lastRing;
     /**
      * Conversations in the order written to, least recently first: in access order, so that
      * writing to one moves it to the end without a new map entry.
@@ -148,8 +151,8 @@ public final class MemoryStore implements MessageStore {
             HistoryRecord r = byId.get(c.messageId());
             if (r != null) {
                 // In place: the same place, the same cost; a new state is not a new message.
-                RecordRing records = history.get(r.conversation());
-                records.state(records.indexOf(r.sentAt(), r.messageId()), c.state());
+                RecordRing records = ringOf(r.conversation());
+                records.state(records.indexOf(r), c.state());
             }
         }
         // StoreWrite's order: acknowledgements before entries, so that entries renumbered
@@ -193,7 +196,7 @@ public final class MemoryStore implements MessageStore {
         // One lookup for the common case, a new id: put, and undo the old one if there was one.
         HistoryRecord previous = byId.put(r.messageId(), r);
         if (previous != null) {
-            RecordRing old = history.get(previous.conversation());
+            RecordRing old = ringOf(previous.conversation());
             if (old != null) {
                 historyBytes -= cost(previous);
                 old.remove(old.indexOf(previous.sentAt(), previous.messageId()));
@@ -201,14 +204,17 @@ public final class MemoryStore implements MessageStore {
                     // Its last record moved to another conversation: it has no history now,
                     // so it is not listed and does not count against the bound.
                     history.remove(previous.conversation());
+                    lastConversation = null;
                 }
             }
         }
         // The access moves it to the end: the conversation written to longest ago goes first.
-        RecordRing records = history.get(r.conversation());
+        RecordRing records = ringOf(r.conversation());
         if (records == null) {
             records = new RecordRing();
             history.put(r.conversation(), records);
+            lastConversation = r.conversation();
+            lastRing = records;
         }
         records.add(r);
         historyBytes += cost(r);
@@ -222,14 +228,33 @@ public final class MemoryStore implements MessageStore {
                 forget(gone.pollFirst());
             }
             history.remove(eldest.getKey());
+            lastConversation = null;
         }
         while (historyBytes > maxHistoryBytes && !history.isEmpty()) {
             Map.Entry<Conversation, RecordRing> eldest = history.entrySet().iterator().next();
             forget(eldest.getValue().pollFirst());
             if (eldest.getValue().isEmpty()) {
                 history.remove(eldest.getKey());
+                lastConversation = null;
             }
         }
+    }
+
+    /**
+     * Lock held: a conversation's ring, or null; an access, so it moves to the end of the
+     * eviction order. The last one found is kept: writes come a frame's worth at a time for one
+     * conversation (the same object), and it is at the end of the order already.
+     */
+    private RecordRing ringOf(Conversation c) {
+        if (c == lastConversation) {
+            return lastRing;
+        }
+        RecordRing ring = history.get(c);
+        if (ring != null) {
+            lastConversation = c;
+            lastRing = ring;
+        }
+        return ring;
     }
 
     /** Lock held: a record left its conversation's ring; it leaves the index and the count. */

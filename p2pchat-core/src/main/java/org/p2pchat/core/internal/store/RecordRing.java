@@ -27,6 +27,8 @@ final class RecordRing {
     private long[] times = new long[8];
     private int head;
     private int size;
+    /** The slot {@link #indexOf(HistoryRecord)} found last: state changes come in sending order. */
+    private int lastFound = -1;
 
     int size() {
         return size;
@@ -94,6 +96,23 @@ final class RecordRing {
         }
         set(at, r, r.state(), time);
         size++;
+    }
+
+    /**
+     * The index of this very record (as added), or -1: first just after the last one found, as
+     * the state changes of a sender's messages follow their order, then by its place.
+     */
+    int indexOf(HistoryRecord r) {
+        int guess = (lastFound + 1) & (slots.length - 1);
+        if (lastFound >= 0 && slots[guess] == r) {
+            lastFound = guess;
+            return (guess - head) & (slots.length - 1);
+        }
+        int at = indexOf(r.sentAt(), r.messageId());
+        if (at >= 0) {
+            lastFound = slot(at);
+        }
+        return at;
     }
 
     /** The index of a record with this place, or -1. */
@@ -180,5 +199,6 @@ final class RecordRing {
         states = biggerStates;
         times = biggerTimes;
         head = 0;
+        lastFound = -1;
     }
 }
