@@ -79,7 +79,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * thread once its target is reached) or echoes with {@code b.send}. For {@code raw} and
  * {@code rawSealed}, B is one thread that reads, opens, and counts or echoes. For {@code jeromq},
  * each end has JeroMQ's I/O thread and B a thread that receives and counts or echoes; for
- * {@code netty}, each end has one event loop, B's decoding and counting or echoing. Everything
+ * {@code netty}, each end has one event loop: A's writes the one-way batches (the JMH thread hands
+ * them over and parks), B's decodes and counts or echoes. Everything
  * shares two cores, so every hand-over between threads is part of what is measured.
  *
  * <p>With {@code -prof gc}, {@code gc.alloc.rate.norm} counts the allocation of every thread in

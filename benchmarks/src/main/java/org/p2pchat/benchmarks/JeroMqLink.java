@@ -116,7 +116,7 @@ final class JeroMqLink implements DirectLink {
 
     /** Sends the first message; true once it (or its echo) has arrived within the deadline. */
     private boolean probe() {
-        if (!a.send(payload, 0, payload.length, 0)) {
+        if (!a.send(payload, 0)) {
             return false;
         }
         if (echo) {
@@ -178,7 +178,7 @@ final class JeroMqLink implements DirectLink {
         }
         for (int i = 0; i < messages; i++) {
             // Blocks while the high-water mark is reached: JeroMQ's backpressure.
-            if (!a.send(payload, 0, payload.length, 0)) {
+            if (!a.send(payload, 0)) {
                 throw new IllegalStateException("jeromq PUSH: a send blocked for more than "
                         + STALL_MILLIS + " ms");
             }
@@ -192,7 +192,7 @@ final class JeroMqLink implements DirectLink {
         if (!echo) {
             throw new IllegalStateException("this link counts; open one for round trips");
         }
-        if (!a.send(payload, 0, payload.length, 0)) {
+        if (!a.send(payload, 0)) {
             throw new IllegalStateException("jeromq REQ: the request could not be sent");
         }
         if (a.recv(reply, 0, reply.length, 0) != payload.length) {
