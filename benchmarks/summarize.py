@@ -28,17 +28,36 @@ raw socket copy of the same file and a copy in sealed 64 KiB frames, from the sa
 
 HandshakeBenchmark gets a table of its own: the in-memory Noise XX handshake beside one JDK
 X25519 agreement (XX needs about eight: two key generations, six agreements), and a new
-connection with its first message beside a raw TCP connect and frame. Standard library only.
+connection with its first message beside a raw TCP connect and frame.
+
+Each file starts with the comparison table of benchmarks/README.md, labelled with the JVM the
+JMH JSON records (jdkVersion, vmName, vmVersion), so a JDK 17 and a JDK 25 run (run.sh jdk25)
+give one table each: rows raw, the cipher limit (CipherLimitBenchmark: ChaCha20-Poly1305 sealing
+messages packed into 64 KiB frames), JeroMQ and Netty (DirectMessageBenchmark's `jeromq` and
+`netty` transports, plaintext and unacknowledged), p2pchat acknowledged over nio
+(AcknowledgedBenchmark.oneWayAcked, with DirectMessageBenchmark.roundTrip's echo) and p2pchat
+unacknowledged over nio (DirectMessageBenchmark.oneWay); columns msgs/s at 64 B and 1 KiB and the
+64 B echo round trip's median, each beside its ratio to raw, and with -prof gc the bytes
+allocated per message and per round trip. A row or cell without results is left out or shown
+as –. Standard library only.
 """
 import json
 import os
+import re
 import sys
 
 BASELINE = "raw"
 SEALED_BASELINE = "rawSealed"
-TRANSPORT_ORDER = {"raw": 0, "rawSealed": 1, "nio": 2, "local": 3}
+TRANSPORT_ORDER = {"raw": 0, "rawSealed": 1, "jeromq": 2, "netty": 3, "nio": 4, "local": 5}
+# Transports that have no acknowledgements: n/a in the acknowledged columns.
+UNACKNOWLEDGED = {"raw", "rawSealed", "jeromq", "netty"}
 HANDSHAKE = "HandshakeBenchmark"
 FILES = "FileTransferBenchmark"
+CIPHER = "CipherLimitBenchmark"
+# CipherLimitBenchmark's methods, by payload (the message count per operation is a constant).
+CIPHER_METHODS = {"64": "packed64", "1024": "packed1024"}
+DIRECT = "DirectMessageBenchmark"
+ACKED = "AcknowledgedBenchmark"
 # (unacknowledged, acknowledged) benchmark pairs, by method name: each pair is one table, the
 # acknowledged figures beside the unacknowledged ones, both as ratios to the unacknowledged raw.
 PAIRS = (("oneWay", "oneWayAcked"), ("roundTrip", "ackRoundTrip"))
@@ -193,7 +212,7 @@ def paired_table(pair, labels, by_name, baselines):
             if r is not None:
                 row += cells(r, base, sealed, with_alloc)
             else:
-                missing = "n/a" if transport in (BASELINE, SEALED_BASELINE) else "–"
+                missing = "n/a" if transport in UNACKNOWLEDGED else "–"
                 row += [missing] * len(columns)
         if len(groups) == 2:
             u, a = found
@@ -244,13 +263,133 @@ def files_table(results):
     return rows
 
 
+def class_name(benchmark):
+    parts = benchmark.rsplit(".", 2)
+    return parts[-2] if len(parts) > 1 else ""
+
+
+def library_versions():
+    """JeroMQ's and Netty's versions, as benchmarks/pom.xml pins them (None if unreadable)."""
+    pom = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pom.xml")
+    try:
+        with open(pom, encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        return {}
+    versions = {}
+    for name in ("jeromq", "netty"):
+        m = re.search(rf"<{name}\.version>([^<]+)</{name}\.version>", text)
+        if m:
+            versions[name] = m.group(1).removesuffix(".Final")
+    return versions
+
+
+def jvm_label(results):
+    """The JVM(s) a result file was measured on, from JMH's jdkVersion, vmName and vmVersion."""
+    seen = []
+    for r in results:
+        label = " ".join(x for x in (f"JDK {r['jdkVersion']}" if r.get("jdkVersion") else "",
+                                      f"({r.get('vmName', '')} {r.get('vmVersion', '')})".strip()
+                                      if r.get("vmVersion") else "") if x)
+        if label and label not in seen:
+            seen.append(label)
+    return ", ".join(seen) or "JVM not recorded"
+
+
+def alloc_norm(result):
+    norm = (result or {}).get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+    return norm["score"] if norm else None
+
+
+def comparison_table(everything):
+    """The table of benchmarks/README.md: each library's msgs/s and echo p50 as ratios to raw."""
+    index = {}
+    for r in everything:
+        params = r.get("params", {})
+        index[(class_name(r["benchmark"]), short_name(r["benchmark"]), params.get("transport"),
+               params.get("payload"))] = r
+    for payload, method in CIPHER_METHODS.items():
+        r = index.get((CIPHER, method, None, None))
+        if r is not None:
+            index[(CIPHER, "packed", None, payload)] = r
+
+    def get(spec, payload):
+        return None if spec is None else index.get(spec + (payload,))
+
+    versions = library_versions()
+    jeromq = f"JeroMQ {versions.get('jeromq', '')} PUSH/PULL, REQ/REP".replace("  ", " ")
+    netty = (f"Netty {versions.get('netty', '')}, length + payload in one pooled buffer,"
+             " flush per 64 KiB").replace("  ", " ")
+    rows_spec = [
+        ("raw NIO, frames packed into 64 KiB writes",
+         (DIRECT, "oneWay", BASELINE), (DIRECT, "roundTrip", BASELINE)),
+        ("cipher limit, packed 64 KiB frames", (CIPHER, "packed", None), None),
+        (jeromq, (DIRECT, "oneWay", "jeromq"), (DIRECT, "roundTrip", "jeromq")),
+        (netty, (DIRECT, "oneWay", "netty"), (DIRECT, "roundTrip", "netty")),
+        ("p2pchat nio, acknowledged (echo: roundTrip)",
+         (ACKED, "oneWayAcked", "nio"), (DIRECT, "roundTrip", "nio")),
+        ("p2pchat nio, unacknowledged oneWay", (DIRECT, "oneWay", "nio"), None),
+    ]
+    raw = {p: get((DIRECT, "oneWay", BASELINE), p) for p in ("64", "1024")}
+    raw_rtt = get((DIRECT, "roundTrip", BASELINE), "64")
+    with_alloc = has_alloc(everything)
+    header = ["", "64 B msgs/s", "× raw", "1 KiB msgs/s", "× raw", "echo RTT p50 (64 B)", "× raw"]
+    if with_alloc:
+        header += ["B/msg 64 B / 1 KiB", "B/round trip"]
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+
+    def number(value):
+        return "–" if value is None else f"{value:,.0f}"
+
+    for label, one_way, rtt in rows_spec:
+        found = {p: get(one_way, p) for p in ("64", "1024")}
+        echo = get(rtt, "64")
+        if not any(found.values()) and echo is None:
+            continue
+        row = [label]
+        for p in ("64", "1024"):
+            r = found[p]
+            if r is None:
+                row += ["–", "–"]
+            else:
+                base = raw[p]["primaryMetric"]["score"] if raw[p] else None
+                row += [si(r["primaryMetric"]["score"]), ratio(r["primaryMetric"]["score"], base)]
+        if echo is None:
+            row += ["–", "–"]
+        else:
+            row += [f"{headline(echo):.1f} µs", ratio(headline(echo), headline(raw_rtt))
+                    if raw_rtt else "–"]
+        if with_alloc:
+            row += [f"{number(alloc_norm(found['64']))} / {number(alloc_norm(found['1024']))}",
+                    number(alloc_norm(echo)) if echo else "–"]
+        rows.append("| " + " | ".join(row) + " |")
+    return rows if len(rows) > 2 else []
+
+
+def cipher_table(results, raw):
+    """CipherLimitBenchmark: msgs/s, the plaintext MB/s it seals, and the ratio to raw one way."""
+    rows = ["| benchmark | payload | msgs/s | ± | sealed MB/s (with length prefixes) | ratio to raw"
+            " | alloc per msg |",
+            "|---|---|---|---|---|---|---|"]
+    by_method = {m: p for p, m in CIPHER_METHODS.items()}
+    for r in sorted(results, key=lambda r: int(by_method.get(short_name(r["benchmark"]), "0"))):
+        m = r["primaryMetric"]
+        payload = by_method.get(short_name(r["benchmark"]))
+        size = int(payload) + 4 if payload else 0
+        rows.append(f"| {short_name(r['benchmark'])} | {payload or '?'} B | {si(m['score'])}"
+                    f" | {si(m['scoreError'])} | {m['score'] * size / 1e6:,.0f}"
+                    f" | {ratio(m['score'], raw.get(payload))} | {alloc(r)} |")
+    return rows
+
+
 def summarize(path):
     with open(path, encoding="utf-8") as f:
         everything = sorted(json.load(f), key=key)
     handshakes = [r for r in everything if HANDSHAKE in r["benchmark"]]
     files = [r for r in everything if FILES in r["benchmark"]]
+    ciphers = [r for r in everything if CIPHER in r["benchmark"]]
     results = [r for r in everything if HANDSHAKE not in r["benchmark"]
-               and FILES not in r["benchmark"]]
+               and FILES not in r["benchmark"] and CIPHER not in r["benchmark"]]
     by_name = {}
     for r in results:
         if short_name(r["benchmark"]) in PAIRED:
@@ -266,7 +405,12 @@ def summarize(path):
                 headline(r)
             baselines[(params["transport"], short_name(r["benchmark"]), params.get("payload"))] = \
                 headline(r)
-    print(f"### {path}\n")
+    print(f"### {path}: {jvm_label(everything)}\n")
+    comparison = comparison_table(everything)
+    if comparison:
+        print("Beside other libraries (msgs/s higher is better, µs lower; ratios to raw from this"
+              " file; JeroMQ, Netty and raw plaintext and unacknowledged, p2pchat encrypted)\n")
+        print("\n".join(comparison) + "\n")
     titles = {"oneWay": "One way (messages/s, higher is better): unacked = oneWay (B's listener"
                         " has them all), acked = oneWayAcked (every send stage completed)",
               "roundTrip": "Round trip (µs, lower is better; ratios of medians): echo = roundTrip"
@@ -283,6 +427,13 @@ def summarize(path):
     if latency:
         print("Other latency (µs, lower is better; ratio of medians)\n")
         print("\n".join(latency_table(latency, baselines)) + "\n")
+    if ciphers:
+        raw = {r["params"]["payload"]: r["primaryMetric"]["score"] for r in results
+               if short_name(r["benchmark"]) == "oneWay" and class_name(r["benchmark"]) == DIRECT
+               and r.get("params", {}).get("transport") == BASELINE}
+        print("Cipher limit: ChaCha20-Poly1305 sealing messages packed into 64 KiB frames, a fresh"
+              " Cipher.init and nonce per frame (msgs/s, higher is better)\n")
+        print("\n".join(cipher_table(ciphers, raw)) + "\n")
     if files:
         print("One file (MiB/s, higher is better)\n")
         print("\n".join(files_table(files)) + "\n")

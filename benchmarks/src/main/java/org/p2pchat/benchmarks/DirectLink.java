@@ -11,6 +11,10 @@ interface DirectLink extends AutoCloseable {
     String RAW = "raw";
     /** The encrypted baseline: the same, each frame sealed with ChaCha20-Poly1305 by javax.crypto. */
     String RAW_SEALED = "rawSealed";
+    /** A comparison library: JeroMQ PUSH/PULL and REQ/REP, plaintext, unacknowledged. */
+    String JEROMQ = "jeromq";
+    /** A comparison library: Netty 4.1 over NIO event loops, plaintext, unacknowledged. */
+    String NETTY = "netty";
 
     /**
      * Sends messages from A to B and returns once B has received all of them. Respects
@@ -36,8 +40,8 @@ interface DirectLink extends AutoCloseable {
      * Opens a link, connected and warmed by one message, so the first measured call does not
      * pay for the connection.
      *
-     * @param transport {@value #RAW}, {@value #RAW_SEALED}, or a p2pchat transport provider name
-     *     ({@code nio}, {@code local})
+     * @param transport {@value #RAW}, {@value #RAW_SEALED}, {@value #JEROMQ}, {@value #NETTY}, or
+     *     a p2pchat transport provider name ({@code nio}, {@code local})
      * @param payloadBytes the size of each message's text, in bytes of ASCII
      * @param echo true for round trips (B echoes), false for one-way sends (B counts)
      * @return the open link; close it
@@ -47,6 +51,8 @@ interface DirectLink extends AutoCloseable {
         return switch (transport) {
             case RAW -> RawLink.open(text, echo, false);
             case RAW_SEALED -> RawLink.open(text, echo, true);
+            case JEROMQ -> JeroMqLink.open(text, echo);
+            case NETTY -> NettyLink.open(text, echo);
             default -> PeerLink.open(transport, text, echo);
         };
     }

@@ -22,7 +22,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *
  * <p>How to run (from the repository root):
  * <pre>
- *   mvn -q install -DskipTests           # builds benchmarks/target/benchmarks.jar
+ *   mvn -q package -DskipTests -pl benchmarks -am   # builds benchmarks/target/benchmarks.jar
  *   benchmarks/run.sh                    # full suite -&gt; benchmarks/target/jmh-result.json
  *   benchmarks/run.sh quick              # short sanity run
  *   GC=1 benchmarks/run.sh               # adds -prof gc (bytes allocated per message)
@@ -59,6 +59,16 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * itself) from the same run. {@code rawSealed} seals every message on its own, so where p2pchat
  * packs many small messages into one frame it seals fewer frames and can beat it (a ratio above 1).
  *
+ * <p>Comparison libraries, in the same shapes over 127.0.0.1 (ephemeral ports, two endpoints in
+ * this JVM), both <i>plaintext and unacknowledged</i>, so compare them with {@code raw}, and with
+ * p2pchat only knowing that p2pchat also encrypts and acknowledges: {@code jeromq} is JeroMQ 0.6.0,
+ * PUSH/PULL one way and REQ/REP for the round trip, each end with a context of its own
+ * ({@link JeroMqLink}, which checks every new connection with a first message and reconnects when
+ * JeroMQ's handshake is stuck); {@code netty} is Netty 4.1 on NIO event loops, each message's
+ * length and payload in one pooled buffer, a flush per 64 KiB one way and an echo handler for the
+ * round trip ({@link NettyLink}). {@link CipherLimitBenchmark} adds the cipher's own ceiling for
+ * packed frames.
+ *
  * <p>Threads. The JMH thread is A's application thread: it calls {@code send}, often seals and
  * writes the frame itself (when no other thread is flushing A's outbox and the socket takes it at
  * once), and parks while it waits. For p2pchat, each peer also has its transport's event loop and
@@ -67,8 +77,11 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * B's loop reads and opens frames, hands the messages to B's callback thread and writes one
  * acknowledgement per read; B's callback thread runs the listener, which counts (waking the JMH
  * thread once its target is reached) or echoes with {@code b.send}. For {@code raw} and
- * {@code rawSealed}, B is one thread that reads, opens, and counts or echoes. Everything shares two
- * cores, so every hand-over between threads is part of what is measured.
+ * {@code rawSealed}, B is one thread that reads, opens, and counts or echoes. For {@code jeromq},
+ * each end has JeroMQ's I/O thread and B a thread that receives and counts or echoes; for
+ * {@code netty}, each end has one event loop: A's writes the one-way batches (the JMH thread hands
+ * them over and parks), B's decodes and counts or echoes. Everything
+ * shares two cores, so every hand-over between threads is part of what is measured.
  *
  * <p>With {@code -prof gc}, {@code gc.alloc.rate.norm} counts the allocation of every thread in
  * the fork (both peers), per message for {@code oneWay} and per round trip (two messages, and
@@ -83,10 +96,11 @@ public class DirectMessageBenchmark {
     public static final int BATCH = 65_536;
 
     /**
-     * {@code raw} (the baseline), {@code rawSealed} (the encrypted baseline), or the p2pchat
-     * transport provider name.
+     * {@code raw} (the baseline), {@code rawSealed} (the encrypted baseline), {@code jeromq} or
+     * {@code netty} (comparison libraries, plaintext and unacknowledged), or the p2pchat transport
+     * provider name.
      */
-    @Param({"raw", "rawSealed", "nio", "local"})
+    @Param({"raw", "rawSealed", "jeromq", "netty", "nio", "local"})
     public String transport;
 
     /** The size of each message's text, in bytes. */

@@ -8,7 +8,10 @@
  * {@link org.p2pchat.benchmarks.HandshakeBenchmark} the cost of opening one (the Noise XX
  * handshake), {@link org.p2pchat.benchmarks.RoomFanoutBenchmark} a room of five members (read beside
  * DirectMessageBenchmark's figures and baselines from the same run, with the Ed25519 signing and
- * verifying that bound it); the other classes are their helpers, one job each. Run them with
+ * verifying that bound it), {@link org.p2pchat.benchmarks.CipherLimitBenchmark} the cipher's
+ * ceiling for messages packed into 64 KiB frames. DirectMessageBenchmark also measures JeroMQ and
+ * Netty (plaintext, unacknowledged) beside the baselines. The other classes are their helpers, one
+ * job each. Run them with
  * {@code benchmarks/run.sh} and tabulate with {@code benchmarks/summarize.py}.
  *
  * <p>Everything here binds 127.0.0.1 only, and every benchmark closes its sockets, peers and
