@@ -29,7 +29,7 @@
 # the friend's acknowledgement) are read against DirectMessageBenchmark's raw baselines, so run the
 # two together when selecting: benchmarks/run.sh quick 'DirectMessageBenchmark|AcknowledgedBenchmark'.
 # A quick run of those two takes about 3 minutes; the full suite (all classes) about 12.
-# Environment: RESULT=path (JSON output), JAVA=path to java, JAVA_OPTS for the host JVM,
+# Environment: TIMING="JMH timing options" (replaces the default timing), RESULT=path (JSON output), JAVA=path to java, JAVA_OPTS for the host JVM,
 # JDK2=path to a second JDK's home (its bin/java runs the same selection after the first run).
 #
 # Keep the machine quiet while it runs (2 cores here), and never run it inside mvn verify.
@@ -42,6 +42,8 @@ jar="$here/target/benchmarks.jar"
 java="${JAVA:-java}"
 
 timing=(-f 1 -wi 5 -w 1s -i 10 -r 1s)
+# TIMING="-f 1 -wi 3 -w 1s -i 5 -r 1s" replaces the timing (JMH refuses an option given twice).
+[[ -n "${TIMING:-}" ]] && read -r -a timing <<< "$TIMING"
 profilers=()
 prefix=()
 pin="${PIN:-0}"

@@ -118,7 +118,9 @@ def throughput_table(results, baselines):
         base = baselines.get((BASELINE, r["benchmark"], r["mode"], params["payload"]))
         sealed = baselines.get((SEALED_BASELINE, r["benchmark"], r["mode"], params["payload"]))
         payload_bytes = int(params["payload"]) if params["payload"].isdigit() else 0
-        rows.append(f"| {short_name(r['benchmark'])} | {params['payload']} B | {params['transport']}"
+        # DurableSendBenchmark varies the store, not the transport (always nio).
+        variant = params.get("transport") or "nio, " + params.get("store", "?") + " store"
+        rows.append(f"| {short_name(r['benchmark'])} | {params['payload']} B | {variant}"
                     f" | {si(m['score'])} | {si(m['scoreError'])} | {ratio(m['score'], base)}"
                     f" | {ratio(m['score'], sealed)}"
                     f" | {m['score'] * payload_bytes / 1e6:,.0f} | {alloc(r)} |")

@@ -64,6 +64,8 @@ import org.p2pchat.spi.TransportProvider;
  *     per room</td></tr>
  * <tr><td>{@link #handshakeTimeout}</td><td>{@code p2pchat.handshakeTimeout}</td><td>5s</td></tr>
  * <tr><td>{@link #maxHandshakes}</td><td>{@code p2pchat.maxHandshakes}</td><td>32</td></tr>
+ * <tr><td>{@link #handshakeRate}</td><td>{@code p2pchat.handshakeRate}</td><td>200 a second
+ *     </td></tr>
  * <tr><td>{@link #stateDirectory}</td><td>{@code p2pchat.stateDirectory}</td><td>none
  *     (ephemeral identity)</td></tr>
  * <tr><td>{@link #store(String)}</td><td>{@code p2pchat.store}</td><td>with a state directory,
@@ -104,6 +106,7 @@ public final class PeerBuilder {
     private MessageStore store;
     private Duration handshakeTimeout;
     private int maxHandshakes;
+    private int handshakeRate;
     private long rekeyInterval = SecureChannel.DEFAULT_REKEY_INTERVAL;
     private Duration deliveryTimeout;
     private long outboxLimitBytes;
@@ -133,6 +136,8 @@ public final class PeerBuilder {
                 Settings.DEFAULT_HANDSHAKE_TIMEOUT);
         this.maxHandshakes = Settings.integer(properties, Settings.MAX_HANDSHAKES,
                 Settings.DEFAULT_MAX_HANDSHAKES);
+        handshakeRate(Settings.integer(properties, Settings.HANDSHAKE_RATE,
+                Settings.DEFAULT_HANDSHAKE_RATE));
         deliveryTimeout(Settings.duration(properties, Settings.DELIVERY_TIMEOUT,
                 Settings.DEFAULT_DELIVERY_TIMEOUT));
         outboxLimitBytes(Settings.longValue(properties, Settings.OUTBOX_LIMIT_BYTES,
@@ -460,6 +465,24 @@ public final class PeerBuilder {
         return this;
     }
 
+    /**
+     * Sets how many new handshakes a second strangers may start together; one source (an IPv4
+     * address, an IPv6 /64) a tenth of it, and a friend's listed address its own tenth times
+     * ten. Connections beyond it are closed before any Diffie-Hellman. Raise it where many
+     * strangers legitimately connect at once (behind one NAT, in a load test); the default keeps
+     * a flood from costing more than about 200 key agreements a second.
+     *
+     * @param perSecond at least 1
+     * @return this builder
+     */
+    public PeerBuilder handshakeRate(int perSecond) {
+        if (perSecond < 1) {
+            throw new IllegalArgumentException("expected handshakeRate >= 1, got " + perSecond);
+        }
+        this.handshakeRate = perSecond;
+        return this;
+    }
+
     /** Sets messages per key before both sides rekey; tests use small values. */
     PeerBuilder rekeyInterval(long messages) {
         this.rekeyInterval = messages;
@@ -679,7 +702,8 @@ public final class PeerBuilder {
         KnownPeers known = stateDirectory == null ? KnownPeers.inMemory(listed)
                 : KnownPeers.load(stateDirectory.resolve("known_peers"), listed);
         SessionOptions session = new SessionOptions(identity, new TrustStore(directory, known),
-                handshakeTimeout, maxHandshakes, rekeyInterval, asked.maxConnections());
+                handshakeTimeout, maxHandshakes, rekeyInterval, asked.maxConnections(),
+                handshakeRate);
         MessageStore messages = store != null ? store
                 : StoreSelector.discover(storeName, stateDirectory).open(stateDirectory);
         ChatNode node;

@@ -40,7 +40,16 @@ public final class HandshakeAdmission {
             double ratePerSource) {
         /** At most four in progress from one source, 200 new a second, 20 from one source. */
         public static Limits defaults(int maxHandshakes) {
-            return new Limits(maxHandshakes, Math.min(4, maxHandshakes), 200, 20);
+            return of(maxHandshakes, 200);
+        }
+
+        /**
+         * At most four in progress from one source; {@code rate} new a second, a tenth of it
+         * (at least one) from one source.
+         */
+        public static Limits of(int maxHandshakes, int rate) {
+            return new Limits(maxHandshakes, Math.min(4, maxHandshakes), rate,
+                    Math.max(1, rate / 10.0));
         }
     }
 

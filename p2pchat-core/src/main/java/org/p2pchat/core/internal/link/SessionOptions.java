@@ -13,7 +13,8 @@ import org.p2pchat.core.internal.session.TrustStore;
  * @param maxHandshakes how many accepted connections may be in their handshake at once
  * @param rekeyInterval messages sealed under one key before both sides rekey
  * @param maxConnections how many authenticated connections may be open at once (strangers half)
+ * @param handshakeRate new handshakes a second strangers may start, a tenth of it from one source
  */
 public record SessionOptions(Identity identity, TrustStore trust, Duration handshakeTimeout,
-        int maxHandshakes, long rekeyInterval, int maxConnections) {
+        int maxHandshakes, long rekeyInterval, int maxConnections, int handshakeRate) {
 }

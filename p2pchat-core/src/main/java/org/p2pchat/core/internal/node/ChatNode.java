@@ -151,7 +151,7 @@ public final class ChatNode implements Peer, LinkNode {
         this.arrivals = new DirectArrivals(this.name, history, store, this.callbacks,
                 this.listener, new ThrottledLog(LOG));
         HandshakeAdmission admission = new HandshakeAdmission(
-                HandshakeAdmission.Limits.defaults(session.maxHandshakes()), Ticker.system(), random,
+                HandshakeAdmission.Limits.of(session.maxHandshakes(), session.handshakeRate()), Ticker.system(), random,
                 this::friendHosts);
         this.gate = new HandshakeGate(name, session.handshakeTimeout(), admission, timer, LOG);
         this.memory = new MemoryBudget(delivery.inboundMemoryBytes());

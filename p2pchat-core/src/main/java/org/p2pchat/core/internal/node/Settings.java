@@ -30,6 +30,8 @@ public final class Settings {
     public static final String HANDSHAKE_TIMEOUT = "p2pchat.handshakeTimeout";
     /** How many accepted connections may be in their handshake at once. */
     public static final String MAX_HANDSHAKES = "p2pchat.maxHandshakes";
+    /** How many new handshakes a second strangers may start (a tenth of it from one source). */
+    public static final String HANDSHAKE_RATE = "p2pchat.handshakeRate";
     /** Where the identity key and the known-peers file are kept. */
     public static final String STATE_DIRECTORY = "p2pchat.stateDirectory";
     /** The message store's name ({@code memory}, {@code sqlite}). */
@@ -112,6 +114,8 @@ public final class Settings {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
     /** Default {@link #MAX_HANDSHAKES}. */
     public static final int DEFAULT_MAX_HANDSHAKES = 32;
+    /** Default {@link #HANDSHAKE_RATE}. */
+    public static final int DEFAULT_HANDSHAKE_RATE = 200;
 
     private Settings() {
     }

@@ -144,6 +144,18 @@ class HandshakeAdmissionTest {
     }
 
     @Test
+    void aRaisedHandshakeRateLetsOneSourceStartATenthOfIt() {
+        HandshakeAdmission a = admission(Limits.of(32, 2_000), NEVER_DROPS);
+        for (int i = 0; i < 200; i++) {
+            Place p = a.admit("10.0.0.1");
+            assertEquals(Verdict.ADMITTED, p.verdict(), "handshake " + i);
+            a.ended(p);
+        }
+        assertEquals(Verdict.SOURCE_RATE, a.admit("10.0.0.1").verdict());
+        assertEquals(Limits.defaults(32), Limits.of(32, 200), "the default is 200 a second");
+    }
+
+    @Test
     void aFriendsSourceMayHoldEveryHandshakePlaceAndStartTenTimesTheRateOfAStrangersSource() {
         HandshakeAdmission a = admission();
         List<Place> places = new ArrayList<>();
