@@ -15,16 +15,19 @@ import org.p2pchat.examples.console.Printable;
 
 /**
  * The lines {@code /stats} prints from a {@link PeerStats} snapshot: when it was taken and how
- * long the peer has run, then a table with the total first and one row per friend: messages sent
- * and received (with their bytes), resent and acknowledged, DATA and ACK frames each way, the
- * latest and mean acknowledgement delay, the outbox against its limit, what is in flight against
- * the window the friend granted, window stalls, connections open and opened, and connections
- * closed by reason. Stateless; any thread.
+ * long the peer has run, then three tables narrow enough for an 80-column terminal, each with the
+ * total first and one row per friend: messages (sent and received with their bytes, resent,
+ * acknowledged, the latest and mean acknowledgement delay); frames and flow (DATA and ACK frames
+ * each way, the outbox against its limit, what is in flight against the window the friend
+ * granted); connections (open, opened, window stalls, closed by reason). Stateless; any thread.
  */
 final class StatsView {
-    private static final List<String> HEADER = List.of("peer", "sent", "received", "resent",
-            "acked", "data out/in", "acks out/in", "ack delay (mean)", "outbox / limit",
-            "in flight / window", "stalls", "conns open/all", "closed");
+    private static final List<String> MESSAGES = List.of("peer", "sent", "received", "resent",
+            "acked", "ack delay (mean)");
+    private static final List<String> FLOW = List.of("peer", "data out/in", "acks out/in",
+            "outbox / limit", "in flight / window");
+    private static final List<String> CONNECTIONS = List.of("peer", "open/opened",
+            "window stalls", "closed, by reason");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss",
             Locale.ROOT);
 
@@ -36,24 +39,32 @@ final class StatsView {
      *
      * @param stats the snapshot
      * @param zone the time zone to show when it was taken in
-     * @return the lines: a summary, then the table with its header, columns aligned
+     * @return the lines: a summary, then the three tables with their headers, columns aligned
      */
     static List<String> lines(PeerStats stats, ZoneId zone) {
+        List<String> lines = new ArrayList<>();
+        lines.add("  at " + TIME.format(stats.takenAt().atZone(zone)) + ", up "
+                + uptime(stats.uptime()) + "; handshakes failed: " + stats.handshakesFailed());
+        table(lines, MESSAGES, stats, StatsView::messages);
+        table(lines, FLOW, stats, StatsView::flow);
+        table(lines, CONNECTIONS, stats, StatsView::connections);
+        return lines;
+    }
+
+    private static void table(List<String> lines, List<String> header, PeerStats stats,
+            java.util.function.Function<LinkStats, List<String>> columns) {
         List<List<String>> rows = new ArrayList<>();
-        rows.add(HEADER);
-        rows.add(row("total", stats.total()));
+        rows.add(header);
+        rows.add(withName("total", columns.apply(stats.total())));
         for (FriendStats f : stats.friends()) {
-            rows.add(row(Printable.of(f.name()), f.stats()));
+            rows.add(withName(Printable.of(f.name()), columns.apply(f.stats())));
         }
-        int[] widths = new int[HEADER.size()];
+        int[] widths = new int[header.size()];
         for (List<String> r : rows) {
             for (int i = 0; i < widths.length; i++) {
                 widths[i] = Math.max(widths[i], r.get(i).length());
             }
         }
-        List<String> lines = new ArrayList<>();
-        lines.add("  at " + TIME.format(stats.takenAt().atZone(zone)) + ", up "
-                + uptime(stats.uptime()) + "; handshakes failed: " + stats.handshakesFailed());
         for (List<String> r : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < widths.length; i++) {
@@ -61,27 +72,41 @@ final class StatsView {
             }
             lines.add(line.toString().stripTrailing());
         }
-        return lines;
     }
 
-    private static List<String> row(String name, LinkStats s) {
+    private static List<String> withName(String name, List<String> cells) {
+        List<String> row = new ArrayList<>(cells.size() + 1);
+        row.add(name);
+        row.addAll(cells);
+        return row;
+    }
+
+    private static List<String> messages(LinkStats s) {
         LinkStats.Messages m = s.messages();
-        LinkStats.Frames f = s.frames();
         LinkStats.AckDelay d = s.ackDelay();
-        LinkStats.Window w = s.window();
-        return List.of(name,
+        return List.of(
                 m.sent() + " (" + bytes(m.sentBytes()) + ")",
                 m.received() + " (" + bytes(m.receivedBytes()) + ")",
                 Long.toString(m.resent()),
                 Long.toString(m.acknowledged()),
+                d.samples() == 0 ? "-" : delay(d.last()) + " (" + delay(d.mean()) + ")");
+    }
+
+    private static List<String> flow(LinkStats s) {
+        LinkStats.Frames f = s.frames();
+        LinkStats.Window w = s.window();
+        return List.of(
                 f.dataSent() + "/" + f.dataReceived(),
                 f.acksSent() + "/" + f.acksReceived(),
-                d.samples() == 0 ? "-" : delay(d.last()) + " (" + delay(d.mean()) + ")",
                 s.outbox().messages() + " (" + bytes(s.outbox().bytes()) + ") / "
                         + bytes(s.outbox().limitBytes()),
-                bytes(w.inFlightBytes()) + " / " + bytes(w.grantedBytes()),
+                bytes(w.inFlightBytes()) + " / " + bytes(w.grantedBytes()));
+    }
+
+    private static List<String> connections(LinkStats s) {
+        LinkStats.Window w = s.window();
+        return List.of(s.connections().open() + "/" + s.connections().opened(),
                 w.stalls() == 0 ? "0" : w.stalls() + " (" + delay(w.stalledTime()) + ")",
-                s.connections().open() + "/" + s.connections().opened(),
                 closed(s.connections().closed()));
     }
 

@@ -55,21 +55,25 @@ class StatsViewTest {
                 Duration.ofSeconds(5 * 60 + 12), total, 1,
                 List.of(new FriendStats("bob", null, BOB), new FriendStats("carol", null, CAROL)));
 
+        List<String> lines = StatsView.lines(stats, ZoneOffset.UTC);
         assertEquals(List.of(
                 "  at 12:00:07, up 5m 12s; handshakes failed: 1",
-                "  peer   sent          received  resent  acked  data out/in  acks out/in"
-                        + "  ack delay (mean)   outbox / limit      in flight / window  stalls"
-                        + "       conns open/all  closed",
-                "  total  12 (1.3 KiB)  3 (40 B)  2       12     5/3          3/6"
-                        + "          0.42 ms (0.61 ms)  1 (64 B) / 8.0 MiB  64 B / 1.0 MiB"
-                        + "      2 (12.5 ms)  1/3             idle-timeout 1, io-error 1",
-                "  bob    12 (1.3 KiB)  3 (40 B)  2       12     5/3          3/6"
-                        + "          0.42 ms (0.61 ms)  1 (64 B) / 4.0 MiB  64 B / 1.0 MiB"
-                        + "      2 (12.5 ms)  1/3             idle-timeout 1, io-error 1",
-                "  carol  0 (0 B)       0 (0 B)   0       0      0/0          0/0"
-                        + "          -                  0 (0 B) / 4.0 MiB   0 B / 0 B"
-                        + "           0            0/0             -"),
-                StatsView.lines(stats, ZoneOffset.UTC));
+                "  peer   sent          received  resent  acked  ack delay (mean)",
+                "  total  12 (1.3 KiB)  3 (40 B)  2       12     0.42 ms (0.61 ms)",
+                "  bob    12 (1.3 KiB)  3 (40 B)  2       12     0.42 ms (0.61 ms)",
+                "  carol  0 (0 B)       0 (0 B)   0       0      -",
+                "  peer   data out/in  acks out/in  outbox / limit      in flight / window",
+                "  total  5/3          3/6          1 (64 B) / 8.0 MiB  64 B / 1.0 MiB",
+                "  bob    5/3          3/6          1 (64 B) / 4.0 MiB  64 B / 1.0 MiB",
+                "  carol  0/0          0/0          0 (0 B) / 4.0 MiB   0 B / 0 B",
+                "  peer   open/opened  window stalls  closed, by reason",
+                "  total  1/3          2 (12.5 ms)    idle-timeout 1, io-error 1",
+                "  bob    1/3          2 (12.5 ms)    idle-timeout 1, io-error 1",
+                "  carol  0/0          0              -"),
+                lines);
+        for (String line : lines) {
+            assertTrue(line.length() <= 80, "fits 80 columns: " + line);
+        }
     }
 
     @Test
@@ -103,9 +107,14 @@ class StatsViewTest {
                 .acknowledged() == 1);
         alice.type("/stats");
         String row = alice.stdout.awaitLine("bob's row", l -> l.startsWith("  bob "));
-        assertTrue(row.matches("  bob\\s+1 \\(5 B\\)\\s+0 \\(0 B\\)\\s+0\\s+1\\s+1/0\\s+\\d+/\\d+"
-                + "\\s+\\d+\\.\\d+ m?s \\(\\d+\\.\\d+ m?s\\)\\s+0 \\(0 B\\) / \\S+ \\S+\\s+0 B / .+"
-                + "\\s+0\\s+1/1\\s+-"), row);
+        assertTrue(row.matches("  bob\\s+1 \\(5 B\\)\\s+0 \\(0 B\\)\\s+0\\s+1"
+                + "\\s+\\d+\\.\\d+ m?s \\(\\d+\\.\\d+ m?s\\)"), row);
+        String flow = alice.stdout.awaitLine("bob's flow", l -> l.startsWith("  bob ")
+                && l.contains("/ 4.0 MiB"));
+        assertTrue(flow.matches("  bob\\s+1/0\\s+\\d+/\\d+\\s+0 \\(0 B\\) / \\S+ \\S+\\s+0 B / .+"),
+                flow);
+        // One open, one opened, no stall, none closed.
+        alice.stdout.awaitLine("bob's connections", l -> l.matches("  bob\\s+1/1\\s+0\\s+-"));
         List<String> lines = alice.stdout.lines();
         int at = lines.indexOf(row);
         assertTrue(lines.get(at - 1).startsWith("  total  1 (5 B)"), lines.toString());
