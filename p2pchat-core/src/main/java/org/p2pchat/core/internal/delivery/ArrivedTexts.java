@@ -12,7 +12,7 @@ import java.util.Arrays;
  */
 public final class ArrivedTexts {
     /** Slots kept between frames; a frame with more gets its own arrays. */
-    private static final int RETAINED = 1024;
+    private static final int RETAINED = 64;
 
     private String[] texts = new String[16];
     private long[] numbers = new long[16 * 4];

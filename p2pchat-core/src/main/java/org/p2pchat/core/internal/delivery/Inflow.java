@@ -69,6 +69,8 @@ public final class Inflow {
     private final ReceiveLedger ledger;
     /** The texts of the frame being read, not handed on yet. */
     private final ArrivedTexts arrived = new ArrivedTexts();
+    /** {@link #lastHandedText} before the first of {@link #arrived}. */
+    private long handedBeforeArrived;
     private PeerKey key;
     /** The highest number of a text message handed on for recording, in this epoch. */
     private long lastHandedText;
@@ -218,12 +220,24 @@ public final class Inflow {
             return;
         }
         receiving = true;
+        Throwable failure = null;
         try {
             receiveData(frame, session, delivery);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
         } finally {
-            // Even when the frame turns out malformed: what was taken of it counts as handed on.
-            handOn(delivery);
-            receiving = false;
+            try {
+                // Even when the frame turns out malformed: what was taken of it goes on.
+                handOn(delivery);
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            } finally {
+                receiving = false;
+            }
         }
     }
 
@@ -281,11 +295,13 @@ public final class Inflow {
                 admitted += units;
                 counters.received(length);
                 if (kind == MessageFrames.KIND_TEXT) {
+                    holdText();
                     lastHandedText = seq;
                     arrived.add(utf8(frame, length), epoch, seq, seq, units);
                 } else if (first != null) {
                     ledger.remember(key, first.epoch(), first.seq());
                     frame.position(frame.position() + prefix);
+                    holdText();
                     lastHandedText = seq;
                     arrived.add(utf8(frame, length - prefix), first.epoch(), first.seq(), seq,
                             units);
@@ -303,14 +319,33 @@ public final class Inflow {
         }
     }
 
-    /** Lock held: the texts taken so far go on, before anything that follows them. */
+    /** Lock held: a text joins {@link #arrived}; the first remembers what was handed before. */
+    private void holdText() {
+        if (arrived.size() == 0) {
+            handedBeforeArrived = lastHandedText;
+        }
+    }
+
+    /**
+     * Lock held: the texts taken so far go on, before anything that follows them. If that
+     * fails, they count as never received: the friend's copy of them is taken again, and no
+     * acknowledgement covers them meanwhile.
+     */
     private void handOn(Delivery delivery) {
-        if (arrived.size() > 0) {
-            try {
-                delivery.deliver(arrived);
-            } finally {
-                arrived.clear();
+        if (arrived.size() == 0) {
+            return;
+        }
+        try {
+            delivery.deliver(arrived);
+        } catch (RuntimeException | Error e) {
+            expected = arrived.seq(0);
+            lastHandedText = handedBeforeArrived;
+            for (int i = 0; i < arrived.size(); i++) {
+                consumed(arrived.units(i));
             }
+            throw e;
+        } finally {
+            arrived.clear();
         }
     }
 

@@ -1,6 +1,8 @@
 package org.p2pchat.core.internal.node;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.p2pchat.api.ChatMessage;
 import org.p2pchat.api.MessageListener;
 import org.p2pchat.api.PeerKey;
@@ -18,9 +20,8 @@ import org.p2pchat.spi.StoreWrite;
  * against the friend's window until the listener returns. A store that fails to write is logged
  * and the message delivered all the same (it is then not safe from a crash).
  *
- * <p>The messages of a frame go together: one store write, one task on the listener's executor
- * (which takes its turn among the other senders' as one; a frame is bounded by
- * {@code p2pchat.maxFrameBytes}).
+ * <p>The messages of a frame go together: one store write, and one task on the listener's
+ * executor that takes one turn per message among the other senders' tasks.
  *
  * <p>Called on the event loop; the rest runs where the store completes its write (at once for
  * the in-memory store, on its writer thread for a durable one), in the order of the writes.
@@ -61,7 +62,14 @@ final class DirectArrivals {
         PeerKey key = link.key();
         long wireEpoch = inflow.currentEpoch();
         long lastSeq = texts.seq(n - 1);
-        history.received(key, friend, texts, at, wireEpoch).whenComplete((v, e) -> {
+        CompletionStage<Void> written;
+        try {
+            written = history.received(key, friend, texts, at, wireEpoch);
+        } catch (RuntimeException e) {
+            // A store that throws instead of failing its stage: as a failed write, delivered.
+            written = CompletableFuture.failedFuture(e);
+        }
+        written.whenComplete((v, e) -> {
             if (e != null) {
                 storeWarnings.warn("{}: could not record {} message(s) from {}: {}", node, n,
                         friend, e.getMessage());
@@ -90,8 +98,11 @@ final class DirectArrivals {
         @Override
         public void step() {
             int i = next++;
+            ChatMessage message = messages[i];
+            // Its cost goes back to the budget below: the task must not hold it any longer.
+            messages[i] = null;
             try {
-                listener.onMessage(messages[i]);
+                listener.onMessage(message);
             } finally {
                 // Even if it threw: the executor logs that, and the next message still comes.
                 inflow.consumed(units[i]);

@@ -39,6 +39,8 @@ final class DirectHistory implements SendJournal {
     private final String idPrefix;
     private final AtomicLong sent = new AtomicLong();
     private volatile Throwable sendFailure;
+    /** The latest receive time a record was given; guarded by this object's lock. */
+    private Instant lastReceivedAt;
     /** Racy on purpose: a stale one is only a miss. */
     private Conversation lastConversation;
 
@@ -54,6 +56,17 @@ final class DirectHistory implements SendJournal {
     /** The history id of a direct message received: its sender's key, first epoch and number. */
     static String receivedId(PeerKey sender, long firstEpoch, long firstSeq) {
         return receivedIdPrefix(sender, firstEpoch) + firstSeq;
+    }
+
+    /**
+     * The first of {@code n} receive times a nanosecond apart, from {@code now} but after every
+     * earlier one: a clock that is coarse or steps back must not interleave two frames' records.
+     */
+    private synchronized Instant receiveTimes(Instant now, int n) {
+        Instant first = lastReceivedAt == null || now.isAfter(lastReceivedAt) ? now
+                : lastReceivedAt.plusNanos(1);
+        lastReceivedAt = first.plusNanos(n - 1);
+        return first;
     }
 
     private static String receivedIdPrefix(PeerKey sender, long epoch) {
@@ -162,13 +175,14 @@ final class DirectHistory implements SendJournal {
         Conversation conversation = Conversation.direct(sender, name);
         String prefix = receivedIdPrefix(sender, wireEpoch);
         int n = texts.size();
+        Instant first = receiveTimes(at, n);
         for (int i = 0; i < n; i++) {
             long firstEpoch = texts.firstEpoch(i);
             String id = firstEpoch == wireEpoch ? prefix + texts.firstSeq(i)
                     : receivedId(sender, firstEpoch, texts.firstSeq(i));
             // A nanosecond apart, so that history keeps their order: at one time, stores order
             // by id, as text, and ".../10" sorts before ".../9".
-            Instant t = i == 0 ? at : at.plusNanos(i);
+            Instant t = i == 0 ? first : first.plusNanos(i);
             w.history(new HistoryRecord(id, conversation, false, name, sender, texts.text(i),
                     t, t, DeliveryState.RECEIVED));
         }

@@ -38,6 +38,8 @@ public final class SecureChannel {
     /** Set once, under {@link #sendLock}, by whichever thread completes the handshake. */
     private volatile CipherState receiver;
     private volatile PeerKey remoteKey;
+    /** The largest scratch buffer a thread keeps: a read buffer's worth. */
+    private static final int SCRATCH_KEPT = 64 * 1024;
     private static final ThreadLocal<ByteBuffer[]> SCRATCH =
             ThreadLocal.withInitial(() -> new ByteBuffer[1]);
 
@@ -174,7 +176,10 @@ public final class SecureChannel {
         ByteBuffer scratch = holder[0];
         if (scratch == null || scratch.capacity() < frame.remaining()) {
             scratch = ByteBuffer.allocate(Math.max(frame.remaining(), 4096));
-            holder[0] = scratch;
+            if (scratch.capacity() <= SCRATCH_KEPT) {
+                // A larger frame (up to p2pchat.maxFrameBytes) gets a buffer of its own.
+                holder[0] = scratch;
+            }
         }
         scratch.clear();
         scratch.put(frame);

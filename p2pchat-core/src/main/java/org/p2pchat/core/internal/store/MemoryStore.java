@@ -24,7 +24,8 @@ import org.p2pchat.spi.StoreWrite;
 /**
  * A {@link MessageStore} in memory: everything lasts as long as the process. Bounded: each
  * conversation keeps its newest {@code maxRecordsPerConversation} history records, at most
- * {@code maxConversations} conversations are kept (the one written to longest ago goes first),
+ * {@code maxConversations} conversations are kept (the one written to longest ago goes first; a
+ * record added, replaced or changing state is a write to its conversation),
  * and all records together take at most {@code maxHistoryBytes} of heap as {@link #cost} counts
  * it (the oldest record of the conversation written to longest ago goes first), so that what
  * strangers send cannot fill the heap however many conversations they open;
@@ -152,7 +153,10 @@ public final class MemoryStore implements MessageStore {
             if (r != null) {
                 // In place: the same place, the same cost; a new state is not a new message.
                 RecordRing records = ringOf(r.conversation());
-                records.state(records.indexOf(r), c.state());
+                int at = records.indexOf(r);
+                if (at >= 0) {
+                    records.state(at, c.state());
+                }
             }
         }
         // StoreWrite's order: acknowledgements before entries, so that entries renumbered

@@ -533,4 +533,29 @@ class InflowTest {
         receive(slice);
         assertEquals(List.of("first", "second"), delivered);
     }
+
+    @Test
+    void textsWhoseHandingOnThrowsAreNeitherAcknowledgedNorTakenForCopiesWhenSentAgain() {
+        receive(1, 1, "a");
+        assertEquals(1, ack()[0]);
+        long held = inflow.backlog();
+        boolean[] fail = {true};
+        Inflow.Delivery failing = TestDeliveries.of(() -> inflow,
+                (text, firstEpoch, firstSeq, seq, units) -> {
+                    if (fail[0]) {
+                        throw new IllegalStateException("the store threw (test)");
+                    }
+                    inflow.recorded(inflow.currentEpoch(), seq);
+                    delivered.add(text);
+                });
+        assertThrows(IllegalStateException.class,
+                () -> inflow.receive(data(2, 1, "b", "c"), link.session, failing));
+        assertEquals(1, ack()[0], "nothing of the failed frame is acknowledged");
+        assertEquals(held, inflow.backlog(), "their window is given back");
+
+        fail[0] = false;
+        inflow.receive(data(2, 1, "b", "c"), link.session, failing);
+        assertEquals(List.of("a", "b", "c"), delivered, "sent again, they are new");
+        assertEquals(3, ack()[0]);
+    }
 }
