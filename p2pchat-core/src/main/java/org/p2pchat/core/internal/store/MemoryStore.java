@@ -149,6 +149,14 @@ public final class MemoryStore implements MessageStore {
         List<StoreWrite.StateChange> changes = write.stateChanges();
         for (int i = 0; i < changes.size(); i++) {
             StoreWrite.StateChange c = changes.get(i);
+            // Most often the record after the last one changed, in the ring written last (which
+            // is at the end of the eviction order already): no map lookup.
+            RecordRing recent = lastConversation == null ? null : lastRing;
+            int next = recent == null ? -1 : recent.indexOfNext(c.messageId());
+            if (next >= 0) {
+                recent.state(next, c.state());
+                continue;
+            }
             HistoryRecord r = byId.get(c.messageId());
             if (r != null) {
                 // In place: the same place, the same cost; a new state is not a new message.

@@ -115,6 +115,23 @@ final class RecordRing {
         return at;
     }
 
+    /**
+     * The index of the record with this id if it is the one just after the last one found, as
+     * when a sender's messages are delivered in order; else -1 (look it up by its place).
+     */
+    int indexOfNext(String messageId) {
+        if (lastFound < 0) {
+            return -1;
+        }
+        int guess = (lastFound + 1) & (slots.length - 1);
+        HistoryRecord r = slots[guess];
+        if (r == null || !r.messageId().equals(messageId)) {
+            return -1;
+        }
+        lastFound = guess;
+        return (guess - head) & (slots.length - 1);
+    }
+
     /** The index of a record with this place, or -1. */
     int indexOf(Instant sentAt, String messageId) {
         int at = firstAtOrAfter(sentAt, messageId);

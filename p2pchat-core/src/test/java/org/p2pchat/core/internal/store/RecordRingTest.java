@@ -73,4 +73,25 @@ class RecordRingTest {
         ring.remove(0);
         assertEquals(DeliveryState.DELIVERED, ring.get(0).state(), "the state moves with it");
     }
+
+    @Test
+    void theRecordAfterTheLastOneFoundIsFoundByItsIdAndNoOtherIs() {
+        RecordRing ring = new RecordRing();
+        Instant t = Instant.parse("2026-12-02T10:00:00Z");
+        for (int i = 0; i < 20; i++) {
+            ring.add(record("m" + i, t.plusNanos(i)));
+        }
+        assertEquals(-1, ring.indexOfNext("m0"), "nothing found yet");
+        HistoryRecord fifth = ring.get(5);
+        assertEquals(5, ring.indexOf(fifth));
+        assertEquals(6, ring.indexOfNext("m6"));
+        assertEquals(7, ring.indexOfNext("m7"));
+        assertEquals(-1, ring.indexOfNext("m9"), "not the next one");
+        ring.pollFirst();
+        assertEquals(7, ring.indexOfNext("m8"), "indexes move with the oldest gone");
+        for (int i = 20; i < 40; i++) {
+            ring.add(record("m" + i, t.plusNanos(i)));
+        }
+        assertEquals(-1, ring.indexOfNext("m9"), "growing forgets the place");
+    }
 }
