@@ -2,7 +2,6 @@ package org.p2pchat.core.internal.observe;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
-import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -14,14 +13,7 @@ import jdk.jfr.Timespan;
 @Category("p2pchat")
 @Description("A connection closed, during its handshake or after it, and why")
 @StackTrace(false)
-final class ConnectionClosedEvent extends Event {
-    @Label("Connection")
-    @Description("The transport's id of the connection")
-    long connection;
-
-    @Label("Remote Address")
-    String remoteAddress;
-
+final class ConnectionClosedEvent extends ConnectionEvent {
     @Label("Peer")
     @Description("The name of the peer, if known: the one called, or the one that proved its key")
     String peer;
@@ -41,8 +33,4 @@ final class ConnectionClosedEvent extends Event {
     @Description("How long the connection was open")
     @Timespan(Timespan.NANOSECONDS)
     long lifetime;
-
-    @Label("Initiator")
-    @Description("Whether this peer opened the connection")
-    boolean initiator;
 }

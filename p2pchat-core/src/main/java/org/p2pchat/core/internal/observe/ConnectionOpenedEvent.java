@@ -2,7 +2,6 @@ package org.p2pchat.core.internal.observe;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
-import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -14,15 +13,5 @@ import jdk.jfr.StackTrace;
 @Description("A connection opened, by this peer (initiator) or by the other side; its"
         + " handshake starts")
 @StackTrace(false)
-final class ConnectionOpenedEvent extends Event {
-    @Label("Connection")
-    @Description("The transport's id of the connection")
-    long connection;
-
-    @Label("Remote Address")
-    String remoteAddress;
-
-    @Label("Initiator")
-    @Description("Whether this peer opened the connection")
-    boolean initiator;
+final class ConnectionOpenedEvent extends ConnectionEvent {
 }

@@ -46,10 +46,7 @@ public final class ConnectionWatch {
         openedAt = System.nanoTime();
         ConnectionOpenedEvent opened = new ConnectionOpenedEvent();
         if (opened.shouldCommit()) {
-            opened.connection = connection;
-            opened.remoteAddress = String.valueOf(remote);
-            opened.initiator = initiator;
-            opened.commit();
+            describe(opened).commit();
         }
         // Both outcomes begin now, so that the one committed spans the whole handshake.
         HandshakeCompletedEvent done = new HandshakeCompletedEvent();
@@ -78,11 +75,8 @@ public final class ConnectionWatch {
         if (e != null) {
             e.end();
             if (e.shouldCommit()) {
-                e.connection = connection;
-                e.remoteAddress = String.valueOf(remote);
-                e.peer = peer;
+                describe(e).peer = peer;
                 e.key = key.fingerprint();
-                e.initiator = initiator;
                 e.commit();
             }
         }
@@ -103,10 +97,7 @@ public final class ConnectionWatch {
             if (e != null) {
                 e.end();
                 if (e.shouldCommit()) {
-                    e.connection = connection;
-                    e.remoteAddress = String.valueOf(remote);
-                    e.peer = peer;
-                    e.initiator = initiator;
+                    describe(e).peer = peer;
                     e.reason = reason.reason().name();
                     e.message = failure(reason);
                     e.step = step;
@@ -116,14 +107,11 @@ public final class ConnectionWatch {
         }
         ConnectionClosedEvent closed = new ConnectionClosedEvent();
         if (closed.shouldCommit()) {
-            closed.connection = connection;
-            closed.remoteAddress = String.valueOf(remote);
-            closed.peer = peer;
+            describe(closed).peer = peer;
             closed.reason = reason.reason().name();
             closed.message = reason.getMessage();
             closed.authenticated = completed;
             closed.lifetime = connection < 0 ? 0 : System.nanoTime() - openedAt;
-            closed.initiator = initiator;
             closed.commit();
         }
     }
@@ -134,5 +122,13 @@ public final class ConnectionWatch {
         return cause == null || cause.getMessage() == null
                 || cause.getMessage().equals(reason.getMessage()) ? reason.getMessage()
                 : reason.getMessage() + ": " + cause.getMessage();
+    }
+
+    /** Fills in what every connection event says of this connection. */
+    private <E extends ConnectionEvent> E describe(E e) {
+        e.connection = connection;
+        e.remoteAddress = String.valueOf(remote);
+        e.initiator = initiator;
+        return e;
     }
 }

@@ -2,7 +2,6 @@ package org.p2pchat.core.internal.observe;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
-import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -14,14 +13,7 @@ import jdk.jfr.StackTrace;
 @Description("A Noise XX handshake completed and the peer was admitted; the event's duration is"
         + " the handshake's, from the connection's opening")
 @StackTrace(false)
-final class HandshakeCompletedEvent extends Event {
-    @Label("Connection")
-    @Description("The transport's id of the connection")
-    long connection;
-
-    @Label("Remote Address")
-    String remoteAddress;
-
+final class HandshakeCompletedEvent extends ConnectionEvent {
     @Label("Peer")
     @Description("The name the peer gave in its HELLO")
     String peer;
@@ -29,8 +21,4 @@ final class HandshakeCompletedEvent extends Event {
     @Label("Key")
     @Description("The fingerprint of the key the peer proved")
     String key;
-
-    @Label("Initiator")
-    @Description("Whether this peer opened the connection (else it responded)")
-    boolean initiator;
 }

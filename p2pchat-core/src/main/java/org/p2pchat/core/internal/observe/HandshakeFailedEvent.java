@@ -2,7 +2,6 @@ package org.p2pchat.core.internal.observe;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
-import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -14,21 +13,10 @@ import jdk.jfr.StackTrace;
 @Description("A connection closed before its handshake completed (key refused, timeout,"
         + " protocol error, limits); the event's duration is from the connection's opening")
 @StackTrace(false)
-final class HandshakeFailedEvent extends Event {
-    @Label("Connection")
-    @Description("The transport's id of the connection")
-    long connection;
-
-    @Label("Remote Address")
-    String remoteAddress;
-
+final class HandshakeFailedEvent extends ConnectionEvent {
     @Label("Peer")
     @Description("The name of the peer called, if this peer called one")
     String peer;
-
-    @Label("Initiator")
-    @Description("Whether this peer opened the connection (else it responded)")
-    boolean initiator;
 
     @Label("Reason")
     @Description("ConnectionClosedException.Reason of the close")
