@@ -5,14 +5,16 @@ import java.util.Arrays;
 /**
  * The new text messages of one DATA frame, as its {@link Inflow} hands them on together: so that
  * the store records a frame's messages in one write and the listener's thread is woken once per
- * frame, not once per message.
+ * frame, not once per message. At most {@link #CAPACITY} at a time: a frame of more tiny
+ * messages is handed on in parts of that many, so that the arrays never grow past it and are
+ * kept from frame to frame (a frame of 64-byte messages holds hundreds).
  *
  * <p>Reused from frame to frame: a {@link Inflow.Delivery} reads it during the call it is given
  * in and keeps nothing of it but what it copies. Not thread-safe: its inflow's lock guards it.
  */
 public final class ArrivedTexts {
-    /** Slots kept between frames; a frame with more gets its own arrays. */
-    private static final int RETAINED = 64;
+    /** The most messages held at once. */
+    static final int CAPACITY = 64;
 
     private String[] texts = new String[16];
     private long[] numbers = new long[16 * 4];
@@ -51,8 +53,17 @@ public final class ArrivedTexts {
         return numbers[4 * i + 3];
     }
 
+    /** Whether it holds {@link #CAPACITY} messages: hand them on before adding another. */
+    boolean isFull() {
+        return size == CAPACITY;
+    }
+
     void add(String text, long firstEpoch, long firstSeq, long seq, long units) {
+        if (size == CAPACITY) {
+            throw new IllegalStateException("already holds " + CAPACITY + " messages");
+        }
         if (size == texts.length) {
+            // An idle link's inflow keeps 16; one that had a busy frame keeps 64.
             texts = Arrays.copyOf(texts, size * 2);
             numbers = Arrays.copyOf(numbers, size * 2 * 4);
         }
@@ -66,13 +77,7 @@ public final class ArrivedTexts {
     }
 
     void clear() {
-        if (texts.length > RETAINED) {
-            // A frame of many tiny messages: its arrays go, an idle link keeps little.
-            texts = new String[16];
-            numbers = new long[16 * 4];
-        } else {
-            Arrays.fill(texts, 0, size, null);
-        }
+        Arrays.fill(texts, 0, size, null);
         size = 0;
     }
 }

@@ -298,6 +298,7 @@ public final class Inflow {
                     holdText();
                     lastHandedText = seq;
                     arrived.add(utf8(frame, length), epoch, seq, seq, units);
+                    handOnIfFull(delivery);
                 } else if (first != null) {
                     ledger.remember(key, first.epoch(), first.seq());
                     frame.position(frame.position() + prefix);
@@ -305,6 +306,7 @@ public final class Inflow {
                     lastHandedText = seq;
                     arrived.add(utf8(frame, length - prefix), first.epoch(), first.seq(), seq,
                             units);
+                    handOnIfFull(delivery);
                 } else {
                     byte[] body = new byte[length];
                     frame.get(body);
@@ -323,6 +325,13 @@ public final class Inflow {
     private void holdText() {
         if (arrived.size() == 0) {
             handedBeforeArrived = lastHandedText;
+        }
+    }
+
+    /** Lock held: a frame of many texts goes on in parts, {@link ArrivedTexts#CAPACITY} each. */
+    private void handOnIfFull(Delivery delivery) {
+        if (arrived.isFull()) {
+            handOn(delivery);
         }
     }
 

@@ -558,4 +558,47 @@ class InflowTest {
         assertEquals(List.of("a", "b", "c"), delivered, "sent again, they are new");
         assertEquals(3, ack()[0]);
     }
+
+    @Test
+    void aFrameOfManyTextsGoesOnInPartsInOrderAndAFailedPartIsTakenAgainFromItsFirst() {
+        Inflow big = new Inflow("alice", 1L << 20, budget, false,
+                new ReceiveLedger(null, java.util.List.of()));
+        big.acknowledge(link.session);
+        link.newAcks();
+        String[] texts = new String[ArrivedTexts.CAPACITY * 3 + 5];
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = "m" + (i + 1);
+        }
+        List<Integer> parts = new ArrayList<>();
+        int[] failAtPart = {2};
+        Inflow.Delivery counting = new Inflow.Delivery() {
+            @Override
+            public void deliver(ArrivedTexts arrived) {
+                if (parts.size() == failAtPart[0]) {
+                    failAtPart[0] = -1;
+                    throw new IllegalStateException("the store threw (test)");
+                }
+                parts.add(arrived.size());
+                for (int i = 0; i < arrived.size(); i++) {
+                    big.recorded(big.currentEpoch(), arrived.seq(i));
+                    delivered.add(arrived.text(i));
+                }
+            }
+
+            @Override
+            public void alreadyDelivered(long seq) {
+                big.recorded(big.currentEpoch(), seq);
+            }
+        };
+        assertThrows(IllegalStateException.class,
+                () -> big.receive(data(1, 1, texts), link.session, counting));
+        assertEquals(List.of(ArrivedTexts.CAPACITY, ArrivedTexts.CAPACITY), parts);
+        big.acknowledge(link.session);
+        assertEquals(2L * ArrivedTexts.CAPACITY, link.onlyNewAck()[0],
+                "the parts handed on are received; the failed one and the rest are not");
+
+        big.receive(data(1, 1, texts), link.session, counting);
+        assertEquals(List.of(texts), delivered, "each once, in order");
+        assertEquals(List.of(64, 64, 64, 5), parts);
+    }
 }
