@@ -11,7 +11,12 @@ import java.time.Instant;
  * <p>Not thread-safe: its {@link FriendLink}'s lock guards it.
  */
 public final class TrackedText {
-    private final String messageId;
+    /** Its id: given, or made from {@link #idPrefix} and {@link #idNumber} when first asked. */
+    private String messageId;
+    private final String idPrefix;
+    private final long idNumber;
+    /** Its history record's time sent, in nanoseconds since the epoch, once it has one. */
+    private long recordedAt;
     private final long epoch;
     private final boolean restored;
     private final byte[] text;
@@ -35,7 +40,30 @@ public final class TrackedText {
      */
     public TrackedText(String messageId, long epoch, long seq, byte[] text, Instant deadline,
             boolean restored) {
+        this(messageId, null, -1, epoch, seq, text, deadline, restored);
+    }
+
+    /**
+     * Creates the record of a new message whose id is a prefix and a number: the id is made
+     * only if asked for (the in-memory store keeps the two as they are).
+     *
+     * @param idPrefix the id's prefix, ending in a non-digit
+     * @param idNumber the id's number
+     * @param epoch the epoch of the process that numbers it first
+     * @param text its UTF-8 text
+     * @param deadline when its delivery timeout passes
+     * @return the record
+     */
+    public static TrackedText numbered(String idPrefix, long idNumber, long epoch, byte[] text,
+            Instant deadline) {
+        return new TrackedText(null, idPrefix, idNumber, epoch, 0, text, deadline, false);
+    }
+
+    private TrackedText(String messageId, String idPrefix, long idNumber, long epoch, long seq,
+            byte[] text, Instant deadline, boolean restored) {
         this.messageId = messageId;
+        this.idPrefix = idPrefix;
+        this.idNumber = idNumber;
         this.epoch = epoch;
         this.seq = seq;
         this.text = text;
@@ -45,7 +73,32 @@ public final class TrackedText {
     }
 
     public String messageId() {
-        return messageId;
+        String id = messageId;
+        if (id == null) {
+            id = idPrefix + idNumber;
+            messageId = id;
+        }
+        return id;
+    }
+
+    /** Its id's prefix, or null if its id was given whole. */
+    public String idPrefix() {
+        return idPrefix;
+    }
+
+    /** Its id's number, with {@link #idPrefix}. */
+    public long idNumber() {
+        return idNumber;
+    }
+
+    /** Its history record's time sent, in nanoseconds since the epoch (0 before it has one). */
+    public long recordedAt() {
+        return recordedAt;
+    }
+
+    /** Sets {@link #recordedAt}, as its history record is written. */
+    public void recordedAt(long nanos) {
+        recordedAt = nanos;
     }
 
     public long epoch() {

@@ -4,16 +4,21 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.p2pchat.api.Conversation;
 import org.p2pchat.api.DeliveryState;
 import org.p2pchat.api.HistoryRecord;
 import org.p2pchat.api.PeerKey;
+import org.p2pchat.api.StoreException;
 import org.p2pchat.core.internal.delivery.ArrivedTexts;
 import org.p2pchat.core.internal.delivery.MessageFrames;
 import org.p2pchat.core.internal.delivery.SendJournal;
 import org.p2pchat.core.internal.delivery.TrackedText;
+import org.p2pchat.core.internal.store.EpochNanos;
+import org.p2pchat.core.internal.store.NumberedHistory;
+import org.p2pchat.core.internal.store.NumberedSeries;
 import org.p2pchat.spi.MessageStore;
 import org.p2pchat.spi.OutboxRecord;
 import org.p2pchat.spi.ReceiveRecord;
@@ -26,31 +31,48 @@ import org.p2pchat.spi.StoreWrite;
  * the receive record that covers it (one write, before the listener gets it and before an
  * acknowledgement covers it).
  *
+ * <p>A store that is a {@link NumberedHistory} (the in-memory one) gets the records as series
+ * and numbers, without an id string or a record object each.
+ *
+ * <p>Times sent of this peer's messages rise, and a frame's messages received get times a
+ * nanosecond apart, after every earlier one: so that history keeps their order however coarse
+ * the clock or however it steps (at one time, stores order by id, as text, and ".../10" sorts
+ * before ".../9").
+ *
  * <p>Thread-safe; never waits for the disk (writes only queue). Its links call it with their
  * locks held, so each link's writes reach the store in the order things happened.
  */
 final class DirectHistory implements SendJournal {
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
+
     private final MessageStore store;
     /** Whether outbox entries and receive records are worth writing (see isDurable). */
     private final boolean durable;
+    /** The store, if it takes records by series and number; null for one that does not. */
+    private final NumberedHistory numbered;
     private final PeerKey self;
     private final String selfName;
     private final long epoch;
-    private final String idPrefix;
+    /** What the ids of the messages this process sends begin with. */
+    private final String sentPrefix;
     private final AtomicLong sent = new AtomicLong();
+    /** The latest time sent a record was given, in nanoseconds since the epoch. */
+    private final AtomicLong lastSentAt = new AtomicLong(Long.MIN_VALUE);
     private volatile Throwable sendFailure;
     /** The latest receive time a record was given; guarded by this object's lock. */
-    private Instant lastReceivedAt;
+    private long lastReceivedAt = Long.MIN_VALUE;
     /** Racy on purpose: a stale one is only a miss. */
-    private Conversation lastConversation;
+    private NumberedSeries lastSentSeries;
+    private NumberedSeries lastReceivedSeries;
 
     DirectHistory(MessageStore store, PeerKey self, String selfName, long epoch) {
         this.store = store;
         this.durable = store.isDurable();
+        this.numbered = !durable && store instanceof NumberedHistory n ? n : null;
         this.self = self;
         this.selfName = selfName;
         this.epoch = epoch;
-        this.idPrefix = "d:" + self + "/" + Long.toHexString(epoch) + "/";
+        this.sentPrefix = "d:" + self + "/" + Long.toHexString(epoch) + "/s";
     }
 
     /** The history id of a direct message received: its sender's key, first epoch and number. */
@@ -62,11 +84,23 @@ final class DirectHistory implements SendJournal {
      * The first of {@code n} receive times a nanosecond apart, from {@code now} but after every
      * earlier one: a clock that is coarse or steps back must not interleave two frames' records.
      */
-    private synchronized Instant receiveTimes(Instant now, int n) {
-        Instant first = lastReceivedAt == null || now.isAfter(lastReceivedAt) ? now
-                : lastReceivedAt.plusNanos(1);
-        lastReceivedAt = first.plusNanos(n - 1);
+    private synchronized long receiveTimes(Instant now, int n) {
+        long at = EpochNanos.of(now);
+        long first = at > lastReceivedAt ? at : lastReceivedAt + 1;
+        lastReceivedAt = first + n - 1;
         return first;
+    }
+
+    /** A time sent from {@code now}, after every earlier one. */
+    private long sentTime(Instant now) {
+        long at = EpochNanos.of(now);
+        while (true) {
+            long last = lastSentAt.get();
+            long t = at > last ? at : last + 1;
+            if (lastSentAt.compareAndSet(last, t)) {
+                return t;
+            }
+        }
     }
 
     private static String receivedIdPrefix(PeerKey sender, long epoch) {
@@ -76,16 +110,21 @@ final class DirectHistory implements SendJournal {
     @Override
     public TrackedText track(byte[] text, String decoded, Instant deadline) {
         // Sent messages count on their own: a link's numbers can move before they go out.
-        return new TrackedText(idPrefix + "s" + sent.incrementAndGet(), epoch, 0, text, deadline,
-                false).withString(decoded);
+        return TrackedText.numbered(sentPrefix, sent.incrementAndGet(), epoch, text, deadline)
+                .withString(decoded);
     }
 
     @Override
     public void queued(PeerKey peer, String name, TrackedText m) {
+        long at = sentTime(m.queuedAt() != null ? m.queuedAt() : Instant.now());
+        m.recordedAt(at);
+        if (numbered != null && m.idPrefix() != null) {
+            numbered.sent(sentSeries(peer, name), m.idNumber(), m.string(), at);
+            return;
+        }
         StoreWrite w = new StoreWrite()
-                .history(new HistoryRecord(m.messageId(), conversation(peer, name), true,
-                        selfName, self, m.string(),
-                        m.queuedAt() != null ? m.queuedAt() : Instant.now(), null,
+                .history(new HistoryRecord(m.messageId(), sentSeries(peer, name).conversation(),
+                        true, selfName, self, m.string(), EpochNanos.instant(at), null,
                         DeliveryState.PENDING));
         if (durable) {
             w.outbox(outboxRecord(peer, m));
@@ -99,14 +138,39 @@ final class DirectHistory implements SendJournal {
         }
     }
 
-    /** The conversation with a peer: the last one made, when a sender keeps to one peer. */
-    private Conversation conversation(PeerKey peer, String name) {
-        Conversation c = lastConversation;
-        if (c == null || !c.id().equals(peer.toString()) || !c.name().equals(name)) {
-            c = Conversation.direct(peer, name);
-            lastConversation = c;
+    /**
+     * The series of the messages sent to a peer: the last one made, when a sender keeps to one
+     * peer.
+     */
+    private NumberedSeries sentSeries(PeerKey peer, String name) {
+        NumberedSeries s = lastSentSeries;
+        if (s == null || !s.conversation().id().equals(peer.toString())
+                || !s.conversation().name().equals(name)) {
+            s = new NumberedSeries(sentPrefix, Conversation.direct(peer, name), true, selfName,
+                    self);
+            lastSentSeries = s;
         }
-        return c;
+        return s;
+    }
+
+    /** As {@link #sentSeries(PeerKey, String)} with whichever name: a state change needs none. */
+    private NumberedSeries sentSeries(PeerKey peer) {
+        NumberedSeries last = lastSentSeries;
+        return last != null && last.conversation().id().equals(peer.toString()) ? last
+                : new NumberedSeries(sentPrefix, Conversation.direct(peer, ""), true, selfName,
+                        self);
+    }
+
+    /** The series of the messages a peer's process numbered. */
+    private NumberedSeries receivedSeries(PeerKey sender, String name, long senderEpoch) {
+        NumberedSeries s = lastReceivedSeries;
+        String prefix = receivedIdPrefix(sender, senderEpoch);
+        if (s == null || !s.prefix().equals(prefix) || !s.sender().equals(name)) {
+            s = new NumberedSeries(prefix, Conversation.direct(sender, name), false, name,
+                    sender);
+            lastReceivedSeries = s;
+        }
+        return s;
     }
 
     /**
@@ -124,19 +188,35 @@ final class DirectHistory implements SendJournal {
 
     @Override
     public void delivered(PeerKey peer, List<TrackedText> messages) {
-        store.write(settled(peer, messages, DeliveryState.DELIVERED));
+        write(settled(peer, messages, DeliveryState.DELIVERED));
     }
 
     @Override
     public void failed(PeerKey peer, List<TrackedText> messages) {
-        store.write(settled(peer, messages, DeliveryState.FAILED));
+        write(settled(peer, messages, DeliveryState.FAILED));
+    }
+
+    /** A write, unless there is nothing to write (the numbered records changed in place). */
+    private void write(StoreWrite w) {
+        if (!w.isEmpty()) {
+            store.write(w);
+        }
     }
 
     /** Leaves the outbox, by each epoch's highest number (entries leave from the front). */
     private StoreWrite settled(PeerKey peer, List<TrackedText> messages, DeliveryState state) {
         StoreWrite w = new StoreWrite();
-        for (TrackedText m : messages) {
-            w.state(m.messageId(), state);
+        NumberedSeries series = null;
+        for (int i = 0; i < messages.size(); i++) {
+            TrackedText m = messages.get(i);
+            if (numbered != null && m.idPrefix() != null) {
+                if (series == null) {
+                    series = sentSeries(peer);
+                }
+                numbered.state(series, m.idNumber(), m.recordedAt(), state);
+            } else {
+                w.state(m.messageId(), state);
+            }
         }
         if (durable) {
             Map<Long, Long> upTo = new LinkedHashMap<>(2);
@@ -171,18 +251,20 @@ final class DirectHistory implements SendJournal {
      */
     CompletionStage<Void> received(PeerKey sender, String name, ArrivedTexts texts, Instant at,
             long wireEpoch) {
+        int n = texts.size();
+        long first = receiveTimes(at, n);
+        if (numbered != null) {
+            return receivedNumbered(sender, name, texts, first) ? DONE
+                    : CompletableFuture.failedFuture(new StoreException("the store is closed"));
+        }
         StoreWrite w = new StoreWrite();
         Conversation conversation = Conversation.direct(sender, name);
         String prefix = receivedIdPrefix(sender, wireEpoch);
-        int n = texts.size();
-        Instant first = receiveTimes(at, n);
         for (int i = 0; i < n; i++) {
             long firstEpoch = texts.firstEpoch(i);
             String id = firstEpoch == wireEpoch ? prefix + texts.firstSeq(i)
                     : receivedId(sender, firstEpoch, texts.firstSeq(i));
-            // A nanosecond apart, so that history keeps their order: at one time, stores order
-            // by id, as text, and ".../10" sorts before ".../9".
-            Instant t = i == 0 ? first : first.plusNanos(i);
+            Instant t = EpochNanos.instant(first + i);
             w.history(new HistoryRecord(id, conversation, false, name, sender, texts.text(i),
                     t, t, DeliveryState.RECEIVED));
         }
@@ -198,5 +280,39 @@ final class DirectHistory implements SendJournal {
             }
         }
         return store.write(w);
+    }
+
+    /**
+     * The messages received to a {@link NumberedHistory}: a series for each run of them first
+     * numbered by one process of the sender (most often all of them, in the process they came
+     * from).
+     */
+    private boolean receivedNumbered(PeerKey sender, String name, ArrivedTexts texts,
+            long first) {
+        NumberedHistory.Texts byFirstNumber = new NumberedHistory.Texts() {
+            @Override
+            public long number(int i) {
+                return texts.firstSeq(i);
+            }
+
+            @Override
+            public String text(int i) {
+                return texts.text(i);
+            }
+        };
+        int n = texts.size();
+        for (int from = 0; from < n;) {
+            long firstEpoch = texts.firstEpoch(from);
+            int to = from + 1;
+            while (to < n && texts.firstEpoch(to) == firstEpoch) {
+                to++;
+            }
+            if (!numbered.received(receivedSeries(sender, name, firstEpoch), byFirstNumber, from,
+                    to, first)) {
+                return false;
+            }
+            from = to;
+        }
+        return true;
     }
 }

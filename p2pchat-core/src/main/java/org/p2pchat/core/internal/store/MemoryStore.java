@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.p2pchat.api.PeerKey;
 import org.p2pchat.api.Conversation;
+import org.p2pchat.api.DeliveryState;
 import org.p2pchat.api.HistoryQuery;
 import org.p2pchat.api.HistoryRecord;
 import org.p2pchat.spi.MessageStore;
@@ -32,10 +33,13 @@ import org.p2pchat.spi.StoreWrite;
  * the outbox is bounded by the delivery layer's own limits, and the receive records by the
  * delivery layer forgetting ({@link StoreWrite#forgetReceived}) the epochs it no longer needs.
  *
+ * <p>The direct messages come as {@link NumberedHistory} records, kept as their series, number
+ * and text: no record, id string or map entry each (see {@link #numberedCost}).
+ *
  * <p>Thread-safe: one lock; a write is applied, all of it, before {@link #write} returns, and its
  * stage is then complete.
  */
-public final class MemoryStore implements MessageStore {
+public final class MemoryStore implements MessageStore, NumberedHistory {
     /** The default bound on history records per conversation. */
     public static final int DEFAULT_RECORDS_PER_CONVERSATION = 10_000;
     /** The default bound on conversations with history. */
@@ -45,6 +49,8 @@ public final class MemoryStore implements MessageStore {
             Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16);
     /** What a record takes on the heap besides its strings: the record, its key, map nodes. */
     private static final int RECORD_OVERHEAD = 320;
+    /** What a numbered record takes besides its text's characters: its slots, its index entry. */
+    private static final int NUMBERED_OVERHEAD = 96;
 
     /** Every write's stage: applied before it is returned; a minimal stage no one can complete. */
     private static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
@@ -58,6 +64,22 @@ public final class MemoryStore implements MessageStore {
 
     /** A receive record's key. */
     private record PeerEpoch(PeerKey peer, long epoch) {
+    }
+
+    /**
+     * What the store holds of the ids that begin with one series prefix: the rings with numbered
+     * records of it, the highest number added (a record numbered higher is new, so adding it
+     * looks nothing up), and how many records written as such have an id of that form.
+     */
+    private static final class Prefix {
+        final String name;
+        final List<RecordRing> rings = new ArrayList<>(1);
+        long maxNumber = -1;
+        int written;
+
+        Prefix(String name) {
+            this.name = name;
+        }
     }
 
     private final int maxRecordsPerConversation;
@@ -74,8 +96,13 @@ public final class MemoryStore implements MessageStore {
      */
     private final LinkedHashMap<Conversation, RecordRing> history =
             new LinkedHashMap<>(16, 0.75f, true);
-    /** Where each stored record is, by id. */
+    /** The same, to look up without it counting as a write. */
+    private final Map<Conversation, RecordRing> rings = new HashMap<>();
+    /** Where each record written as a {@link HistoryRecord} is, by id. */
     private final Map<String, HistoryRecord> byId = new HashMap<>();
+    /** The ids of the form prefix and number, by prefix; the last one used is kept. */
+    private final Map<String, Prefix> prefixes = new HashMap<>();
+    private Prefix lastPrefix;
     /**
      * Each peer's entries by (epoch, number), in the order they were added: a LinkedHashMap
      * keeps an entry's place when it is replaced, so a replaced entry is not resent after the
@@ -124,6 +151,17 @@ public final class MemoryStore implements MessageStore {
                 + r.conversation().name().length());
     }
 
+    /**
+     * What a {@link NumberedHistory} record takes on the heap, counted high: two bytes per
+     * character of its text, and its slots in the ring and its series' index.
+     *
+     * @param text its text
+     * @return the bytes
+     */
+    public static long numberedCost(String text) {
+        return NUMBERED_OVERHEAD + 2L * text.length();
+    }
+
     /** For tests: what the history takes now, as {@link #cost} counts it. */
     public synchronized long historyBytes() {
         return historyBytes;
@@ -149,23 +187,7 @@ public final class MemoryStore implements MessageStore {
         List<StoreWrite.StateChange> changes = write.stateChanges();
         for (int i = 0; i < changes.size(); i++) {
             StoreWrite.StateChange c = changes.get(i);
-            // Most often the record after the last one changed, in the ring written last (which
-            // is at the end of the eviction order already): no map lookup.
-            RecordRing recent = lastConversation == null ? null : lastRing;
-            int next = recent == null ? -1 : recent.indexOfNext(c.messageId());
-            if (next >= 0) {
-                recent.state(next, c.state());
-                continue;
-            }
-            HistoryRecord r = byId.get(c.messageId());
-            if (r != null) {
-                // In place: the same place, the same cost; a new state is not a new message.
-                RecordRing records = ringOf(r.conversation());
-                int at = records.indexOf(r);
-                if (at >= 0) {
-                    records.state(at, c.state());
-                }
-            }
+            state(c.messageId(), c.state());
         }
         // StoreWrite's order: acknowledgements before entries, so that entries renumbered
         // below an acknowledged number in the same write stay.
@@ -210,44 +232,211 @@ public final class MemoryStore implements MessageStore {
         if (previous != null) {
             RecordRing old = ringOf(previous.conversation());
             if (old != null) {
-                historyBytes -= cost(previous);
-                old.remove(old.indexOf(previous.sentAt(), previous.messageId()));
-                if (old.isEmpty()) {
-                    // Its last record moved to another conversation: it has no history now,
-                    // so it is not listed and does not count against the bound.
-                    history.remove(previous.conversation());
-                    lastConversation = null;
+                removeAt(previous.conversation(), old,
+                        old.indexOf(previous.sentAt(), previous.messageId()));
+            }
+        } else {
+            int numberAt = NumberedSeries.numberStart(r.messageId());
+            if (numberAt >= 0) {
+                Prefix p = prefix(r.messageId().substring(0, numberAt), true);
+                p.written++;
+                long number = Long.parseLong(r.messageId().substring(numberAt));
+                if (number <= p.maxNumber) {
+                    removeNumbered(p, number);
                 }
             }
         }
-        // The access moves it to the end: the conversation written to longest ago goes first.
-        RecordRing records = ringOf(r.conversation());
-        if (records == null) {
-            records = new RecordRing();
-            history.put(r.conversation(), records);
-            lastConversation = r.conversation();
-            lastRing = records;
-        }
+        RecordRing records = ringFor(r.conversation());
         records.add(r);
         historyBytes += cost(r);
+        keepBounds(records);
+    }
+
+    @Override
+    public synchronized boolean sent(NumberedSeries series, long number, String text,
+            long sentAt) {
+        if (closed) {
+            return false;
+        }
+        putNumbered(series, number, text, DeliveryState.PENDING, sentAt);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean received(NumberedSeries series, Texts texts, int from, int to,
+            long firstAt) {
+        if (closed) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            putNumbered(series, texts.number(i), texts.text(i), DeliveryState.RECEIVED,
+                    firstAt + i);
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized void state(NumberedSeries series, long number, long sentAt,
+            DeliveryState state) {
+        Conversation c = series.conversation();
+        RecordRing records = closed ? null : c.equals(lastConversation) ? lastRing : rings.get(c);
+        int at = records == null ? -1 : records.indexOf(series, number, sentAt);
+        if (at >= 0) {
+            // Found: as for a record written whole, the change is a write to its conversation.
+            ringOf(c).state(at, state);
+        } else if (!closed) {
+            // Replaced since, by a record of another time, or forgotten: by its id, then.
+            state(series.id(number), state);
+        }
+    }
+
+    /** Lock held: adds or replaces a numbered record, keeping the bounds. */
+    private void putNumbered(NumberedSeries s, long number, String text, DeliveryState state,
+            long time) {
+        Prefix p = prefix(s.prefix(), true);
+        // Numbers rise (a sender's counter, a friend's numbering): most often nothing to look up.
+        if (number <= p.maxNumber) {
+            removeNumbered(p, number);
+        }
+        if (p.written > 0) {
+            HistoryRecord previous = byId.get(s.id(number));
+            if (previous != null) {
+                RecordRing old = ringOf(previous.conversation());
+                removeAt(previous.conversation(), old,
+                        old.indexOf(previous.sentAt(), previous.messageId()));
+            }
+        }
+        RecordRing records = ringFor(s.conversation());
+        // Again: what was replaced may have been the prefix's last record, and taken it along.
+        p = prefix(s.prefix(), true);
+        p.maxNumber = Math.max(p.maxNumber, number);
+        if (!records.holdsSeries(s.prefix())) {
+            p.rings.add(records);
+        }
+        records.add(s, number, text, state, time);
+        historyBytes += numberedCost(text);
+        keepBounds(records);
+    }
+
+    /** Lock held: a numbered record of this id is replaced: the one there goes, if any. */
+    private void removeNumbered(Prefix p, long number) {
+        for (RecordRing ring : p.rings) {
+            int at = ring.indexOfNumbered(p.name, number);
+            if (at >= 0) {
+                removeAt(ring.conversation(), ringOf(ring.conversation()), at);
+                return;
+            }
+        }
+    }
+
+    /** Lock held: a state change by id. */
+    private void state(String id, DeliveryState state) {
+        // Most often the record after the last one changed, in the ring written last (which is
+        // at the end of the eviction order already): no map lookup.
+        RecordRing recent = lastConversation == null ? null : lastRing;
+        int next = recent == null ? -1 : recent.indexOfNext(id);
+        if (next >= 0) {
+            recent.state(next, state);
+            return;
+        }
+        HistoryRecord r = byId.get(id);
+        if (r != null) {
+            // In place: the same place, the same cost; a new state is not a new message.
+            RecordRing records = ringOf(r.conversation());
+            int at = records.indexOf(r);
+            if (at >= 0) {
+                records.state(at, state);
+            }
+        } else {
+            numberedState(id, state);
+        }
+    }
+
+    /** Lock held: a state change by id for a numbered record. */
+    private void numberedState(String id, DeliveryState state) {
+        int numberAt = NumberedSeries.numberStart(id);
+        Prefix p = numberAt < 0 ? null : prefix(id.substring(0, numberAt), false);
+        if (p == null) {
+            return;
+        }
+        long number = Long.parseLong(id.substring(numberAt));
+        for (RecordRing ring : p.rings) {
+            int at = ring.indexOfNumbered(p.name, number);
+            if (at >= 0) {
+                ringOf(ring.conversation()).state(at, state);
+                return;
+            }
+        }
+    }
+
+    /** Lock held: what the store holds of a prefix; made if asked to. */
+    private Prefix prefix(String name, boolean make) {
+        Prefix p = lastPrefix;
+        if (p != null && (p.name == name || p.name.equals(name))) {
+            return p;
+        }
+        p = prefixes.get(name);
+        if (p == null && make) {
+            p = new Prefix(name);
+            prefixes.put(name, p);
+        }
+        if (p != null) {
+            lastPrefix = p;
+        }
+        return p;
+    }
+
+    /** Lock held: a prefix of no record goes. */
+    private void dropIfUnused(Prefix p) {
+        if (p.rings.isEmpty() && p.written == 0) {
+            prefixes.remove(p.name);
+            if (lastPrefix == p) {
+                lastPrefix = null;
+            }
+        }
+    }
+
+    /**
+     * Lock held: a conversation's ring, made if it has none; the access moves it to the end: the
+     * conversation written to longest ago goes first.
+     */
+    private RecordRing ringFor(Conversation c) {
+        RecordRing records = ringOf(c);
+        if (records == null) {
+            records = new RecordRing(c);
+            history.put(c, records);
+            rings.put(c, records);
+            lastConversation = c;
+            lastRing = records;
+        }
+        return records;
+    }
+
+    /** Lock held: a conversation with no records left goes. */
+    private void forgetConversation(Conversation c) {
+        history.remove(c);
+        rings.remove(c);
+        lastConversation = null;
+    }
+
+    /** Lock held: after a record is added to {@code records}, the bounds are kept. */
+    private void keepBounds(RecordRing records) {
         if (records.size() > maxRecordsPerConversation) {
-            forget(records.pollFirst());
+            forgetFirst(records);
         }
         while (history.size() > maxConversations) {
             Map.Entry<Conversation, RecordRing> eldest = history.entrySet().iterator().next();
             RecordRing gone = eldest.getValue();
             while (!gone.isEmpty()) {
-                forget(gone.pollFirst());
+                forgetFirst(gone);
             }
-            history.remove(eldest.getKey());
-            lastConversation = null;
+            forgetConversation(eldest.getKey());
         }
         while (historyBytes > maxHistoryBytes && !history.isEmpty()) {
             Map.Entry<Conversation, RecordRing> eldest = history.entrySet().iterator().next();
-            forget(eldest.getValue().pollFirst());
+            forgetFirst(eldest.getValue());
             if (eldest.getValue().isEmpty()) {
-                history.remove(eldest.getKey());
-                lastConversation = null;
+                forgetConversation(eldest.getKey());
             }
         }
     }
@@ -269,10 +458,55 @@ public final class MemoryStore implements MessageStore {
         return ring;
     }
 
-    /** Lock held: a record left its conversation's ring; it leaves the index and the count. */
-    private void forget(HistoryRecord gone) {
-        byId.remove(gone.messageId());
-        historyBytes -= cost(gone);
+    /** Lock held: the oldest record of a ring goes, from the indexes and the count too. */
+    private void forgetFirst(RecordRing records) {
+        forgetting(records, 0);
+        String emptied = records.removeFirst();
+        if (emptied != null) {
+            seriesLeft(emptied, records);
+        }
+    }
+
+    /**
+     * Lock held: the record at an index of a conversation's ring goes, from the indexes and the
+     * count too, and the conversation with it if it was its last.
+     */
+    private void removeAt(Conversation c, RecordRing records, int index) {
+        forgetting(records, index);
+        String emptied = records.remove(index);
+        if (emptied != null) {
+            seriesLeft(emptied, records);
+        }
+        if (records.isEmpty()) {
+            // Its last record moved to another conversation: it has no history now, so it is
+            // not listed and does not count against the bound.
+            forgetConversation(c);
+        }
+    }
+
+    /** Lock held: the record at an index is about to leave its ring. */
+    private void forgetting(RecordRing records, int index) {
+        historyBytes -= records.cost(index);
+        HistoryRecord written = records.written(index);
+        if (written != null && byId.get(written.messageId()) == written) {
+            byId.remove(written.messageId());
+            int numberAt = NumberedSeries.numberStart(written.messageId());
+            Prefix p = numberAt < 0 ? null
+                    : prefix(written.messageId().substring(0, numberAt), false);
+            if (p != null) {
+                p.written--;
+                dropIfUnused(p);
+            }
+        }
+    }
+
+    /** Lock held: a ring holds no more numbered records of a prefix. */
+    private void seriesLeft(String prefix, RecordRing records) {
+        Prefix p = prefix(prefix, false);
+        if (p != null) {
+            p.rings.remove(records);
+            dropIfUnused(p);
+        }
     }
 
     @Override
@@ -327,8 +561,7 @@ public final class MemoryStore implements MessageStore {
         List<HistoryRecord> found = new ArrayList<>();
         for (RecordRing records : history.values()) {
             for (int i = 0; i < records.size(); i++) {
-                HistoryRecord r = records.get(i);
-                String text = r.text().toLowerCase(Locale.ROOT);
+                String text = records.text(i).toLowerCase(Locale.ROOT);
                 boolean all = true;
                 for (String w : wanted) {
                     if (!w.isEmpty() && !text.contains(w)) {
@@ -337,7 +570,7 @@ public final class MemoryStore implements MessageStore {
                     }
                 }
                 if (all) {
-                    found.add(r);
+                    found.add(records.get(i));
                 }
             }
         }

@@ -1,6 +1,9 @@
 package org.p2pchat.core.internal.store;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.p2pchat.api.Conversation;
 import org.p2pchat.api.DeliveryState;
 import org.p2pchat.api.HistoryRecord;
 
@@ -11,14 +14,22 @@ import org.p2pchat.api.HistoryRecord;
  * sorted tree would allocate a node and a key for every message. A record out of order (a clock
  * that stepped back, a room message signed earlier) is inserted in place by binary search.
  *
- * <p>A record's state is kept beside it, so that a sent message's change of state (pending, then
- * delivered) changes a slot instead of making a new record; {@link #get} returns the record with
- * its current state.
+ * <p>A slot holds either a {@link HistoryRecord} as written, or a record of a
+ * {@link NumberedSeries} as its series, number and text (the record and its id are made when it
+ * is read), with an {@link SeriesIndex} per series to find it by its number. A record's state is
+ * kept beside it, so that a sent message's change of state (pending, then delivered) changes a
+ * slot instead of making a new record; {@link #get} returns the record in its current state.
  *
  * <p>Not thread-safe: the {@link MemoryStore}'s lock guards it.
  */
 final class RecordRing {
-    private HistoryRecord[] slots = new HistoryRecord[8];
+    /** The conversation, as its first record named it. */
+    private final Conversation conversation;
+    /** A {@link HistoryRecord}, or the text of a numbered record. */
+    private Object[] items = new Object[8];
+    /** A numbered record's series, or null. */
+    private NumberedSeries[] series = new NumberedSeries[8];
+    private long[] numbers = new long[8];
     private DeliveryState[] states = new DeliveryState[8];
     /**
      * Each record's time sent as nanoseconds since the epoch, so that a search reads one array
@@ -27,8 +38,20 @@ final class RecordRing {
     private long[] times = new long[8];
     private int head;
     private int size;
-    /** The slot {@link #indexOf(HistoryRecord)} found last: state changes come in sending order. */
+    /** The slot found last: state changes come in sending order. */
     private int lastFound = -1;
+    /** The numbered records' indexes, by series prefix; the last one used is kept. */
+    private final Map<String, SeriesIndex> indexes = new HashMap<>(4);
+    private String lastPrefix;
+    private SeriesIndex lastIndex;
+
+    RecordRing(Conversation conversation) {
+        this.conversation = conversation;
+    }
+
+    Conversation conversation() {
+        return conversation;
+    }
 
     int size() {
         return size;
@@ -41,12 +64,36 @@ final class RecordRing {
     /** The record at an index, 0 the oldest, in its current state. */
     HistoryRecord get(int index) {
         int at = slot(index);
-        HistoryRecord r = slots[at];
-        return r.state() == states[at] ? r : r.withState(states[at]);
+        NumberedSeries s = series[at];
+        if (s == null) {
+            HistoryRecord r = (HistoryRecord) items[at];
+            return r.state() == states[at] ? r : r.withState(states[at]);
+        }
+        Instant sentAt = instant(times[at]);
+        return new HistoryRecord(s.id(numbers[at]), s.conversation(), s.outgoing(), s.sender(),
+                s.senderKey(), (String) items[at], sentAt, s.receivedAt(sentAt), states[at]);
+    }
+
+    /** The record at an index as it was written, or null if it is a numbered one. */
+    HistoryRecord written(int index) {
+        return series[slot(index)] == null ? (HistoryRecord) items[slot(index)] : null;
+    }
+
+    /** The text of the record at an index. */
+    String text(int index) {
+        int at = slot(index);
+        return series[at] == null ? ((HistoryRecord) items[at]).text() : (String) items[at];
+    }
+
+    /** What the record at an index takes, as {@link MemoryStore#cost} counts it. */
+    long cost(int index) {
+        int at = slot(index);
+        return series[at] == null ? MemoryStore.cost((HistoryRecord) items[at])
+                : MemoryStore.numberedCost((String) items[at]);
     }
 
     private int slot(int index) {
-        return (head + index) & (slots.length - 1);
+        return (head + index) & (items.length - 1);
     }
 
     /** Changes the state of the record at an index. */
@@ -54,47 +101,75 @@ final class RecordRing {
         states[slot(index)] = state;
     }
 
-    private void set(int index, HistoryRecord r, DeliveryState state, long time) {
+    private void set(int index, Object item, NumberedSeries s, long number, DeliveryState state,
+            long time) {
         int at = slot(index);
-        slots[at] = r;
+        items[at] = item;
+        series[at] = s;
+        numbers[at] = number;
         states[at] = state;
         times[at] = time;
     }
 
     private void move(int from, int to) {
         int f = slot(from);
-        set(to, slots[f], states[f], times[f]);
+        set(to, items[f], series[f], numbers[f], states[f], times[f]);
     }
 
     HistoryRecord last() {
         return get(size - 1);
     }
 
-    /** Removes the oldest record, returning it as it was added. */
-    HistoryRecord pollFirst() {
-        HistoryRecord r = slots[head];
-        slots[head] = null;
+    /**
+     * Removes the oldest record.
+     *
+     * @return the prefix of a numbered series it was the last record of in the ring, or null
+     */
+    String removeFirst() {
+        String emptied = unindex(head);
+        items[head] = null;
+        series[head] = null;
         states[head] = null;
-        head = (head + 1) & (slots.length - 1);
+        head = (head + 1) & (items.length - 1);
         size--;
-        return r;
+        return emptied;
     }
 
     /** Adds a record at its place; after any with the same place. */
     void add(HistoryRecord r) {
-        if (size == slots.length) {
+        long time = nanos(r.sentAt());
+        int at = size == 0 || compare(size - 1, time, r.sentAt(), r.messageId()) <= 0 ? size
+                : firstAfter(time, r.sentAt(), r.messageId());
+        insert(at, r, null, 0, r.state(), time);
+    }
+
+    /**
+     * Adds a numbered record at its place (after any with the same place); none of its id may be
+     * in the ring.
+     */
+    void add(NumberedSeries s, long number, String text, DeliveryState state, long time) {
+        int at;
+        if (size == 0 || times[slot(size - 1)] < time) {
+            at = size;
+        } else {
+            // A tie or out of order: rare, so the record's time and id may be made to compare.
+            Instant sentAt = instant(time);
+            String id = s.id(number);
+            at = compare(size - 1, time, sentAt, id) <= 0 ? size : firstAfter(time, sentAt, id);
+        }
+        insert(at, text, s, number, state, time);
+        seriesIndex(s.prefix(), true).add(number, time);
+    }
+
+    private void insert(int at, Object item, NumberedSeries s, long number, DeliveryState state,
+            long time) {
+        if (size == items.length) {
             grow();
         }
-        long time = nanos(r.sentAt());
-        if (size == 0 || compare(size - 1, time, r.sentAt(), r.messageId()) <= 0) {
-            set(size++, r, r.state(), time);
-            return;
-        }
-        int at = firstAfter(time, r.sentAt(), r.messageId());
         for (int i = size; i > at; i--) {
             move(i - 1, i);
         }
-        set(at, r, r.state(), time);
+        set(at, item, s, number, state, time);
         size++;
     }
 
@@ -103,10 +178,10 @@ final class RecordRing {
      * the state changes of a sender's messages follow their order, then by its place.
      */
     int indexOf(HistoryRecord r) {
-        int guess = (lastFound + 1) & (slots.length - 1);
-        if (lastFound >= 0 && slots[guess] == r) {
+        int guess = (lastFound + 1) & (items.length - 1);
+        if (lastFound >= 0 && items[guess] == r) {
             lastFound = guess;
-            return (guess - head) & (slots.length - 1);
+            return (guess - head) & (items.length - 1);
         }
         int at = indexOf(r.sentAt(), r.messageId());
         if (at >= 0) {
@@ -123,13 +198,74 @@ final class RecordRing {
         if (lastFound < 0) {
             return -1;
         }
-        int guess = (lastFound + 1) & (slots.length - 1);
-        HistoryRecord r = slots[guess];
-        if (r == null || !r.messageId().equals(messageId)) {
+        int guess = (lastFound + 1) & (items.length - 1);
+        if (series[guess] != null || !(items[guess] instanceof HistoryRecord r)
+                || !r.messageId().equals(messageId)) {
             return -1;
         }
         lastFound = guess;
-        return (guess - head) & (slots.length - 1);
+        return (guess - head) & (items.length - 1);
+    }
+
+    /**
+     * The index of a numbered record, or -1: first just after the last one found, then by its
+     * time sent.
+     */
+    int indexOf(NumberedSeries s, long number, long time) {
+        int guess = (lastFound + 1) & (items.length - 1);
+        if (lastFound >= 0 && is(guess, s, number)) {
+            lastFound = guess;
+            return (guess - head) & (items.length - 1);
+        }
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (times[slot(mid)] < time) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        for (int i = lo; i < size && times[slot(i)] == time; i++) {
+            if (is(slot(i), s, number)) {
+                lastFound = slot(i);
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private boolean is(int slot, NumberedSeries s, long number) {
+        NumberedSeries in = series[slot];
+        return in != null && numbers[slot] == number
+                && (in == s || in.prefix().equals(s.prefix()));
+    }
+
+    /**
+     * The index of the numbered record of this series prefix and number, or -1, through its
+     * series' index.
+     */
+    int indexOfNumbered(String prefix, long number) {
+        SeriesIndex index = seriesIndex(prefix, false);
+        int found = index == null ? -1 : index.find(number);
+        if (found < 0) {
+            return -1;
+        }
+        long time = index.time(found);
+        for (int i = firstAtOrAfterTime(time); i < size && times[slot(i)] == time; i++) {
+            int at = slot(i);
+            if (series[at] != null && numbers[at] == number && series[at].prefix().equals(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether a numbered record of this series prefix and number is in the ring. */
+    boolean holdsNumbered(String prefix, long number) {
+        SeriesIndex index = seriesIndex(prefix, false);
+        return index != null && index.find(number) >= 0;
     }
 
     /** The index of a record with this place, or -1. */
@@ -138,12 +274,60 @@ final class RecordRing {
         return at < size && compare(at, nanos(sentAt), sentAt, messageId) == 0 ? at : -1;
     }
 
-    /** Removes the record at an index. */
-    void remove(int index) {
+    /**
+     * Removes the record at an index.
+     *
+     * @return the prefix of a numbered series it was the last record of in the ring, or null
+     */
+    String remove(int index) {
+        String emptied = unindex(slot(index));
         for (int i = index; i < size - 1; i++) {
             move(i + 1, i);
         }
-        set(--size, null, null, 0);
+        set(--size, null, null, 0, null, 0);
+        lastFound = -1;
+        return emptied;
+    }
+
+    /**
+     * A numbered record leaves its series' index; the index goes with its last one, and its
+     * prefix is returned.
+     */
+    private String unindex(int slot) {
+        NumberedSeries s = series[slot];
+        if (s == null) {
+            return null;
+        }
+        SeriesIndex index = seriesIndex(s.prefix(), false);
+        index.remove(numbers[slot]);
+        if (!index.isEmpty()) {
+            return null;
+        }
+        indexes.remove(s.prefix());
+        lastPrefix = null;
+        lastIndex = null;
+        return s.prefix();
+    }
+
+    /** Whether the ring holds numbered records of a series prefix. */
+    boolean holdsSeries(String prefix) {
+        return seriesIndex(prefix, false) != null;
+    }
+
+    private SeriesIndex seriesIndex(String prefix, boolean make) {
+        if (prefix == lastPrefix) {
+            return lastIndex;
+        }
+        SeriesIndex index = indexes.get(prefix);
+        if (index == null && make) {
+            index = new SeriesIndex();
+            indexes.put(prefix, index);
+        }
+        if (index != null) {
+            lastPrefix = prefix;
+            lastIndex = index;
+        }
+        return index;
     }
 
     /** The index of the first record whose place is at or after this one (size if none). */
@@ -154,6 +338,20 @@ final class RecordRing {
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (compare(mid, time, sentAt, messageId) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private int firstAtOrAfterTime(long time) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (times[slot(mid)] < time) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -184,35 +382,42 @@ final class RecordRing {
             return c;
         }
         // The same nanosecond, or both beyond what a long counts (clamped): the objects decide.
-        HistoryRecord r = slots[at];
+        NumberedSeries s = series[at];
+        if (s != null) {
+            c = instant(times[at]).compareTo(sentAt);
+            return c != 0 ? c : s.id(numbers[at]).compareTo(messageId);
+        }
+        HistoryRecord r = (HistoryRecord) items[at];
         c = r.sentAt().compareTo(sentAt);
         return c != 0 ? c : r.messageId().compareTo(messageId);
     }
 
-    /** Nanoseconds since the epoch, clamped (a signed room time may be anything). */
     private static long nanos(Instant t) {
-        long s = t.getEpochSecond();
-        if (s >= Long.MAX_VALUE / 1_000_000_000L) {
-            return Long.MAX_VALUE;
-        }
-        if (s <= Long.MIN_VALUE / 1_000_000_000L) {
-            return Long.MIN_VALUE;
-        }
-        return s * 1_000_000_000L + t.getNano();
+        return EpochNanos.of(t);
+    }
+
+    private static Instant instant(long nanos) {
+        return EpochNanos.instant(nanos);
     }
 
     private void grow() {
-        int n = slots.length * 2;
-        HistoryRecord[] bigger = new HistoryRecord[n];
+        int n = items.length * 2;
+        Object[] biggerItems = new Object[n];
+        NumberedSeries[] biggerSeries = new NumberedSeries[n];
+        long[] biggerNumbers = new long[n];
         DeliveryState[] biggerStates = new DeliveryState[n];
         long[] biggerTimes = new long[n];
         for (int i = 0; i < size; i++) {
             int at = slot(i);
-            bigger[i] = slots[at];
+            biggerItems[i] = items[at];
+            biggerSeries[i] = series[at];
+            biggerNumbers[i] = numbers[at];
             biggerStates[i] = states[at];
             biggerTimes[i] = times[at];
         }
-        slots = bigger;
+        items = biggerItems;
+        series = biggerSeries;
+        numbers = biggerNumbers;
         states = biggerStates;
         times = biggerTimes;
         head = 0;

@@ -32,7 +32,7 @@ class RecordRingTest {
 
     @Test
     void recordsOutOfOrderAndPastTheEndsOfALongAreKeptByTimeThenId() {
-        RecordRing ring = new RecordRing();
+        RecordRing ring = new RecordRing(WITH);
         Instant t = Instant.parse("2026-12-02T10:00:00Z");
         ring.add(record("c", t.plusNanos(2)));
         ring.add(record("a", t));
@@ -50,7 +50,7 @@ class RecordRingTest {
 
     @Test
     void aStateChangeShowsInTheRecordReadAndTheOldestGoFirstAcrossGrowth() {
-        RecordRing ring = new RecordRing();
+        RecordRing ring = new RecordRing(WITH);
         Instant t = Instant.parse("2026-12-02T10:00:00Z");
         Random random = new Random(7);
         List<Long> times = new ArrayList<>();
@@ -68,7 +68,8 @@ class RecordRingTest {
         assertEquals(DeliveryState.DELIVERED, ring.get(2).state());
         assertEquals(third.withState(DeliveryState.DELIVERED), ring.get(2));
 
-        assertEquals(t.plusNanos(times.get(0)), ring.pollFirst().sentAt());
+        assertEquals(t.plusNanos(times.get(0)), ring.get(0).sentAt());
+        ring.removeFirst();
         assertEquals(99, ring.size());
         ring.remove(0);
         assertEquals(DeliveryState.DELIVERED, ring.get(0).state(), "the state moves with it");
@@ -76,7 +77,7 @@ class RecordRingTest {
 
     @Test
     void theRecordAfterTheLastOneFoundIsFoundByItsIdAndNoOtherIs() {
-        RecordRing ring = new RecordRing();
+        RecordRing ring = new RecordRing(WITH);
         Instant t = Instant.parse("2026-12-02T10:00:00Z");
         for (int i = 0; i < 20; i++) {
             ring.add(record("m" + i, t.plusNanos(i)));
@@ -87,7 +88,7 @@ class RecordRingTest {
         assertEquals(6, ring.indexOfNext("m6"));
         assertEquals(7, ring.indexOfNext("m7"));
         assertEquals(-1, ring.indexOfNext("m9"), "not the next one");
-        ring.pollFirst();
+        ring.removeFirst();
         assertEquals(7, ring.indexOfNext("m8"), "indexes move with the oldest gone");
         for (int i = 20; i < 40; i++) {
             ring.add(record("m" + i, t.plusNanos(i)));
