@@ -47,7 +47,11 @@ final class DataBatch {
     static DataBatch take(Outbox outbox, LinkSession session, int maxPlain, long credit, long now,
             List<Outbox.Entry> tooLarge) {
         int budget = Math.min(maxPlain, DeliveryOptions.BATCH_BYTES);
-        List<Outbox.Entry> entries = new ArrayList<>();
+        // Sized for what waits, up to what a frame of messages the size of the first holds: a
+        // frame of 64-byte messages takes hundreds, and growing the list is a copy per doubling.
+        int estimate = !outbox.hasWaiting() ? 0
+                : budget / MessageFrames.messageBytes(outbox.peekWaiting().utf8.length) + 1;
+        List<Outbox.Entry> entries = new ArrayList<>(Math.min(outbox.waitingCount(), estimate));
         long floor = outbox.floor();
         long first = 0;
         int bytes = 0;

@@ -115,6 +115,11 @@ final class Outbox {
         return !inFlight.isEmpty();
     }
 
+    /** How many entries wait to be transmitted. */
+    int waitingCount() {
+        return waiting.size();
+    }
+
     boolean hasWaiting() {
         return !waiting.isEmpty();
     }
