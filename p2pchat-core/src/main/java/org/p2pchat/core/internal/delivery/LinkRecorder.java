@@ -28,7 +28,7 @@ final class LinkRecorder {
         if (e.kind == MessageFrames.KIND_TEXT) {
             // One clock read: the clock is slow to read on some machines, and this is per send.
             Instant now = Instant.now();
-            e.tracked = journal.track(e.utf8, text, now.plus(deliveryTimeout));
+            e.tracked = journal.track(e.utf8, text, now, deliveryTimeout);
             e.tracked.queuedAt(now);
             e.tracked.numbered(e.seq);
             record(e, key, friend);

@@ -17,8 +17,9 @@ public interface SendJournal {
     /** Records nothing: for links without a store (tests of the delivery layer). */
     SendJournal NONE = new SendJournal() {
         @Override
-        public TrackedText track(byte[] text, String decoded, java.time.Instant deadline) {
-            return new TrackedText("", 0, 0, text, deadline, false);
+        public TrackedText track(byte[] text, String decoded, java.time.Instant queuedAt,
+                java.time.Duration timeout) {
+            return new TrackedText("", 0, 0, text, queuedAt.plus(timeout), false);
         }
 
         @Override
@@ -43,10 +44,12 @@ public interface SendJournal {
      *
      * @param text its UTF-8 text
      * @param decoded that text as a string, or null if the sender does not have it at hand
-     * @param deadline when its delivery timeout passes
+     * @param queuedAt when it is queued (its {@link TrackedText#queuedAt})
+     * @param timeout its delivery timeout, from then
      * @return its record, numbered when the link queues it
      */
-    TrackedText track(byte[] text, String decoded, java.time.Instant deadline);
+    TrackedText track(byte[] text, String decoded, java.time.Instant queuedAt,
+            java.time.Duration timeout);
 
     /**
      * A message was queued for a peer whose key is known: its history record (pending) and its

@@ -22,7 +22,9 @@ public final class TrackedText {
     private final byte[] text;
     /** The text as a string: given by the sender, or decoded when first asked for. */
     private String decoded;
-    private final Instant deadline;
+    /** Given, or made from {@link #queuedAt} and {@link #timeout} when first asked. */
+    private Instant deadline;
+    private final java.time.Duration timeout;
     private Instant queuedAt;
     private long seq;
     private boolean recorded;
@@ -40,7 +42,7 @@ public final class TrackedText {
      */
     public TrackedText(String messageId, long epoch, long seq, byte[] text, Instant deadline,
             boolean restored) {
-        this(messageId, null, -1, epoch, seq, text, deadline, restored);
+        this(messageId, null, -1, epoch, seq, text, deadline, null, restored);
     }
 
     /**
@@ -51,16 +53,20 @@ public final class TrackedText {
      * @param idNumber the id's number
      * @param epoch the epoch of the process that numbers it first
      * @param text its UTF-8 text
-     * @param deadline when its delivery timeout passes
+     * @param queuedAt when it was queued
+     * @param timeout its delivery timeout, from then
      * @return the record
      */
     public static TrackedText numbered(String idPrefix, long idNumber, long epoch, byte[] text,
-            Instant deadline) {
-        return new TrackedText(null, idPrefix, idNumber, epoch, 0, text, deadline, false);
+            Instant queuedAt, java.time.Duration timeout) {
+        TrackedText t = new TrackedText(null, idPrefix, idNumber, epoch, 0, text, null, timeout,
+                false);
+        t.queuedAt = queuedAt;
+        return t;
     }
 
     private TrackedText(String messageId, String idPrefix, long idNumber, long epoch, long seq,
-            byte[] text, Instant deadline, boolean restored) {
+            byte[] text, Instant deadline, java.time.Duration timeout, boolean restored) {
         this.messageId = messageId;
         this.idPrefix = idPrefix;
         this.idNumber = idNumber;
@@ -68,6 +74,7 @@ public final class TrackedText {
         this.seq = seq;
         this.text = text;
         this.deadline = deadline;
+        this.timeout = timeout;
         this.restored = restored;
         this.recorded = restored;
     }
@@ -136,8 +143,15 @@ public final class TrackedText {
         return text;
     }
 
+    /** When its delivery timeout passes. */
     public Instant deadline() {
-        return deadline;
+        Instant d = deadline;
+        if (d == null) {
+            // Made when asked (a durable outbox entry, a restore): not an object per send.
+            d = queuedAt.plus(timeout);
+            deadline = d;
+        }
+        return d;
     }
 
     /**

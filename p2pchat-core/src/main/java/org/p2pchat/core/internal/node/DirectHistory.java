@@ -108,10 +108,11 @@ final class DirectHistory implements SendJournal {
     }
 
     @Override
-    public TrackedText track(byte[] text, String decoded, Instant deadline) {
+    public TrackedText track(byte[] text, String decoded, Instant queuedAt,
+            java.time.Duration timeout) {
         // Sent messages count on their own: a link's numbers can move before they go out.
-        return TrackedText.numbered(sentPrefix, sent.incrementAndGet(), epoch, text, deadline)
-                .withString(decoded);
+        return TrackedText.numbered(sentPrefix, sent.incrementAndGet(), epoch, text, queuedAt,
+                timeout).withString(decoded);
     }
 
     @Override

@@ -36,8 +36,9 @@ class FriendLinkJournalTest {
         private int ids;
 
         @Override
-        public TrackedText track(byte[] text, String decoded, Instant deadline) {
-            return new TrackedText("id" + ++ids, 100, 0, text, deadline, false);
+        public TrackedText track(byte[] text, String decoded, Instant queuedAt,
+                java.time.Duration timeout) {
+            return new TrackedText("id" + ++ids, 100, 0, text, queuedAt.plus(timeout), false);
         }
 
         @Override
