@@ -25,23 +25,31 @@ import org.p2pchat.api.HistoryRecord;
 final class RecordRing {
     /** The conversation, as its first record named it. */
     private final Conversation conversation;
+    // Small to start with: an idle friend's conversation holds a record or two; a busy one
+    // doubles its way up once.
     /** A {@link HistoryRecord}, or the text of a numbered record. */
-    private Object[] items = new Object[8];
+    private Object[] items = new Object[2];
     /** A numbered record's series, or null. */
-    private NumberedSeries[] series = new NumberedSeries[8];
-    private long[] numbers = new long[8];
-    private DeliveryState[] states = new DeliveryState[8];
+    private NumberedSeries[] series = new NumberedSeries[2];
+    private long[] numbers = new long[2];
+    private DeliveryState[] states = new DeliveryState[2];
     /**
      * Each record's time sent as nanoseconds since the epoch, so that a search reads one array
      * instead of two objects per step (a miss in the cache each, in a ring of ten thousand).
      */
-    private long[] times = new long[8];
+    private long[] times = new long[2];
     private int head;
     private int size;
     /** The slot found last: state changes come in sending order. */
     private int lastFound = -1;
-    /** The numbered records' indexes, by series prefix; the last one used is kept. */
-    private final Map<String, SeriesIndex> indexes = new HashMap<>(4);
+    /**
+     * The numbered records' indexes, by series prefix: the first series' on its own, the others
+     * in a map made with the second (most rings hold one or two series, an idle friend's ring a
+     * record or two); the last one used is kept.
+     */
+    private String firstPrefix;
+    private SeriesIndex firstIndex;
+    private Map<String, SeriesIndex> others;
     private String lastPrefix;
     private SeriesIndex lastIndex;
 
@@ -303,7 +311,12 @@ final class RecordRing {
         if (!index.isEmpty()) {
             return null;
         }
-        indexes.remove(s.prefix());
+        if (index == firstIndex) {
+            firstPrefix = null;
+            firstIndex = null;
+        } else {
+            others.remove(s.prefix());
+        }
         lastPrefix = null;
         lastIndex = null;
         return s.prefix();
@@ -318,10 +331,19 @@ final class RecordRing {
         if (prefix == lastPrefix) {
             return lastIndex;
         }
-        SeriesIndex index = indexes.get(prefix);
+        SeriesIndex index = firstPrefix != null && firstPrefix.equals(prefix) ? firstIndex
+                : others == null ? null : others.get(prefix);
         if (index == null && make) {
             index = new SeriesIndex();
-            indexes.put(prefix, index);
+            if (firstPrefix == null) {
+                firstPrefix = prefix;
+                firstIndex = index;
+            } else {
+                if (others == null) {
+                    others = new HashMap<>(4);
+                }
+                others.put(prefix, index);
+            }
         }
         if (index != null) {
             lastPrefix = prefix;

@@ -10,8 +10,8 @@ package org.p2pchat.core.internal.store;
  * <p>Not thread-safe: the {@link MemoryStore}'s lock guards it.
  */
 final class SeriesIndex {
-    private long[] numbers = new long[8];
-    private long[] times = new long[8];
+    private long[] numbers = new long[2];
+    private long[] times = new long[2];
     /** The entries are at {@code [head, head + size)}. */
     private int head;
     private int size;
