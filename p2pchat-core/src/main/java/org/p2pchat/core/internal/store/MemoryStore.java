@@ -285,8 +285,11 @@ public final class MemoryStore implements MessageStore, NumberedHistory {
             // Found: as for a record written whole, the change is a write to its conversation.
             ringOf(c).state(at, state);
         } else if (!closed) {
-            // Replaced since, by a record of another time, or forgotten: by its id, then.
-            state(series.id(number), state);
+            // Replaced since (by a record of another time, or written whole), or forgotten.
+            Prefix p = prefix(series.prefix(), false);
+            if (p != null && !numberedState(p, number, state) && p.written > 0) {
+                state(series.id(number), state);
+            }
         }
     }
 
@@ -359,14 +362,19 @@ public final class MemoryStore implements MessageStore, NumberedHistory {
         if (p == null) {
             return;
         }
-        long number = Long.parseLong(id.substring(numberAt));
+        numberedState(p, Long.parseLong(id.substring(numberAt)), state);
+    }
+
+    /** Lock held: a state change for the numbered record of a prefix and number, if any. */
+    private boolean numberedState(Prefix p, long number, DeliveryState state) {
         for (RecordRing ring : p.rings) {
             int at = ring.indexOfNumbered(p.name, number);
             if (at >= 0) {
                 ringOf(ring.conversation()).state(at, state);
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /** Lock held: what the store holds of a prefix; made if asked to. */
