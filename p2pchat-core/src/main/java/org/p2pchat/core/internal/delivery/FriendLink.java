@@ -4,10 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.ConnectionState;
 import org.p2pchat.api.OutboxFullException;
@@ -29,10 +26,10 @@ import org.p2pchat.spi.Ticker;
  * timeout passes (its send fails). When the node closes, the link first refuses new messages
  * while the waiting ones carry on ({@link #stopAccepting}), then fails what is left.
  *
- * <p><b>Liveness.</b> While messages wait for the friend, a timer ticks: it expires messages and
- * asks its {@link Liveness} whether to PING the connection or close it. With an empty outbox the
- * timer stops and nothing is sent, so idle connections can close. Which connection carries the
- * messages is its {@link LinkConnections}'.
+ * <p><b>Parts.</b> Which connection carries the messages is its {@link LinkConnections}'; while
+ * messages wait, its {@link OutboxTimer} ticks: it expires messages and asks its {@link Liveness}
+ * whether to PING the connection or close it. This class takes each event (a message to send, a
+ * connection, an acknowledgement, the node closing) and has its parts do their share.
  *
  * <p><b>Threading.</b> Thread-safe. Application threads send; the event loop attaches, detaches
  * and acknowledges; the node's timer ticks and retries. State is guarded by this object's lock,
@@ -66,7 +63,6 @@ public final class FriendLink {
     private volatile PeerKey key;
     private final DeliveryOptions options;
     private final Ticker ticker;
-    private final ScheduledExecutorService timer;
     private final Connector connector;
     private final Outbox outbox;
     private final Inflow inflow;
@@ -74,6 +70,7 @@ public final class FriendLink {
     private final Liveness liveness;
     private final Transmitter transmitter;
     private final LinkConnections connections;
+    private final OutboxTimer outboxTimer;
     /** Counts what this link does, for {@code Peer.stats()}; guarded by the lock. */
     final DeliveryMeter meter;
     /**
@@ -82,7 +79,6 @@ public final class FriendLink {
      */
     private final LinkRecorder recorder;
 
-    private ScheduledFuture<?> tick;
     /** Set when the node starts closing: new messages fail with it, waiting ones carry on. */
     private P2pChatException refusal;
     private P2pChatException closedReason;
@@ -110,7 +106,6 @@ public final class FriendLink {
         this.recorder = new LinkRecorder(journal, options.deliveryTimeout());
         this.options = options;
         this.ticker = ticker;
-        this.timer = timer;
         this.connector = connector;
         this.outbox = new Outbox(friend, options.outboxLimitBytes());
         this.inflow = inflow;
@@ -123,6 +118,8 @@ public final class FriendLink {
                 new Backoff(options.reconnectDelay(), options.maxHandshakeRetryDelay(), random),
                 this::dialAddress, address -> connector.connect(this, address),
                 this::needsConnection, this::connectEnded);
+        this.outboxTimer = new OutboxTimer(this, outbox, connections, liveness, redial,
+                transmitter, connector, ticker, timer, options);
     }
 
     /** The name the peer goes by here: the directory's, a room's, or its own. */
@@ -172,10 +169,7 @@ public final class FriendLink {
         synchronized (this) {
             disposed = true;
             outbox.clear(left);
-            if (tick != null) {
-                tick.cancel(false);
-                tick = null;
-            }
+            outboxTimer.stop();
             redial.cancel();
         }
         List<Waiting> out = new ArrayList<>(left.size());
@@ -322,7 +316,7 @@ public final class FriendLink {
     }
 
     /** Opens a connection if messages wait and none is open or coming; lock held. */
-    private void ensureConnection() {
+    void ensureConnection() {
         if (needsConnection()) {
             redial.request();
         }
@@ -432,60 +426,14 @@ public final class FriendLink {
 
     /** Lock held: starts the timer if it is not running. */
     private void ensureTick() {
-        if (tick != null || closedReason != null) {
-            return;
-        }
-        long period = options.tickNanos();
-        try {
-            tick = timer.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // The node is closing.
+        if (closedReason == null) {
+            outboxTimer.start();
         }
     }
 
     /** Runs on the node's timer while messages wait; package-private so tests can drive it. */
     void tick() {
-        List<Outbox.Entry> expired = new ArrayList<>();
-        LinkSession abort = null;
-        ConnectionClosedException abortReason = null;
-        LinkSession ping = null;
-        Throwable cause;
-        boolean idle;
-        synchronized (this) {
-            long now = ticker.nanoTime();
-            for (Outbox.Entry e = outbox.expireFront(now); e != null; e = outbox.expireFront(now)) {
-                expired.add(e);
-            }
-            recordFailed(expired);
-            cause = redial.lastFailure();
-            LinkSession s = connections.current();
-            if (s != null && s.isOpen() && !outbox.isEmpty()) {
-                abortReason = liveness.failure(s, outbox, now);
-                if (abortReason != null) {
-                    abort = s;
-                } else if (liveness.pingDue(s, outbox, now)) {
-                    ping = s;
-                }
-            }
-            if (outbox.isEmpty() && tick != null) {
-                tick.cancel(false);
-                tick = null;
-            }
-            ensureConnection();
-            idle = idle();
-        }
-        Undelivered.fail(expired, cause, friend, options.deliveryTimeout());
-        if (abort != null) {
-            abort.connection().abort(abortReason);
-        }
-        if (ping != null) {
-            Transmitter.ping(ping);
-        }
-        // Expiry may have moved the floor past a message that blocked the ones behind it.
-        transmitter.flush();
-        if (idle && !expired.isEmpty()) {
-            connector.idle(this);
-        }
+        outboxTimer.tick();
     }
 
     /**
@@ -511,10 +459,7 @@ public final class FriendLink {
         synchronized (this) {
             closedReason = reason;
             outbox.clear(left);
-            if (tick != null) {
-                tick.cancel(false);
-                tick = null;
-            }
+            outboxTimer.stop();
             redial.cancel();
         }
         for (Outbox.Entry e : left) {
@@ -550,7 +495,7 @@ public final class FriendLink {
     }
 
     /** Lock held: whether the link has nothing to send, no connection and no attempt under way. */
-    private boolean idle() {
+    boolean idle() {
         return outbox.isEmpty() && connections.none() && !redial.connecting();
     }
 

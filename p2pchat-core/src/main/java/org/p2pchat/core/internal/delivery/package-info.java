@@ -7,9 +7,9 @@
  * org.p2pchat.core.internal.delivery.MessageFrames}), an {@link
  * org.p2pchat.core.internal.delivery.Inflow} that receives each message once and acknowledges it,
  * its {@link org.p2pchat.core.internal.delivery.LinkConnections}, which pick the connection that
- * carries them, a {@link org.p2pchat.core.internal.delivery.Liveness} that watches the connection
- * ({@link org.p2pchat.core.internal.delivery.Undelivered} says why what waits too long failed),
- * and a {@link
+ * carries them, an {@link org.p2pchat.core.internal.delivery.OutboxTimer} that expires what waits too
+ * long ({@link org.p2pchat.core.internal.delivery.Undelivered} says why it failed) while a {@link
+ * org.p2pchat.core.internal.delivery.Liveness} watches the connection, and a {@link
  * org.p2pchat.core.internal.delivery.Redial} that reopens connections at a {@link
  * org.p2pchat.core.internal.delivery.Backoff} pace. A {@link
  * org.p2pchat.core.internal.delivery.LinkSession} is an authenticated connection as delivery sees
