@@ -40,14 +40,11 @@ import org.p2pchat.core.internal.delivery.MessageFrames;
 import org.p2pchat.core.internal.files.FileOptions;
 import org.p2pchat.core.internal.files.FileTransfers;
 import org.p2pchat.core.internal.link.ConnectionSlots;
-import org.p2pchat.core.internal.link.HandshakeAdmission;
-import org.p2pchat.core.internal.link.HandshakeGate;
 import org.p2pchat.core.internal.link.LinkHandler;
 import org.p2pchat.core.internal.link.LinkNode;
 import org.p2pchat.core.internal.link.ListedAddressCheck;
 import org.p2pchat.core.internal.link.SessionOptions;
 import org.p2pchat.core.internal.link.TrustDecisions;
-import org.p2pchat.core.internal.link.WireCodec;
 import org.p2pchat.core.internal.observe.ConnectionWatch;
 import org.p2pchat.core.internal.observe.NodeCounters;
 import org.p2pchat.core.internal.runtime.NodeThreads;
@@ -62,7 +59,6 @@ import org.p2pchat.core.internal.delivery.ReceiveLedger;
 import org.p2pchat.spi.Connection;
 import org.p2pchat.spi.MessageStore;
 import org.p2pchat.spi.StoreWrite;
-import org.p2pchat.spi.ConnectionHandler;
 import org.p2pchat.spi.Transport;
 import org.p2pchat.spi.Ticker;
 import org.p2pchat.spi.TransportOptions;
@@ -74,8 +70,10 @@ import org.slf4j.LoggerFactory;
  * listener's executor, and one timer thread for handshake deadlines, heartbeats, delivery timeouts
  * and reconnections. Connections are opened lazily on the first message to a friend and reused
  * until they close (idle, or from the other side); messages not yet acknowledged then go out again
- * on the next one. The links and who is who are a {@link LinkTable}'s; closing is a {@link
- * NodeClosing}'s.
+ * on the next one. The links and who is who are a {@link LinkTable}'s; listening, opening
+ * connections and what their handshakes need of this peer are a {@link NodeConnections}'; closing
+ * is a {@link NodeClosing}'s. What is left here is the wiring, and handing each call of the
+ * application ({@link Peer}) and of the link layer ({@link LinkNode}) to the part that does it.
  *
  * <p>Thread-safe. Application threads call {@link #send}; the transport's event loop calls the
  * {@link LinkNode} methods through {@link LinkHandler}.
@@ -98,14 +96,12 @@ public final class ChatNode implements Peer, LinkNode {
     private final long epoch = random.nextLong();
     private final Ticker ticker;
     private final ScheduledThreadPoolExecutor timer;
-    private final HandshakeGate gate;
+    private final NodeConnections connections;
     private final ThrottledLog connectionWarnings =
             new ThrottledLog(LoggerFactory.getLogger(LinkHandler.class));
     private final TrustDecisions trust;
     private final MemoryBudget memory;
     private final ConnectionSlots slots;
-    private volatile PeerAddress listenAddress;
-    private volatile byte[] helloPayload;
     private final NodeClosing closing;
     private final MessageStore store;
     private final DirectHistory history;
@@ -150,10 +146,8 @@ public final class ChatNode implements Peer, LinkNode {
         this.callbacks = new SerialExecutor(callbacks, timer);
         this.arrivals = new DirectArrivals(this.name, history, store, this.callbacks,
                 this.listener, new ThrottledLog(LOG));
-        HandshakeAdmission admission = new HandshakeAdmission(
-                HandshakeAdmission.Limits.of(session.maxHandshakes(), session.handshakeRate()), Ticker.system(), random,
-                this::friendHosts);
-        this.gate = new HandshakeGate(name, session.handshakeTimeout(), admission, timer, LOG);
+        this.connections = new NodeConnections(this, this.name, this.directory, transport, session,
+                random, epoch, maxFrameBytes, timer);
         this.memory = new MemoryBudget(delivery.inboundMemoryBytes());
         this.slots = new ConnectionSlots(session.maxConnections());
         this.trust = new TrustDecisions(name, directory, session.trust(), listener,
@@ -210,7 +204,7 @@ public final class ChatNode implements Peer, LinkNode {
     private final LinkTable.Node linkOwner = new LinkTable.Node() {
         @Override
         public CompletionStage<Void> connect(FriendLink link, PeerAddress address) {
-            return ChatNode.this.connect(link, address);
+            return connections.connect(link, address);
         }
 
         @Override
@@ -227,9 +221,7 @@ public final class ChatNode implements Peer, LinkNode {
      */
     public ChatNode start(PeerAddress address) {
         try {
-            listenAddress = transport.listen(address, this::accept).toCompletableFuture().join();
-            helloPayload = toArray(WireCodec.hello(name, listenAddress, epoch, maxFrameBytes,
-                    session.identity().signer().publicKey()));
+            connections.listen(address);
             OutboxRestore.run(name, store, links);
             useFileStore(store);
         } catch (java.util.concurrent.CompletionException e) {
@@ -240,7 +232,7 @@ public final class ChatNode implements Peer, LinkNode {
             close();
             throw e;
         }
-        LOG.info("{} ({}) is listening on {}", name, publicKey().fingerprint(), listenAddress);
+        LOG.info("{} ({}) is listening on {}", name, publicKey().fingerprint(), listenAddress());
         return this;
     }
 
@@ -251,7 +243,7 @@ public final class ChatNode implements Peer, LinkNode {
 
     @Override
     public PeerAddress listenAddress() {
-        return listenAddress;
+        return connections.listenAddress();
     }
 
     @Override
@@ -473,42 +465,6 @@ public final class ChatNode implements Peer, LinkNode {
                 - MessageFrames.KIND_BYTES;
     }
 
-    private CompletionStage<Void> connect(FriendLink link, PeerAddress address) {
-        CompletableFuture<LinkSession> established = new CompletableFuture<>();
-        LinkHandler handler = LinkHandler.opener(this, link, established);
-        transport.connect(address, handler).whenComplete((connection, error) -> {
-            // Usually the transport's loop: what the outcome triggers must not block it.
-            boolean marked = NodeThreads.enter();
-            try {
-                if (error != null) {
-                    established.completeExceptionally(error);
-                } else {
-                    gate.opened(handler, connection);
-                    handler.start(connection);
-                }
-            } finally {
-                NodeThreads.exit(marked);
-            }
-        });
-        return established.thenApply(s -> null);
-    }
-
-    /** The hosts the directory lists friends at, whose connections are no stranger's. */
-    private java.util.Set<String> friendHosts() {
-        java.util.Set<String> hosts = new java.util.HashSet<>();
-        for (PeerEntry e : directory.entries()) {
-            hosts.add(e.address().host());
-        }
-        return hosts;
-    }
-
-    /** Called on the event loop for each accepted connection. */
-    private ConnectionHandler accept(Connection connection) {
-        LinkHandler handler = LinkHandler.acceptor(this, connection);
-        gate.admit(handler, connection);
-        return handler;
-    }
-
     @Override
     public ConnectionWatch connectionWatch(boolean initiator) {
         return new ConnectionWatch(initiator, observed);
@@ -517,22 +473,17 @@ public final class ChatNode implements Peer, LinkNode {
     /** Called on the event loop when a handler leaves its handshake, either way. */
     @Override
     public void handshakeEnded(LinkHandler handler) {
-        gate.ended(handler);
+        connections.handshakeEnded(handler);
     }
 
     @Override
     public SecureChannel newChannel(Connection connection, boolean initiator) {
-        return new SecureChannel(connection, initiator, session.identity(), random,
-                session.rekeyInterval());
+        return connections.newChannel(connection, initiator);
     }
 
     @Override
     public byte[] helloPayload() {
-        byte[] hello = helloPayload;
-        if (hello == null) {
-            throw new org.p2pchat.api.ProtocolException(name + " is still starting");
-        }
-        return hello;
+        return connections.helloPayload();
     }
 
     /** The largest frame a connection accepts once its handshake has authenticated the peer. */
@@ -543,7 +494,7 @@ public final class ChatNode implements Peer, LinkNode {
 
     @Override
     public Duration handshakeTimeout() {
-        return gate.timeout();
+        return connections.handshakeTimeout();
     }
 
     /** What the node decides about the keys its handshakes prove. */
@@ -559,12 +510,6 @@ public final class ChatNode implements Peer, LinkNode {
     @Override
     public ThrottledLog connectionWarnings() {
         return connectionWarnings;
-    }
-
-    private static byte[] toArray(ByteBuffer b) {
-        byte[] a = new byte[b.remaining()];
-        b.get(a);
-        return a;
     }
 
     @Override
@@ -753,6 +698,6 @@ public final class ChatNode implements Peer, LinkNode {
 
     @Override
     public String toString() {
-        return "Peer[" + name + " on " + listenAddress + "]";
+        return "Peer[" + name + " on " + listenAddress() + "]";
     }
 }
