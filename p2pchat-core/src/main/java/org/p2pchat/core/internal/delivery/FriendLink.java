@@ -112,7 +112,7 @@ public final class FriendLink {
         this.meter = new DeliveryMeter(this, outbox, inflow, ticker);
         this.liveness = new Liveness(friend, options);
         this.transmitter = new Transmitter(this, friend, outbox, options, ticker);
-        this.connections = new LinkConnections(outbox, transmitter, liveness, ticker, callBack);
+        this.connections = new LinkConnections(this::carryOn, callBack);
         this.redial = new Redial(this, timer,
                 new Backoff(options.reconnectDelay(), options.maxReconnectDelay(), random),
                 new Backoff(options.reconnectDelay(), options.maxHandshakeRetryDelay(), random),
@@ -287,6 +287,19 @@ public final class FriendLink {
     }
 
     // ---- connections ----
+
+    /**
+     * Lock held: messages go out on {@code session} from now on, from the first unacknowledged
+     * one; or on none.
+     */
+    private void carryOn(LinkSession session) {
+        outbox.rewind();
+        transmitter.sendOn(session);
+        if (session != null) {
+            // Silence is counted on the new connection from when it took over.
+            liveness.awaiting(ticker.nanoTime());
+        }
+    }
 
     /** Lock held: the directory's address for the friend, else its call-back address, or null. */
     private PeerAddress dialAddress() {

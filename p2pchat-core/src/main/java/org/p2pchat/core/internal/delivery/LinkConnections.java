@@ -2,27 +2,25 @@ package org.p2pchat.core.internal.delivery;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.ConnectionClosedException.Reason;
 import org.p2pchat.api.PeerAddress;
-import org.p2pchat.spi.Ticker;
 
 /**
  * The connections of one {@link FriendLink}: the current one, which its messages go out on, the
  * other open ones (spares), and where the friend can be called back. A connection added while
  * another carries messages waits as a spare, unless the two settle a simultaneous open or the new
  * one comes from a restarted friend; when the current one closes, an open spare takes its place.
- * Whenever another connection takes over, messages go out on it from the first unacknowledged.
+ * Whenever the current connection changes, the link hears of it, so that its messages go out on
+ * the new one from the first unacknowledged.
  *
  * <p>Guarded by the link's lock: the link calls every method with it held, except {@link
  * #connected}, which any thread may call. What must be done without the lock (a PING, closing
  * or aborting a connection) is left in {@link Changes}.
  */
 final class LinkConnections {
-    private final Outbox outbox;
-    private final Transmitter transmitter;
-    private final Liveness liveness;
-    private final Ticker ticker;
+    private final Consumer<LinkSession> carryOn;
 
     /** Written under the lock; volatile so that {@link #connected} reads it without. */
     private volatile LinkSession current;
@@ -38,19 +36,12 @@ final class LinkConnections {
     /**
      * Creates the connections of one link, none yet.
      *
-     * @param outbox the link's messages, sent again from the first unacknowledged on a new
-     *     connection
-     * @param transmitter sends them on the current connection
-     * @param liveness counts the silence on the current connection from when it took over
-     * @param ticker the node's clock
+     * @param carryOn told, with the lock held, of each new current connection, or of none
+     *     (null) when the current one closed with no spare to take over
      * @param callBack where to call the friend if the directory does not list it, or null
      */
-    LinkConnections(Outbox outbox, Transmitter transmitter, Liveness liveness, Ticker ticker,
-            PeerAddress callBack) {
-        this.outbox = outbox;
-        this.transmitter = transmitter;
-        this.liveness = liveness;
-        this.ticker = ticker;
+    LinkConnections(Consumer<LinkSession> carryOn, PeerAddress callBack) {
+        this.carryOn = carryOn;
         this.callBack = callBack;
     }
 
@@ -145,13 +136,10 @@ final class LinkConnections {
         return null;
     }
 
-    /** Messages now go out on {@code session}, from the first unacknowledged one. */
     private void makeCurrent(LinkSession session) {
         spares.remove(session);
         current = session;
-        outbox.rewind();
-        transmitter.sendOn(session);
-        liveness.awaiting(ticker.nanoTime());
+        carryOn.accept(session);
     }
 
     /**
@@ -167,8 +155,7 @@ final class LinkConnections {
             return false;
         }
         current = null;
-        outbox.rewind();
-        transmitter.sendOn(null);
+        carryOn.accept(null);
         return true;
     }
 

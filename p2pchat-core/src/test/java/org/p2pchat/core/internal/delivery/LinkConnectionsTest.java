@@ -3,142 +3,127 @@ package org.p2pchat.core.internal.delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.ConnectionClosedException.Reason;
 import org.p2pchat.api.PeerAddress;
-import org.p2pchat.testkit.ManualTicker;
 
 /**
- * Which of a friend's connections carries its messages, as {@link LinkConnections} decides when
- * they come and go; driven through the link that owns them, with {@link FakeLinkSessions} (the
- * link's timer refuses every task, so nothing happens behind the test's back).
+ * Which of a friend's connections carries its messages as they come and go, on {@link
+ * FakeLinkSessions}; what the link is told of each change is recorded.
  */
 class LinkConnectionsTest {
-    private static final DeliveryOptions DEFAULTS = new DeliveryOptions(Duration.ofSeconds(30),
-            1 << 20, 1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(30),
-            Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10), 1 << 20,
-            Duration.ofSeconds(5), 1L << 30);
-    private static final ConnectionClosedException LOST =
-            new ConnectionClosedException(Reason.REMOTE_CLOSE, "alice went away");
+    /** Each connection the link was told carries its messages from then on; null for none. */
+    private final List<LinkSession> carriers = new ArrayList<>();
+    private final LinkConnections connections = new LinkConnections(carriers::add, null);
+    /** Two connections to the same process of the friend, opened the same way. */
+    private final FakeLinkSessions.Link current = FakeLinkSessions.open(1, 100);
+    private final FakeLinkSessions.Link spare = FakeLinkSessions.open(2, 100);
 
-    private final ScheduledExecutorService refusingTimer = new ScheduledThreadPoolExecutor(1);
-    private final FriendLink link;
-
-    LinkConnectionsTest() {
-        refusingTimer.shutdown();
-        FriendLink.Connector strangerOnly = new FriendLink.Connector() {
-            @Override
-            public CompletionStage<Void> connect(FriendLink l, PeerAddress address) {
-                throw new AssertionError("alice is not listed: the link never dials");
-            }
-
-            @Override
-            public PeerAddress listedAddress(FriendLink l) {
-                return null;
-            }
-
-            @Override
-            public void idle(FriendLink l) {
-            }
-        };
-        link = new FriendLink("alice", DEFAULTS, new ManualTicker(), refusingTimer, strangerOnly,
-                new Inflow("alice", 1 << 20, new MemoryBudget(1L << 30), false,
-                        new ReceiveLedger(null, List.of())),
-                null, new SplittableRandom(1), SendJournal.NONE);
+    private void add(FakeLinkSessions.Link l, boolean restarted) {
+        LinkConnections.Changes changes = new LinkConnections.Changes();
+        connections.add(l.session, restarted, changes);
+        changes.carryOut("alice");
     }
 
-    @AfterEach
-    void close() {
-        refusingTimer.shutdownNow();
+    private void addCurrentAndSpare() {
+        add(current, false);
+        add(spare, false);
     }
 
-    private static List<Byte> newTypes(FakeLinkSessions.Link l) {
-        List<Byte> types = new ArrayList<>();
-        for (ByteBuffer f : l.newFrames()) {
-            types.add(f.get());
-        }
-        return types;
-    }
-
-    /** Closes a connection as its transport would, and tells the link. */
+    /** The current connection closes, as its transport closes it, and is removed. */
     private void lose(FakeLinkSessions.Link l) {
         l.connection.close();
-        link.detach(l.session, LOST);
+        assertTrue(connections.remove(l.session), "it was the current one");
     }
 
     @Test
-    void aConnectionFromARestartedFriendAbortsTheConnectionsOfItsOldProcess() {
-        FakeLinkSessions.Link old = FakeLinkSessions.open(1, 100);
-        FakeLinkSessions.Link spare = FakeLinkSessions.open(2, 100);
+    void aSecondConnectionToTheSameProcessWaitsAsASpare() {
+        addCurrentAndSpare();
+
+        assertEquals(List.of(current.session), carriers);
+        assertSame(current.session, connections.current());
+        assertEquals(2, connections.open());
+        assertEquals(0, spare.connection.frameCount(), "a spare is left alone");
+    }
+
+    @Test
+    void aConnectionFromARestartedFriendAbortsTheConnectionsOfItsOldProcessAndTakesOver() {
+        addCurrentAndSpare();
         FakeLinkSessions.Link restarted = FakeLinkSessions.open(3, 200);
-        assertTrue(link.attach(old.session));
-        assertTrue(link.attach(spare.session));
 
-        assertTrue(link.attach(restarted.session));
+        add(restarted, true);
 
-        assertEquals(Reason.LOCAL_CLOSE, old.connection.abortReason().reason());
+        assertEquals(Reason.LOCAL_CLOSE, current.connection.abortReason().reason());
         assertEquals(Reason.LOCAL_CLOSE, spare.connection.abortReason().reason());
         assertNull(restarted.connection.abortReason());
-        assertEquals(1, link.openConnections());
-        assertTrue(link.connected());
+        assertEquals(Arrays.asList(current.session, restarted.session), carriers);
+        assertEquals(1, connections.open());
     }
 
     @Test
-    void whenTheCurrentConnectionClosesAnOpenSpareCarriesOnAndIsAskedForAFreshWindow() {
-        FakeLinkSessions.Link current = FakeLinkSessions.open(1, 100);
-        FakeLinkSessions.Link spare = FakeLinkSessions.open(2, 100);
-        assertTrue(link.attach(current.session));
-        assertTrue(link.attach(spare.session));
-        assertEquals(List.of(), newTypes(spare), "a spare is left alone");
+    void whenTheCurrentConnectionClosesAnOpenSpareCarriesOn() {
+        addCurrentAndSpare();
 
         lose(current);
+        assertFalse(connections.connected());
+        assertSame(spare.session, connections.promoteSpare(), "to be asked for a fresh window");
 
-        assertEquals(List.of(MessageFrames.PING), newTypes(spare));
-        assertTrue(link.connected());
-        assertEquals(1, link.openConnections());
+        assertEquals(Arrays.asList(current.session, null, spare.session), carriers);
+        assertTrue(connections.connected());
+        assertFalse(connections.none());
     }
 
     @Test
-    void aClosedSpareIsNotPromoted() {
-        FakeLinkSessions.Link current = FakeLinkSessions.open(1, 100);
-        FakeLinkSessions.Link spare = FakeLinkSessions.open(2, 100);
-        assertTrue(link.attach(current.session));
-        assertTrue(link.attach(spare.session));
+    void aClosedSpareDoesNotCarryOnAndIsForgotten() {
+        addCurrentAndSpare();
         spare.connection.close();
 
         lose(current);
 
-        assertEquals(List.of(), newTypes(spare));
-        assertFalse(link.connected());
-        assertEquals(0, link.openConnections());
+        assertNull(connections.promoteSpare());
+        assertEquals(Arrays.asList(current.session, null), carriers);
+        assertTrue(connections.none());
+    }
+
+    @Test
+    void removingASpareLeavesTheCurrentConnectionCarrying() {
+        addCurrentAndSpare();
+        spare.connection.close();
+
+        assertFalse(connections.remove(spare.session));
+
+        assertEquals(List.of(current.session), carriers);
+        assertEquals(1, connections.open());
     }
 
     @Test
     void theLastFrameHeardCountsConnectionsThatHaveClosed() {
-        assertEquals(Long.MIN_VALUE, link.lastHeard(), "nothing heard yet");
-        FakeLinkSessions.Link first = FakeLinkSessions.open(1, 100);
-        assertTrue(link.attach(first.session));
-        first.session.heard(50);
-        lose(first);
+        assertEquals(Long.MIN_VALUE, connections.lastHeard(), "nothing heard yet");
+        add(current, false);
+        current.session.heard(50);
+        lose(current);
 
-        FakeLinkSessions.Link second = FakeLinkSessions.open(2, 100);
-        assertTrue(link.attach(second.session));
-        second.session.heard(40);
+        add(spare, false);
+        spare.session.heard(40);
+        assertEquals(50, connections.lastHeard());
 
-        assertEquals(50, link.lastHeard());
-        second.session.heard(60);
-        assertEquals(60, link.lastHeard());
+        spare.session.heard(60);
+        assertEquals(60, connections.lastHeard());
+    }
+
+    @Test
+    void theCallBackAddressKeepsTheLastOneKnown() {
+        PeerAddress first = PeerAddress.loopback(7002);
+        connections.callBackAt(first);
+
+        connections.callBackAt(null);
+
+        assertEquals(first, connections.callBack());
     }
 }
