@@ -168,6 +168,7 @@ public final class ChatNode implements Peer, LinkNode {
                 random);
     }
 
+
     /**
      * Sets the limits of file transfer; before {@link #start} only.
      *
@@ -188,16 +189,6 @@ public final class ChatNode implements Peer, LinkNode {
      */
     public void useFileStore(org.p2pchat.spi.MessageStore store) {
         files.useStore(store);
-    }
-
-    /**
-     * Returns the file bytes this peer has sent in chunks, resent ones included; for tests and
-     * diagnostics.
-     *
-     * @return bytes
-     */
-    public long fileChunkBytesSent() {
-        return files.chunkBytesSent();
     }
 
     /** What the links ask of this node. */
@@ -235,6 +226,8 @@ public final class ChatNode implements Peer, LinkNode {
         LOG.info("{} ({}) is listening on {}", name, publicKey().fingerprint(), listenAddress());
         return this;
     }
+
+    // ---- what the application asks (Peer) ----
 
     @Override
     public String name() {
@@ -313,6 +306,19 @@ public final class ChatNode implements Peer, LinkNode {
                 + " p2pchat.maxFrameBytes = " + maxFrameBytes + " (on both peers)"));
     }
 
+    /**
+     * Returns the longest message text, in UTF-8 bytes, that fits in a frame: the frame less its
+     * tag, the largest DATA header and the largest length prefix.
+     *
+     * @param maxFrameBytes the frame limit
+     * @return the limit on a message's bytes
+     */
+    public static int maxTextBytes(int maxFrameBytes) {
+        return maxFrameBytes - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES
+                - MessageFrames.MAX_DATA_HEADER - MessageFrames.MAX_LENGTH_PREFIX
+                - MessageFrames.KIND_BYTES;
+    }
+
     @Override
     public CompletionStage<Void> connect(String peerName) {
         Objects.requireNonNull(peerName, "peerName");
@@ -365,11 +371,6 @@ public final class ChatNode implements Peer, LinkNode {
         return store.search(Objects.requireNonNull(words, "words"), limit);
     }
 
-    /** The node's store, for its rooms. */
-    MessageStore store() {
-        return store;
-    }
-
     @Override
     public List<KnownPeer> knownPeers() {
         return links.knownPeers();
@@ -407,63 +408,48 @@ public final class ChatNode implements Peer, LinkNode {
         return rooms.room(roomName);
     }
 
-    /**
-     * Returns the size of a room's de-duplication state (origins remembered plus messages held
-     * ahead of gaps); for tests and diagnostics.
-     *
-     * @param room the room's name
-     * @return the size, or -1 if this peer is not in the room
-     */
-    public int roomStateSize(String room) {
-        return rooms.sequencerStateSize(room);
+    @Override
+    public org.p2pchat.api.FileTransfer sendFile(String friend, java.nio.file.Path file) {
+        Objects.requireNonNull(friend, "friend");
+        return files.send(friend, Objects.requireNonNull(file, "file"));
     }
 
-    /** The node's threads and settings, for its rooms. */
-    Identity identity() {
-        return session.identity();
+    @Override
+    public org.p2pchat.api.FileTransfer sendFile(PeerKey key, java.nio.file.Path file) {
+        Objects.requireNonNull(key, "key");
+        return files.send(key, Objects.requireNonNull(file, "file"));
     }
 
-    RoomOptions roomOptions() {
-        return roomOptions;
+    @Override
+    public List<org.p2pchat.api.FileTransfer> fileTransfers() {
+        return files.transfers();
     }
 
-    DeliveryOptions deliveryOptions() {
-        return delivery;
+    @Override
+    public ConnectionState connectionState(String friend) {
+        FriendLink link = links.linkNamed(friend);
+        return link == null ? ConnectionState.DISCONNECTED : link.state();
     }
 
-    ScheduledThreadPoolExecutor timer() {
-        return timer;
-    }
-
-    SerialExecutor callbacks() {
-        return callbacks;
-    }
-
-    MessageListener listener() {
-        return listener;
-    }
-
-    Ticker ticker() {
-        return ticker;
-    }
-
-    /** The node's links, for its rooms. */
-    LinkTable links() {
-        return links;
+    @Override
+    public Optional<Throwable> connectionFailure(String friend) {
+        FriendLink link = links.linkNamed(friend);
+        return link == null ? Optional.empty() : Optional.ofNullable(link.connectionFailure());
     }
 
     /**
-     * Returns the longest message text, in UTF-8 bytes, that fits in a frame: the frame less its
-     * tag, the largest DATA header and the largest length prefix.
-     *
-     * @param maxFrameBytes the frame limit
-     * @return the limit on a message's bytes
+     * Closes the node, lingering first for the messages not yet acknowledged (see
+     * {@link Peer#close()}). On a thread the peers need ({@link NodeThreads}) it does not block:
+     * the linger and the teardown then run on the node's timer.
      */
-    public static int maxTextBytes(int maxFrameBytes) {
-        return maxFrameBytes - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES
-                - MessageFrames.MAX_DATA_HEADER - MessageFrames.MAX_LENGTH_PREFIX
-                - MessageFrames.KIND_BYTES;
+    @Override
+    public void close() {
+        // Transfers end first (each resumes later); the links then linger for their messages.
+        files.close();
+        closing.close();
     }
+
+    // ---- what the link layer asks (LinkNode) ----
 
     @Override
     public ConnectionWatch connectionWatch(boolean initiator) {
@@ -512,56 +498,21 @@ public final class ChatNode implements Peer, LinkNode {
         return connectionWarnings;
     }
 
+    /** The places for authenticated connections. */
     @Override
-    public Optional<Throwable> connectionFailure(String friend) {
-        FriendLink link = links.linkNamed(friend);
-        return link == null ? Optional.empty() : Optional.ofNullable(link.connectionFailure());
+    public ConnectionSlots slots() {
+        return slots;
     }
 
+    /** Whether the directory lists a name: a friend, as opposed to a stranger. */
     @Override
-    public org.p2pchat.api.FileTransfer sendFile(String friend, java.nio.file.Path file) {
-        Objects.requireNonNull(friend, "friend");
-        return files.send(friend, Objects.requireNonNull(file, "file"));
-    }
-
-    @Override
-    public org.p2pchat.api.FileTransfer sendFile(PeerKey key, java.nio.file.Path file) {
-        Objects.requireNonNull(key, "key");
-        return files.send(key, Objects.requireNonNull(file, "file"));
+    public boolean isListed(String peerName) {
+        return links.isListed(peerName);
     }
 
     @Override
-    public List<org.p2pchat.api.FileTransfer> fileTransfers() {
-        return files.transfers();
-    }
-
-    @Override
-    public ConnectionState connectionState(String friend) {
-        FriendLink link = links.linkNamed(friend);
-        return link == null ? ConnectionState.DISCONNECTED : link.state();
-    }
-
-    /**
-     * Tells whether this peer keeps a link (outbox, what it received) for a friend; for tests and
-     * diagnostics. A friend outside the directory is forgotten once it has no connection and
-     * nothing to send.
-     *
-     * @param friend the friend's name
-     * @return true while a link exists
-     */
-    public boolean hasLink(String friend) {
-        return links.linkNamed(friend) != null;
-    }
-
-    /**
-     * Counts this peer's open connections to a friend; for tests and diagnostics.
-     *
-     * @param friend the friend's name
-     * @return the number of open connections
-     */
-    public int openConnections(String friend) {
-        FriendLink link = links.linkNamed(friend);
-        return link == null ? 0 : link.openConnections();
+    public boolean isRoomMember(PeerKey key) {
+        return rooms.isMember(key);
     }
 
     /**
@@ -580,23 +531,6 @@ public final class ChatNode implements Peer, LinkNode {
         return links.opened(link, peerName, key, address);
     }
 
-    @Override
-    public boolean isRoomMember(PeerKey key) {
-        return rooms.isMember(key);
-    }
-
-    /** The places for authenticated connections. */
-    @Override
-    public ConnectionSlots slots() {
-        return slots;
-    }
-
-    /** Whether the directory lists a name: a friend, as opposed to a stranger. */
-    @Override
-    public boolean isListed(String peerName) {
-        return links.isListed(peerName);
-    }
-
     /** Called on the event loop when a connection to a friend closes. */
     @Override
     public void detached(FriendLink link, LinkSession connection,
@@ -606,6 +540,12 @@ public final class ChatNode implements Peer, LinkNode {
         files.detached(link.key(), connection);
         link.detach(connection, reason);
         links.forgetIfDisposable(link);
+    }
+
+    @Override
+    public void established(FriendLink link, LinkSession session) {
+        link.counters().opened();
+        files.established(link.key(), session);
     }
 
     /** Called on the event loop for each new text message: see {@link DirectArrivals}. */
@@ -630,12 +570,6 @@ public final class ChatNode implements Peer, LinkNode {
     }
 
     @Override
-    public void established(FriendLink link, LinkSession session) {
-        link.counters().opened();
-        files.established(link.key(), session);
-    }
-
-    @Override
     public void laneFrame(FriendLink link, LinkSession session, byte type, ByteBuffer plain) {
         if (!FileTransfers.isFileFrame(type)) {
             throw new org.p2pchat.api.ProtocolException("unexpected frame of type " + type);
@@ -647,6 +581,93 @@ public final class ChatNode implements Peer, LinkNode {
     @Override
     public long now() {
         return ticker.nanoTime();
+    }
+
+    // ---- what the node's rooms and file transfers ask (RoomLinks, FileLinks) ----
+
+    /** The node's store, for its rooms. */
+    MessageStore store() {
+        return store;
+    }
+
+    /** The node's threads and settings, for its rooms. */
+    Identity identity() {
+        return session.identity();
+    }
+
+    RoomOptions roomOptions() {
+        return roomOptions;
+    }
+
+    DeliveryOptions deliveryOptions() {
+        return delivery;
+    }
+
+    ScheduledThreadPoolExecutor timer() {
+        return timer;
+    }
+
+    SerialExecutor callbacks() {
+        return callbacks;
+    }
+
+    MessageListener listener() {
+        return listener;
+    }
+
+    Ticker ticker() {
+        return ticker;
+    }
+
+    /** The node's links, for its rooms. */
+    LinkTable links() {
+        return links;
+    }
+
+    // ---- for tests and diagnostics ----
+
+    /**
+     * Returns the file bytes this peer has sent in chunks, resent ones included; for tests and
+     * diagnostics.
+     *
+     * @return bytes
+     */
+    public long fileChunkBytesSent() {
+        return files.chunkBytesSent();
+    }
+
+    /**
+     * Returns the size of a room's de-duplication state (origins remembered plus messages held
+     * ahead of gaps); for tests and diagnostics.
+     *
+     * @param room the room's name
+     * @return the size, or -1 if this peer is not in the room
+     */
+    public int roomStateSize(String room) {
+        return rooms.sequencerStateSize(room);
+    }
+
+    /**
+     * Tells whether this peer keeps a link (outbox, what it received) for a friend; for tests and
+     * diagnostics. A friend outside the directory is forgotten once it has no connection and
+     * nothing to send.
+     *
+     * @param friend the friend's name
+     * @return true while a link exists
+     */
+    public boolean hasLink(String friend) {
+        return links.linkNamed(friend) != null;
+    }
+
+    /**
+     * Counts this peer's open connections to a friend; for tests and diagnostics.
+     *
+     * @param friend the friend's name
+     * @return the number of open connections
+     */
+    public int openConnections(String friend) {
+        FriendLink link = links.linkNamed(friend);
+        return link == null ? 0 : link.openConnections();
     }
 
     /**
@@ -684,20 +705,9 @@ public final class ChatNode implements Peer, LinkNode {
         return link == null ? 0 : link.outboxBytes();
     }
 
-    /**
-     * Closes the node, lingering first for the messages not yet acknowledged (see
-     * {@link Peer#close()}). On a thread the peers need ({@link NodeThreads}) it does not block:
-     * the linger and the teardown then run on the node's timer.
-     */
-    @Override
-    public void close() {
-        // Transfers end first (each resumes later); the links then linger for their messages.
-        files.close();
-        closing.close();
-    }
-
     @Override
     public String toString() {
         return "Peer[" + name + " on " + listenAddress() + "]";
     }
+
 }
