@@ -4,18 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.p2pchat.api.ConnectionClosedException;
-import org.p2pchat.api.ConnectionClosedException.Reason;
 import org.p2pchat.api.ConnectionState;
-import org.p2pchat.api.DeliveryTimeoutException;
 import org.p2pchat.api.OutboxFullException;
 import org.p2pchat.api.P2pChatException;
 import org.p2pchat.api.PeerAddress;
-import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.PeerKey;
 import org.p2pchat.api.ProtocolException;
 import org.p2pchat.spi.Ticker;
@@ -32,14 +26,15 @@ import org.p2pchat.spi.Ticker;
  * timeout passes (its send fails). When the node closes, the link first refuses new messages
  * while the waiting ones carry on ({@link #stopAccepting}), then fails what is left.
  *
- * <p><b>Liveness.</b> While messages wait for the friend, a timer ticks: it expires messages and
- * asks its {@link Liveness} whether to PING the connection or close it. With an empty outbox the
- * timer stops and nothing is sent, so idle connections can close.
+ * <p><b>Parts.</b> Which connection carries the messages is its {@link LinkConnections}'; while
+ * messages wait, its {@link OutboxTimer} ticks: it expires messages and asks its {@link Liveness}
+ * whether to PING the connection or close it. This class takes each event (a message to send, a
+ * connection, an acknowledgement, the node closing) and has its parts do their share.
  *
  * <p><b>Threading.</b> Thread-safe. Application threads send; the event loop attaches, detaches
  * and acknowledges; the node's timer ticks and retries. State is guarded by this object's lock,
- * which is never held while a frame is sealed or a future completed: its {@link Transmitter}
- * seals outside it.
+ * its parts' included, which is never held while a frame is sealed or a future completed: its
+ * {@link Transmitter} seals outside it.
  */
 public final class FriendLink {
     /** What a link needs from the node that owns it. */
@@ -68,13 +63,14 @@ public final class FriendLink {
     private volatile PeerKey key;
     private final DeliveryOptions options;
     private final Ticker ticker;
-    private final ScheduledExecutorService timer;
     private final Connector connector;
     private final Outbox outbox;
     private final Inflow inflow;
     private final Redial redial;
     private final Liveness liveness;
     private final Transmitter transmitter;
+    private final LinkConnections connections;
+    private final OutboxTimer outboxTimer;
     /** Counts what this link does, for {@code Peer.stats()}; guarded by the lock. */
     final DeliveryMeter meter;
     /**
@@ -83,17 +79,6 @@ public final class FriendLink {
      */
     private final LinkRecorder recorder;
 
-    /**
-     * Where a friend the directory does not list (a stranger) can be called back: the address
-     * its latest accepted connection came from, at the port its HELLO names; or null.
-     */
-    private PeerAddress callBack;
-    /** Written under the lock; volatile so that {@link #connected} reads it without. */
-    private volatile LinkSession current;
-    /** The latest {@link LinkSession#lastHeard} of the connections that closed. */
-    private long lastHeardClosed = Long.MIN_VALUE;
-    private final List<LinkSession> spares = new ArrayList<>(1);
-    private ScheduledFuture<?> tick;
     /** Set when the node starts closing: new messages fail with it, waiting ones carry on. */
     private P2pChatException refusal;
     private P2pChatException closedReason;
@@ -121,19 +106,20 @@ public final class FriendLink {
         this.recorder = new LinkRecorder(journal, options.deliveryTimeout());
         this.options = options;
         this.ticker = ticker;
-        this.timer = timer;
         this.connector = connector;
         this.outbox = new Outbox(friend, options.outboxLimitBytes());
         this.inflow = inflow;
         this.meter = new DeliveryMeter(this, outbox, inflow, ticker);
-        this.callBack = callBack;
         this.liveness = new Liveness(friend, options);
         this.transmitter = new Transmitter(this, friend, outbox, options, ticker);
+        this.connections = new LinkConnections(this::carryOn, callBack);
         this.redial = new Redial(this, timer,
                 new Backoff(options.reconnectDelay(), options.maxReconnectDelay(), random),
                 new Backoff(options.reconnectDelay(), options.maxHandshakeRetryDelay(), random),
                 this::dialAddress, address -> connector.connect(this, address),
                 this::needsConnection, this::connectEnded);
+        this.outboxTimer = new OutboxTimer(this, outbox, connections, liveness, redial,
+                transmitter, connector, ticker, timer, options);
     }
 
     /** The name the peer goes by here: the directory's, a room's, or its own. */
@@ -183,10 +169,7 @@ public final class FriendLink {
         synchronized (this) {
             disposed = true;
             outbox.clear(left);
-            if (tick != null) {
-                tick.cancel(false);
-                tick = null;
-            }
+            outboxTimer.stop();
             redial.cancel();
         }
         List<Waiting> out = new ArrayList<>(left.size());
@@ -305,10 +288,23 @@ public final class FriendLink {
 
     // ---- connections ----
 
+    /**
+     * Lock held: messages go out on {@code session} from now on, from the first unacknowledged
+     * one; or on none.
+     */
+    private void carryOn(LinkSession session) {
+        outbox.rewind();
+        transmitter.sendOn(session);
+        if (session != null) {
+            // Silence is counted on the new connection from when it took over.
+            liveness.awaiting(ticker.nanoTime());
+        }
+    }
+
     /** Lock held: the directory's address for the friend, else its call-back address, or null. */
     private PeerAddress dialAddress() {
         PeerAddress listed = connector.listedAddress(this);
-        return listed != null ? listed : callBack;
+        return listed != null ? listed : connections.callBack();
     }
 
     /**
@@ -319,23 +315,21 @@ public final class FriendLink {
      *     null if there is none to call
      */
     public synchronized void callBackAt(PeerAddress address) {
-        if (address != null) {
-            callBack = address;
-        }
+        connections.callBackAt(address);
     }
 
     /** Where the friend can be called back if the directory does not list it, or null. */
     public synchronized PeerAddress callBack() {
-        return callBack;
+        return connections.callBack();
     }
 
     /** Lock held: whether messages wait and no connection is open. */
     private boolean needsConnection() {
-        return closedReason == null && !outbox.isEmpty() && (current == null || !current.isOpen());
+        return closedReason == null && !outbox.isEmpty() && !connections.connected();
     }
 
     /** Opens a connection if messages wait and none is open or coming; lock held. */
-    private void ensureConnection() {
+    void ensureConnection() {
         if (needsConnection()) {
             redial.request();
         }
@@ -347,9 +341,7 @@ public final class FriendLink {
         }
         List<Outbox.Entry> refused = new ArrayList<>();
         synchronized (this) {
-            boolean hopeless = cause instanceof PeerIdentityException
-                    || cause instanceof org.p2pchat.api.TransportClosedException;
-            if (hopeless && (current == null || !current.isOpen())) {
+            if (Undelivered.hopeless(cause) && !connections.connected()) {
                 // A key mismatch will not mend by retrying, nor will a transport that closed
                 // itself: fail every message now. (With a connection from the friend open, the
                 // messages keep going out on it.)
@@ -359,7 +351,7 @@ public final class FriendLink {
                 ensureConnection();
             }
         }
-        fail(refused, cause);
+        Undelivered.fail(refused, cause, friend, options.deliveryTimeout());
     }
 
     /**
@@ -371,92 +363,15 @@ public final class FriendLink {
      * @return false if the node has just forgotten this link: attach to the friend's new one
      */
     public boolean attach(LinkSession session) {
-        List<LinkSession> stale = new ArrayList<>();
-        LinkSession retire;
-        LinkSession probe = null;
+        LinkConnections.Changes changes = new LinkConnections.Changes();
         synchronized (this) {
             if (disposed) {
                 return false;
             }
-            if (inflow.epoch(session.remoteEpoch(), key)) {
-                if (current != null && current.remoteEpoch() != session.remoteEpoch()) {
-                    stale.add(current);
-                }
-                for (LinkSession s : spares) {
-                    if (s.remoteEpoch() != session.remoteEpoch()) {
-                        stale.add(s);
-                    }
-                }
-            }
-            if (current == null || !current.isOpen() || stale.contains(current)) {
-                makeCurrent(session);
-            } else if (current != session) {
-                spares.add(session);
-            }
-            LinkSession[] pair = simultaneousOpen(session);
-            retire = pair == null ? null : pair[0];
-            if (retire != null && retire == current) {
-                // Both sides keep the same one of the two: carry messages on it from now on
-                // (what was in flight on the other goes again there; the friend drops copies).
-                makeCurrent(pair[1]);
-                if (pair[1] != session) {
-                    // Its window was granted before it carried messages: ask for a fresh one.
-                    probe = pair[1];
-                }
-            }
-            if (retire != null) {
-                spares.remove(retire);
-            }
+            connections.add(session, inflow.epoch(session.remoteEpoch(), key), changes);
         }
-        if (probe != null) {
-            Transmitter.ping(probe);
-        }
-        if (retire != null) {
-            // Closed, not aborted: what it has queued is still written before it goes.
-            retire.connection().close();
-        }
-        for (LinkSession s : stale) {
-            s.connection().abort(new ConnectionClosedException(Reason.LOCAL_CLOSE,
-                    friend + " restarted; closing the connection to its old process"));
-        }
+        changes.carryOut(friend);
         return true;
-    }
-
-    /**
-     * Lock held: when two connections to the same process of the friend are open, one opened by
-     * each side (a simultaneous open, common when a room's members all connect to each other),
-     * the one to close: both sides keep the one whose opener has the smaller key, so they settle
-     * on the same connection without a word.
-     *
-     * @return {@code {toClose, toKeep}}, or null if there is nothing to settle
-     */
-    private LinkSession[] simultaneousOpen(LinkSession added) {
-        List<LinkSession> open = new ArrayList<>(1 + spares.size());
-        if (current != null && current.isOpen()) {
-            open.add(current);
-        }
-        for (LinkSession s : spares) {
-            if (s.isOpen()) {
-                open.add(s);
-            }
-        }
-        for (LinkSession other : open) {
-            if (other != added && other.remoteEpoch() == added.remoteEpoch()
-                    && other.kept() != added.kept()) {
-                return added.kept() ? new LinkSession[] {other, added}
-                        : new LinkSession[] {added, other};
-            }
-        }
-        return null;
-    }
-
-    /** Lock held: messages now go out on {@code session}, from the first unacknowledged one. */
-    private void makeCurrent(LinkSession session) {
-        spares.remove(session);
-        current = session;
-        outbox.rewind();
-        transmitter.sendOn(session);
-        liveness.awaiting(ticker.nanoTime());
     }
 
     /**
@@ -467,24 +382,13 @@ public final class FriendLink {
      * @param reason why
      */
     public void detach(LinkSession session, ConnectionClosedException reason) {
-        LinkSession probe = null;
+        LinkSession probe;
         synchronized (this) {
-            spares.remove(session);
-            lastHeardClosed = later(lastHeardClosed, session.lastHeard());
-            if (current != session) {
+            if (!connections.remove(session)) {
                 return;
             }
-            current = null;
-            outbox.rewind();
-            transmitter.sendOn(null);
             redial.lost(reason);
-            while (!spares.isEmpty() && current == null) {
-                LinkSession spare = spares.remove(0);
-                if (spare.isOpen()) {
-                    makeCurrent(spare);
-                    probe = spare;
-                }
-            }
+            probe = connections.promoteSpare();
             ensureConnection();
         }
         if (probe != null) {
@@ -535,74 +439,14 @@ public final class FriendLink {
 
     /** Lock held: starts the timer if it is not running. */
     private void ensureTick() {
-        if (tick != null || closedReason != null) {
-            return;
-        }
-        long period = options.tickNanos();
-        try {
-            tick = timer.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // The node is closing.
+        if (closedReason == null) {
+            outboxTimer.start();
         }
     }
 
     /** Runs on the node's timer while messages wait; package-private so tests can drive it. */
     void tick() {
-        List<Outbox.Entry> expired = new ArrayList<>();
-        LinkSession abort = null;
-        ConnectionClosedException abortReason = null;
-        LinkSession ping = null;
-        Throwable cause;
-        boolean idle;
-        synchronized (this) {
-            long now = ticker.nanoTime();
-            for (Outbox.Entry e = outbox.expireFront(now); e != null; e = outbox.expireFront(now)) {
-                expired.add(e);
-            }
-            recordFailed(expired);
-            cause = redial.lastFailure();
-            LinkSession s = current;
-            if (s != null && s.isOpen() && !outbox.isEmpty()) {
-                abortReason = liveness.failure(s, outbox, now);
-                if (abortReason != null) {
-                    abort = s;
-                } else if (liveness.pingDue(s, outbox, now)) {
-                    ping = s;
-                }
-            }
-            if (outbox.isEmpty() && tick != null) {
-                tick.cancel(false);
-                tick = null;
-            }
-            ensureConnection();
-            idle = outbox.isEmpty() && current == null && spares.isEmpty() && !redial.connecting();
-        }
-        fail(expired, cause);
-        if (abort != null) {
-            abort.connection().abort(abortReason);
-        }
-        if (ping != null) {
-            Transmitter.ping(ping);
-        }
-        // Expiry may have moved the floor past a message that blocked the ones behind it.
-        transmitter.flush();
-        if (idle && !expired.isEmpty()) {
-            connector.idle(this);
-        }
-    }
-
-    private void fail(List<Outbox.Entry> entries, Throwable cause) {
-        for (Outbox.Entry e : entries) {
-            if (cause instanceof PeerIdentityException
-                    || cause instanceof org.p2pchat.api.TransportClosedException) {
-                e.done.completeExceptionally(cause);
-                continue;
-            }
-            String why = cause == null ? "" : "; last failure: " + cause.getMessage();
-            e.done.completeExceptionally(new DeliveryTimeoutException("no acknowledgement from "
-                    + friend + " within " + options.deliveryTimeout() + " (p2pchat.deliveryTimeout)"
-                    + why, e.transmitted, cause));
-        }
+        outboxTimer.tick();
     }
 
     /**
@@ -628,10 +472,7 @@ public final class FriendLink {
         synchronized (this) {
             closedReason = reason;
             outbox.clear(left);
-            if (tick != null) {
-                tick.cancel(false);
-                tick = null;
-            }
+            outboxTimer.stop();
             redial.cancel();
         }
         for (Outbox.Entry e : left) {
@@ -642,7 +483,7 @@ public final class FriendLink {
     // ---- state ----
 
     public synchronized ConnectionState state() {
-        if (current != null && current.isOpen()) {
+        if (connections.connected()) {
             return ConnectionState.CONNECTED;
         }
         return redial.busy() ? ConnectionState.CONNECTING : ConnectionState.DISCONNECTED;
@@ -662,9 +503,13 @@ public final class FriendLink {
             return false;
         }
         synchronized (this) {
-            return current == null && spares.isEmpty() && !redial.connecting()
-                    && outbox.isEmpty();
+            return idle();
         }
+    }
+
+    /** Lock held: whether the link has nothing to send, no connection and no attempt under way. */
+    boolean idle() {
+        return outbox.isEmpty() && connections.none() && !redial.connecting();
     }
 
     /**
@@ -674,8 +519,7 @@ public final class FriendLink {
      * @return true if the current connection is open
      */
     public boolean connected() {
-        LinkSession c = current;
-        return c != null && c.isOpen();
+        return connections.connected();
     }
 
     /**
@@ -687,8 +531,7 @@ public final class FriendLink {
     public boolean dispose() {
         boolean kept = connector.listedAddress(this) != null;
         synchronized (this) {
-            if (!disposed && !kept && current == null && spares.isEmpty()
-                    && !redial.connecting() && outbox.isEmpty()) {
+            if (!disposed && !kept && idle()) {
                 disposed = true;
             }
             return disposed;
@@ -711,26 +554,11 @@ public final class FriendLink {
      * @return the time, or {@link Long#MIN_VALUE} if nothing ever arrived
      */
     public synchronized long lastHeard() {
-        long latest = lastHeardClosed;
-        if (current != null) {
-            latest = later(latest, current.lastHeard());
-        }
-        for (LinkSession s : spares) {
-            latest = later(latest, s.lastHeard());
-        }
-        return latest;
-    }
-
-    private static long later(long a, long b) {
-        return a == Long.MIN_VALUE ? b : b - a > 0 ? b : a;
+        return connections.lastHeard();
     }
 
     public synchronized int openConnections() {
-        int n = current != null && current.isOpen() ? 1 : 0;
-        for (LinkSession c : spares) {
-            n += c.isOpen() ? 1 : 0;
-        }
-        return n;
+        return connections.open();
     }
 
     /** For tests and diagnostics: bytes of unacknowledged messages, as the limit counts them. */

@@ -6,7 +6,10 @@
  * org.p2pchat.core.internal.delivery.DataBatch}es ({@link
  * org.p2pchat.core.internal.delivery.MessageFrames}), an {@link
  * org.p2pchat.core.internal.delivery.Inflow} that receives each message once and acknowledges it,
- * a {@link org.p2pchat.core.internal.delivery.Liveness} that watches the connection, and a {@link
+ * its {@link org.p2pchat.core.internal.delivery.LinkConnections}, which pick the connection that
+ * carries them, an {@link org.p2pchat.core.internal.delivery.OutboxTimer} that expires what waits too
+ * long ({@link org.p2pchat.core.internal.delivery.Undelivered} says why it failed) while a {@link
+ * org.p2pchat.core.internal.delivery.Liveness} watches the connection, and a {@link
  * org.p2pchat.core.internal.delivery.Redial} that reopens connections at a {@link
  * org.p2pchat.core.internal.delivery.Backoff} pace. A {@link
  * org.p2pchat.core.internal.delivery.LinkSession} is an authenticated connection as delivery sees

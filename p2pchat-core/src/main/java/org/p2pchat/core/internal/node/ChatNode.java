@@ -40,14 +40,11 @@ import org.p2pchat.core.internal.delivery.MessageFrames;
 import org.p2pchat.core.internal.files.FileOptions;
 import org.p2pchat.core.internal.files.FileTransfers;
 import org.p2pchat.core.internal.link.ConnectionSlots;
-import org.p2pchat.core.internal.link.HandshakeAdmission;
-import org.p2pchat.core.internal.link.HandshakeGate;
 import org.p2pchat.core.internal.link.LinkHandler;
 import org.p2pchat.core.internal.link.LinkNode;
 import org.p2pchat.core.internal.link.ListedAddressCheck;
 import org.p2pchat.core.internal.link.SessionOptions;
 import org.p2pchat.core.internal.link.TrustDecisions;
-import org.p2pchat.core.internal.link.WireCodec;
 import org.p2pchat.core.internal.observe.ConnectionWatch;
 import org.p2pchat.core.internal.observe.NodeCounters;
 import org.p2pchat.core.internal.runtime.NodeThreads;
@@ -62,7 +59,6 @@ import org.p2pchat.core.internal.delivery.ReceiveLedger;
 import org.p2pchat.spi.Connection;
 import org.p2pchat.spi.MessageStore;
 import org.p2pchat.spi.StoreWrite;
-import org.p2pchat.spi.ConnectionHandler;
 import org.p2pchat.spi.Transport;
 import org.p2pchat.spi.Ticker;
 import org.p2pchat.spi.TransportOptions;
@@ -74,8 +70,10 @@ import org.slf4j.LoggerFactory;
  * listener's executor, and one timer thread for handshake deadlines, heartbeats, delivery timeouts
  * and reconnections. Connections are opened lazily on the first message to a friend and reused
  * until they close (idle, or from the other side); messages not yet acknowledged then go out again
- * on the next one. The links and who is who are a {@link LinkTable}'s; closing is a {@link
- * NodeClosing}'s.
+ * on the next one. The links and who is who are a {@link LinkTable}'s; listening, opening
+ * connections and what their handshakes need of this peer are a {@link NodeConnections}'; closing
+ * is a {@link NodeClosing}'s. What is left here is the wiring, and handing each call of the
+ * application ({@link Peer}) and of the link layer ({@link LinkNode}) to the part that does it.
  *
  * <p>Thread-safe. Application threads call {@link #send}; the transport's event loop calls the
  * {@link LinkNode} methods through {@link LinkHandler}.
@@ -98,14 +96,12 @@ public final class ChatNode implements Peer, LinkNode {
     private final long epoch = random.nextLong();
     private final Ticker ticker;
     private final ScheduledThreadPoolExecutor timer;
-    private final HandshakeGate gate;
+    private final NodeConnections connections;
     private final ThrottledLog connectionWarnings =
             new ThrottledLog(LoggerFactory.getLogger(LinkHandler.class));
     private final TrustDecisions trust;
     private final MemoryBudget memory;
     private final ConnectionSlots slots;
-    private volatile PeerAddress listenAddress;
-    private volatile byte[] helloPayload;
     private final NodeClosing closing;
     private final MessageStore store;
     private final DirectHistory history;
@@ -150,10 +146,8 @@ public final class ChatNode implements Peer, LinkNode {
         this.callbacks = new SerialExecutor(callbacks, timer);
         this.arrivals = new DirectArrivals(this.name, history, store, this.callbacks,
                 this.listener, new ThrottledLog(LOG));
-        HandshakeAdmission admission = new HandshakeAdmission(
-                HandshakeAdmission.Limits.of(session.maxHandshakes(), session.handshakeRate()), Ticker.system(), random,
-                this::friendHosts);
-        this.gate = new HandshakeGate(name, session.handshakeTimeout(), admission, timer, LOG);
+        this.connections = new NodeConnections(this, this.name, this.directory, transport, session,
+                random, epoch, maxFrameBytes, timer);
         this.memory = new MemoryBudget(delivery.inboundMemoryBytes());
         this.slots = new ConnectionSlots(session.maxConnections());
         this.trust = new TrustDecisions(name, directory, session.trust(), listener,
@@ -173,6 +167,7 @@ public final class ChatNode implements Peer, LinkNode {
         this.files = new FileTransfers(this.name, new FileLinks(this), FileOptions.defaults(),
                 random);
     }
+
 
     /**
      * Sets the limits of file transfer; before {@link #start} only.
@@ -196,21 +191,11 @@ public final class ChatNode implements Peer, LinkNode {
         files.useStore(store);
     }
 
-    /**
-     * Returns the file bytes this peer has sent in chunks, resent ones included; for tests and
-     * diagnostics.
-     *
-     * @return bytes
-     */
-    public long fileChunkBytesSent() {
-        return files.chunkBytesSent();
-    }
-
     /** What the links ask of this node. */
     private final LinkTable.Node linkOwner = new LinkTable.Node() {
         @Override
         public CompletionStage<Void> connect(FriendLink link, PeerAddress address) {
-            return ChatNode.this.connect(link, address);
+            return connections.connect(link, address);
         }
 
         @Override
@@ -227,9 +212,7 @@ public final class ChatNode implements Peer, LinkNode {
      */
     public ChatNode start(PeerAddress address) {
         try {
-            listenAddress = transport.listen(address, this::accept).toCompletableFuture().join();
-            helloPayload = toArray(WireCodec.hello(name, listenAddress, epoch, maxFrameBytes,
-                    session.identity().signer().publicKey()));
+            connections.listen(address);
             OutboxRestore.run(name, store, links);
             useFileStore(store);
         } catch (java.util.concurrent.CompletionException e) {
@@ -240,9 +223,11 @@ public final class ChatNode implements Peer, LinkNode {
             close();
             throw e;
         }
-        LOG.info("{} ({}) is listening on {}", name, publicKey().fingerprint(), listenAddress);
+        LOG.info("{} ({}) is listening on {}", name, publicKey().fingerprint(), listenAddress());
         return this;
     }
+
+    // ---- what the application asks (Peer) ----
 
     @Override
     public String name() {
@@ -251,7 +236,7 @@ public final class ChatNode implements Peer, LinkNode {
 
     @Override
     public PeerAddress listenAddress() {
-        return listenAddress;
+        return connections.listenAddress();
     }
 
     @Override
@@ -321,6 +306,19 @@ public final class ChatNode implements Peer, LinkNode {
                 + " p2pchat.maxFrameBytes = " + maxFrameBytes + " (on both peers)"));
     }
 
+    /**
+     * Returns the longest message text, in UTF-8 bytes, that fits in a frame: the frame less its
+     * tag, the largest DATA header and the largest length prefix.
+     *
+     * @param maxFrameBytes the frame limit
+     * @return the limit on a message's bytes
+     */
+    public static int maxTextBytes(int maxFrameBytes) {
+        return maxFrameBytes - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES
+                - MessageFrames.MAX_DATA_HEADER - MessageFrames.MAX_LENGTH_PREFIX
+                - MessageFrames.KIND_BYTES;
+    }
+
     @Override
     public CompletionStage<Void> connect(String peerName) {
         Objects.requireNonNull(peerName, "peerName");
@@ -373,11 +371,6 @@ public final class ChatNode implements Peer, LinkNode {
         return store.search(Objects.requireNonNull(words, "words"), limit);
     }
 
-    /** The node's store, for its rooms. */
-    MessageStore store() {
-        return store;
-    }
-
     @Override
     public List<KnownPeer> knownPeers() {
         return links.knownPeers();
@@ -415,15 +408,186 @@ public final class ChatNode implements Peer, LinkNode {
         return rooms.room(roomName);
     }
 
+    @Override
+    public org.p2pchat.api.FileTransfer sendFile(String friend, java.nio.file.Path file) {
+        Objects.requireNonNull(friend, "friend");
+        return files.send(friend, Objects.requireNonNull(file, "file"));
+    }
+
+    @Override
+    public org.p2pchat.api.FileTransfer sendFile(PeerKey key, java.nio.file.Path file) {
+        Objects.requireNonNull(key, "key");
+        return files.send(key, Objects.requireNonNull(file, "file"));
+    }
+
+    @Override
+    public List<org.p2pchat.api.FileTransfer> fileTransfers() {
+        return files.transfers();
+    }
+
+    @Override
+    public ConnectionState connectionState(String friend) {
+        FriendLink link = links.linkNamed(friend);
+        return link == null ? ConnectionState.DISCONNECTED : link.state();
+    }
+
+    @Override
+    public Optional<Throwable> connectionFailure(String friend) {
+        FriendLink link = links.linkNamed(friend);
+        return link == null ? Optional.empty() : Optional.ofNullable(link.connectionFailure());
+    }
+
     /**
-     * Returns the size of a room's de-duplication state (origins remembered plus messages held
-     * ahead of gaps); for tests and diagnostics.
-     *
-     * @param room the room's name
-     * @return the size, or -1 if this peer is not in the room
+     * Closes the node, lingering first for the messages not yet acknowledged (see
+     * {@link Peer#close()}). On a thread the peers need ({@link NodeThreads}) it does not block:
+     * the linger and the teardown then run on the node's timer.
      */
-    public int roomStateSize(String room) {
-        return rooms.sequencerStateSize(room);
+    @Override
+    public void close() {
+        // Transfers end first (each resumes later); the links then linger for their messages.
+        files.close();
+        closing.close();
+    }
+
+    // ---- what the link layer asks (LinkNode) ----
+
+    @Override
+    public ConnectionWatch connectionWatch(boolean initiator) {
+        return new ConnectionWatch(initiator, observed);
+    }
+
+    /** Called on the event loop when a handler leaves its handshake, either way. */
+    @Override
+    public void handshakeEnded(LinkHandler handler) {
+        connections.handshakeEnded(handler);
+    }
+
+    @Override
+    public SecureChannel newChannel(Connection connection, boolean initiator) {
+        return connections.newChannel(connection, initiator);
+    }
+
+    @Override
+    public byte[] helloPayload() {
+        return connections.helloPayload();
+    }
+
+    /** The largest frame a connection accepts once its handshake has authenticated the peer. */
+    @Override
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    @Override
+    public Duration handshakeTimeout() {
+        return connections.handshakeTimeout();
+    }
+
+    /** What the node decides about the keys its handshakes prove. */
+    @Override
+    public TrustDecisions trust() {
+        return trust;
+    }
+
+    /**
+     * The warnings about single connections that anyone who reaches the port can cause (a
+     * refused key, a protocol error): one line a second at most, with a count of the others.
+     */
+    @Override
+    public ThrottledLog connectionWarnings() {
+        return connectionWarnings;
+    }
+
+    /** The places for authenticated connections. */
+    @Override
+    public ConnectionSlots slots() {
+        return slots;
+    }
+
+    /** Whether the directory lists a name: a friend, as opposed to a stranger. */
+    @Override
+    public boolean isListed(String peerName) {
+        return links.isListed(peerName);
+    }
+
+    @Override
+    public boolean isRoomMember(PeerKey key) {
+        return rooms.isMember(key);
+    }
+
+    /**
+     * Called on the event loop when an accepted connection has proven its key and may speak for
+     * the name it gave. A friend of the directory this peer was about to call for the first time
+     * (its link is under its name) gets that link, now under its key.
+     */
+    @Override
+    public FriendLink introduced(String peerName, PeerKey key, LinkSession connection,
+            PeerAddress callBack) {
+        return links.introduced(peerName, key, connection, callBack);
+    }
+
+    @Override
+    public FriendLink opened(FriendLink link, String peerName, PeerKey key, PeerAddress address) {
+        return links.opened(link, peerName, key, address);
+    }
+
+    /** Called on the event loop when a connection to a friend closes. */
+    @Override
+    public void detached(FriendLink link, LinkSession connection,
+            ConnectionClosedException reason) {
+        slots.release(connection);
+        link.counters().closed(reason.reason());
+        files.detached(link.key(), connection);
+        link.detach(connection, reason);
+        links.forgetIfDisposable(link);
+    }
+
+    @Override
+    public void established(FriendLink link, LinkSession session) {
+        link.counters().opened();
+        files.established(link.key(), session);
+    }
+
+    /** Called on the event loop for each new text message: see {@link DirectArrivals}. */
+    @Override
+    public void deliver(FriendLink link, org.p2pchat.core.internal.delivery.ArrivedTexts texts) {
+        arrivals.texts(link, texts);
+    }
+
+    @Override
+    public void alreadyDelivered(FriendLink link, long seq) {
+        arrivals.copy(link, seq);
+    }
+
+    @Override
+    public void deliver(FriendLink link, byte kind, byte[] body, long units) {
+        Inflow inflow = link.inflow();
+        if (kind == MessageFrames.KIND_FILE) {
+            files.control(link.key(), link.friend(), body, () -> inflow.consumed(units));
+            return;
+        }
+        rooms.received(link.key(), kind, body, () -> inflow.consumed(units));
+    }
+
+    @Override
+    public void laneFrame(FriendLink link, LinkSession session, byte type, ByteBuffer plain) {
+        if (!FileTransfers.isFileFrame(type)) {
+            throw new org.p2pchat.api.ProtocolException("unexpected frame of type " + type);
+        }
+        files.frame(link.key(), session, type, plain);
+    }
+
+    /** The node's clock, for deadlines. */
+    @Override
+    public long now() {
+        return ticker.nanoTime();
+    }
+
+    // ---- what the node's rooms and file transfers ask (RoomLinks, FileLinks) ----
+
+    /** The node's store, for its rooms. */
+    MessageStore store() {
+        return store;
     }
 
     /** The node's threads and settings, for its rooms. */
@@ -460,140 +624,27 @@ public final class ChatNode implements Peer, LinkNode {
         return links;
     }
 
+    // ---- for tests and diagnostics ----
+
     /**
-     * Returns the longest message text, in UTF-8 bytes, that fits in a frame: the frame less its
-     * tag, the largest DATA header and the largest length prefix.
+     * Returns the file bytes this peer has sent in chunks, resent ones included; for tests and
+     * diagnostics.
      *
-     * @param maxFrameBytes the frame limit
-     * @return the limit on a message's bytes
+     * @return bytes
      */
-    public static int maxTextBytes(int maxFrameBytes) {
-        return maxFrameBytes - org.p2pchat.core.internal.noise.CipherState.TAG_BYTES
-                - MessageFrames.MAX_DATA_HEADER - MessageFrames.MAX_LENGTH_PREFIX
-                - MessageFrames.KIND_BYTES;
-    }
-
-    private CompletionStage<Void> connect(FriendLink link, PeerAddress address) {
-        CompletableFuture<LinkSession> established = new CompletableFuture<>();
-        LinkHandler handler = LinkHandler.opener(this, link, established);
-        transport.connect(address, handler).whenComplete((connection, error) -> {
-            // Usually the transport's loop: what the outcome triggers must not block it.
-            boolean marked = NodeThreads.enter();
-            try {
-                if (error != null) {
-                    established.completeExceptionally(error);
-                } else {
-                    gate.opened(handler, connection);
-                    handler.start(connection);
-                }
-            } finally {
-                NodeThreads.exit(marked);
-            }
-        });
-        return established.thenApply(s -> null);
-    }
-
-    /** The hosts the directory lists friends at, whose connections are no stranger's. */
-    private java.util.Set<String> friendHosts() {
-        java.util.Set<String> hosts = new java.util.HashSet<>();
-        for (PeerEntry e : directory.entries()) {
-            hosts.add(e.address().host());
-        }
-        return hosts;
-    }
-
-    /** Called on the event loop for each accepted connection. */
-    private ConnectionHandler accept(Connection connection) {
-        LinkHandler handler = LinkHandler.acceptor(this, connection);
-        gate.admit(handler, connection);
-        return handler;
-    }
-
-    @Override
-    public ConnectionWatch connectionWatch(boolean initiator) {
-        return new ConnectionWatch(initiator, observed);
-    }
-
-    /** Called on the event loop when a handler leaves its handshake, either way. */
-    @Override
-    public void handshakeEnded(LinkHandler handler) {
-        gate.ended(handler);
-    }
-
-    @Override
-    public SecureChannel newChannel(Connection connection, boolean initiator) {
-        return new SecureChannel(connection, initiator, session.identity(), random,
-                session.rekeyInterval());
-    }
-
-    @Override
-    public byte[] helloPayload() {
-        byte[] hello = helloPayload;
-        if (hello == null) {
-            throw new org.p2pchat.api.ProtocolException(name + " is still starting");
-        }
-        return hello;
-    }
-
-    /** The largest frame a connection accepts once its handshake has authenticated the peer. */
-    @Override
-    public int maxFrameBytes() {
-        return maxFrameBytes;
-    }
-
-    @Override
-    public Duration handshakeTimeout() {
-        return gate.timeout();
-    }
-
-    /** What the node decides about the keys its handshakes prove. */
-    @Override
-    public TrustDecisions trust() {
-        return trust;
+    public long fileChunkBytesSent() {
+        return files.chunkBytesSent();
     }
 
     /**
-     * The warnings about single connections that anyone who reaches the port can cause (a
-     * refused key, a protocol error): one line a second at most, with a count of the others.
+     * Returns the size of a room's de-duplication state (origins remembered plus messages held
+     * ahead of gaps); for tests and diagnostics.
+     *
+     * @param room the room's name
+     * @return the size, or -1 if this peer is not in the room
      */
-    @Override
-    public ThrottledLog connectionWarnings() {
-        return connectionWarnings;
-    }
-
-    private static byte[] toArray(ByteBuffer b) {
-        byte[] a = new byte[b.remaining()];
-        b.get(a);
-        return a;
-    }
-
-    @Override
-    public Optional<Throwable> connectionFailure(String friend) {
-        FriendLink link = links.linkNamed(friend);
-        return link == null ? Optional.empty() : Optional.ofNullable(link.connectionFailure());
-    }
-
-    @Override
-    public org.p2pchat.api.FileTransfer sendFile(String friend, java.nio.file.Path file) {
-        Objects.requireNonNull(friend, "friend");
-        return files.send(friend, Objects.requireNonNull(file, "file"));
-    }
-
-    @Override
-    public org.p2pchat.api.FileTransfer sendFile(PeerKey key, java.nio.file.Path file) {
-        Objects.requireNonNull(key, "key");
-        return files.send(key, Objects.requireNonNull(file, "file"));
-    }
-
-    @Override
-    public List<org.p2pchat.api.FileTransfer> fileTransfers() {
-        return files.transfers();
-    }
-
-    @Override
-    public ConnectionState connectionState(String friend) {
-        FriendLink link = links.linkNamed(friend);
-        return link == null ? ConnectionState.DISCONNECTED : link.state();
+    public int roomStateSize(String room) {
+        return rooms.sequencerStateSize(room);
     }
 
     /**
@@ -617,91 +668,6 @@ public final class ChatNode implements Peer, LinkNode {
     public int openConnections(String friend) {
         FriendLink link = links.linkNamed(friend);
         return link == null ? 0 : link.openConnections();
-    }
-
-    /**
-     * Called on the event loop when an accepted connection has proven its key and may speak for
-     * the name it gave. A friend of the directory this peer was about to call for the first time
-     * (its link is under its name) gets that link, now under its key.
-     */
-    @Override
-    public FriendLink introduced(String peerName, PeerKey key, LinkSession connection,
-            PeerAddress callBack) {
-        return links.introduced(peerName, key, connection, callBack);
-    }
-
-    @Override
-    public FriendLink opened(FriendLink link, String peerName, PeerKey key, PeerAddress address) {
-        return links.opened(link, peerName, key, address);
-    }
-
-    @Override
-    public boolean isRoomMember(PeerKey key) {
-        return rooms.isMember(key);
-    }
-
-    /** The places for authenticated connections. */
-    @Override
-    public ConnectionSlots slots() {
-        return slots;
-    }
-
-    /** Whether the directory lists a name: a friend, as opposed to a stranger. */
-    @Override
-    public boolean isListed(String peerName) {
-        return links.isListed(peerName);
-    }
-
-    /** Called on the event loop when a connection to a friend closes. */
-    @Override
-    public void detached(FriendLink link, LinkSession connection,
-            ConnectionClosedException reason) {
-        slots.release(connection);
-        link.counters().closed(reason.reason());
-        files.detached(link.key(), connection);
-        link.detach(connection, reason);
-        links.forgetIfDisposable(link);
-    }
-
-    /** Called on the event loop for each new text message: see {@link DirectArrivals}. */
-    @Override
-    public void deliver(FriendLink link, org.p2pchat.core.internal.delivery.ArrivedTexts texts) {
-        arrivals.texts(link, texts);
-    }
-
-    @Override
-    public void alreadyDelivered(FriendLink link, long seq) {
-        arrivals.copy(link, seq);
-    }
-
-    @Override
-    public void deliver(FriendLink link, byte kind, byte[] body, long units) {
-        Inflow inflow = link.inflow();
-        if (kind == MessageFrames.KIND_FILE) {
-            files.control(link.key(), link.friend(), body, () -> inflow.consumed(units));
-            return;
-        }
-        rooms.received(link.key(), kind, body, () -> inflow.consumed(units));
-    }
-
-    @Override
-    public void established(FriendLink link, LinkSession session) {
-        link.counters().opened();
-        files.established(link.key(), session);
-    }
-
-    @Override
-    public void laneFrame(FriendLink link, LinkSession session, byte type, ByteBuffer plain) {
-        if (!FileTransfers.isFileFrame(type)) {
-            throw new org.p2pchat.api.ProtocolException("unexpected frame of type " + type);
-        }
-        files.frame(link.key(), session, type, plain);
-    }
-
-    /** The node's clock, for deadlines. */
-    @Override
-    public long now() {
-        return ticker.nanoTime();
     }
 
     /**
@@ -739,20 +705,9 @@ public final class ChatNode implements Peer, LinkNode {
         return link == null ? 0 : link.outboxBytes();
     }
 
-    /**
-     * Closes the node, lingering first for the messages not yet acknowledged (see
-     * {@link Peer#close()}). On a thread the peers need ({@link NodeThreads}) it does not block:
-     * the linger and the teardown then run on the node's timer.
-     */
-    @Override
-    public void close() {
-        // Transfers end first (each resumes later); the links then linger for their messages.
-        files.close();
-        closing.close();
-    }
-
     @Override
     public String toString() {
-        return "Peer[" + name + " on " + listenAddress + "]";
+        return "Peer[" + name + " on " + listenAddress() + "]";
     }
+
 }

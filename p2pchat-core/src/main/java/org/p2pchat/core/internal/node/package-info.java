@@ -2,9 +2,11 @@
  * The running peer, which wires the layers together: a {@link
  * org.p2pchat.core.internal.node.ChatNode} owns one transport, a delivery link per friend (in a
  * {@link org.p2pchat.core.internal.node.LinkTable}, which is the {@code FriendLink.Connector} of
- * delivery), the handshake gate and trust decisions of the link layer, and the node's threads,
- * which a {@link org.p2pchat.core.internal.node.NodeClosing} stops; it is the {@code LinkNode} of
- * the link layer. Also the {@code p2pchat.*} {@link org.p2pchat.core.internal.node.Settings} and
+ * delivery), its connections up to their handshake (a {@link
+ * org.p2pchat.core.internal.node.NodeConnections}, with the handshake gate of the link layer), the
+ * trust decisions, and the node's threads, which a {@link
+ * org.p2pchat.core.internal.node.NodeClosing} stops; it is the {@code LinkNode} of the link
+ * layer. Also the {@code p2pchat.*} {@link org.p2pchat.core.internal.node.Settings} and
  * transport discovery ({@link org.p2pchat.core.internal.node.TransportSelector}).
  *
  * <p>The top of the layers: it may use {@code link}, {@code delivery}, {@code room}, {@code
