@@ -34,7 +34,8 @@ import org.p2pchat.spi.StoreWrite;
  * delivery layer forgetting ({@link StoreWrite#forgetReceived}) the epochs it no longer needs.
  *
  * <p>The direct messages come as {@link NumberedHistory} records, kept as their series, number
- * and text: no record, id string or map entry each (see {@link #numberedCost}).
+ * and text: no record, id string or map entry each (see {@link #numberedCost}); a series
+ * counts once per conversation that holds a record of it (see {@link #seriesCost}).
  *
  * <p>Thread-safe: one lock; a write is applied, all of it, before {@link #write} returns, and its
  * stage is then complete.
@@ -51,6 +52,8 @@ public final class MemoryStore implements MessageStore, NumberedHistory {
     private static final int RECORD_OVERHEAD = 320;
     /** What a numbered record takes besides its text's characters: its slots, its index entry. */
     private static final int NUMBERED_OVERHEAD = 96;
+    /** What a series takes in a ring besides its prefix's characters: its index, map entries. */
+    private static final int SERIES_OVERHEAD = 320;
 
     /** Every write's stage: applied before it is returned; a minimal stage no one can complete. */
     private static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
@@ -160,6 +163,19 @@ public final class MemoryStore implements MessageStore, NumberedHistory {
      */
     public static long numberedCost(String text) {
         return NUMBERED_OVERHEAD + 2L * text.length();
+    }
+
+    /**
+     * What a series takes in a conversation's ring while the ring holds a record of it, counted
+     * high: its index there, its prefix and the entries that find it. Counted, so that a
+     * stranger who numbers every message in a series of its own (a new process each time)
+     * cannot keep more heap than the bound by it.
+     *
+     * @param prefix the series' prefix
+     * @return the bytes
+     */
+    public static long seriesCost(String prefix) {
+        return SERIES_OVERHEAD + 2L * prefix.length();
     }
 
     /** For tests: what the history takes now, as {@link #cost} counts it. */
@@ -315,6 +331,7 @@ public final class MemoryStore implements MessageStore, NumberedHistory {
         p.maxNumber = Math.max(p.maxNumber, number);
         if (!records.holdsSeries(s.prefix())) {
             p.rings.add(records);
+            historyBytes += seriesCost(s.prefix());
         }
         records.add(s, number, text, state, time);
         historyBytes += numberedCost(text);
@@ -510,6 +527,7 @@ public final class MemoryStore implements MessageStore, NumberedHistory {
 
     /** Lock held: a ring holds no more numbered records of a prefix. */
     private void seriesLeft(String prefix, RecordRing records) {
+        historyBytes -= seriesCost(prefix);
         Prefix p = prefix(prefix, false);
         if (p != null) {
             p.rings.remove(records);

@@ -188,15 +188,48 @@ class NumberedHistoryTest {
     void aNumberedRecordCostsItsTextAndItsSlotsAndGivesThemBackWhenForgotten() {
         MemoryStore store = new MemoryStore(2, 10, Long.MAX_VALUE);
         NumberedSeries s = sentTo(0, "bob");
+        long series = MemoryStore.seriesCost(s.prefix());
         store.sent(s, 1, "hello", BASE);
-        assertEquals(MemoryStore.numberedCost("hello"), store.historyBytes());
+        assertEquals(series + MemoryStore.numberedCost("hello"), store.historyBytes());
         store.sent(s, 2, "hi", BASE + 1);
         store.sent(s, 3, "hey", BASE + 2);
-        assertEquals(MemoryStore.numberedCost("hi") + MemoryStore.numberedCost("hey"),
+        assertEquals(series + MemoryStore.numberedCost("hi") + MemoryStore.numberedCost("hey"),
                 store.historyBytes(), "the oldest went");
         store.sent(s, 3, "hey!", BASE + 3);
-        assertEquals(MemoryStore.numberedCost("hi") + MemoryStore.numberedCost("hey!"),
+        assertEquals(series + MemoryStore.numberedCost("hi") + MemoryStore.numberedCost("hey!"),
                 store.historyBytes(), "a record of the same id replaced it");
+    }
+
+    @Test
+    void aSeriesPerMessageCountsAgainstTheByteBoundAndIsGivenBackWhenItsRecordsGo() {
+        // A stranger's process number is its own choice: one new series for every message.
+        long bound = 64 << 10;
+        MemoryStore store = new MemoryStore(100_000, 10, bound);
+        int sent = 5_000;
+        for (int i = 0; i < sent; i++) {
+            NumberedSeries s = receivedFrom(0, 1_000_000 + i, "mallory");
+            store.received(s, new OneText(1, "x"), 0, 1, BASE + i);
+            assertTrue(store.historyBytes() <= bound, "within the bound after " + i);
+        }
+        NumberedSeries last = receivedFrom(0, 1_000_000 + sent - 1, "mallory");
+        long each = MemoryStore.seriesCost(last.prefix()) + MemoryStore.numberedCost("x");
+        List<HistoryRecord> kept = store.history(last.conversation(), HistoryQuery.latest(10_000));
+        assertEquals(bound / each, kept.size(), "as many as the bound pays for, the newest");
+        assertEquals(last.id(1), kept.get(0).messageId());
+        assertEquals(kept.size() * each, store.historyBytes());
+    }
+
+    /** One received text, numbered. */
+    private record OneText(long number, String text) implements NumberedHistory.Texts {
+        @Override
+        public long number(int i) {
+            return number;
+        }
+
+        @Override
+        public String text(int i) {
+            return text;
+        }
     }
 
     @Test
