@@ -53,6 +53,20 @@ public final class ArrivedTexts {
         return numbers[4 * i + 3];
     }
 
+    /**
+     * The highest first number held of an earlier process of the sender, or 0: what its ledger
+     * will say once these are handed on.
+     */
+    long highestFirstSeq(long firstEpoch) {
+        long highest = 0;
+        for (int i = 0; i < size; i++) {
+            if (numbers[4 * i] == firstEpoch) {
+                highest = Math.max(highest, numbers[4 * i + 1]);
+            }
+        }
+        return highest;
+    }
+
     /** Whether it holds {@link #CAPACITY} messages: hand them on before adding another. */
     boolean isFull() {
         return size == CAPACITY;

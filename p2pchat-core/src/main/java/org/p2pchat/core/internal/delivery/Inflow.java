@@ -269,7 +269,8 @@ public final class Inflow {
                 first = MessageFrames.readTextAgain(body);
                 // As read: a varint may come in a longer form than the shortest.
                 prefix = body.position();
-                if (first.seq() <= ledger.deliveredUpTo(key, first.epoch())) {
+                if (first.seq() <= ledger.deliveredUpTo(key, first.epoch())
+                        || first.seq() <= arrived.highestFirstSeq(first.epoch())) {
                     // Delivered by the process that first sent it, or by an earlier restore.
                     lastHandedText = seq;
                     handOn(delivery);
@@ -300,7 +301,6 @@ public final class Inflow {
                     arrived.add(utf8(frame, length), epoch, seq, seq, units);
                     handOnIfFull(delivery);
                 } else if (first != null) {
-                    ledger.remember(key, first.epoch(), first.seq());
                     frame.position(frame.position() + prefix);
                     holdText();
                     lastHandedText = seq;
@@ -318,6 +318,19 @@ public final class Inflow {
                 frame.position(frame.position() + length);
             }
             seq++;
+        }
+    }
+
+    /**
+     * Lock held: the texts an earlier process of the friend first sent, handed on, go in the
+     * ledger. Only once handed on: a copy that failed to go on must be taken as new when the
+     * friend sends it again, not as one delivered before.
+     */
+    private void rememberSentAgain() {
+        for (int i = 0; i < arrived.size(); i++) {
+            if (arrived.firstEpoch(i) != epoch || arrived.firstSeq(i) != arrived.seq(i)) {
+                ledger.remember(key, arrived.firstEpoch(i), arrived.firstSeq(i));
+            }
         }
     }
 
@@ -346,6 +359,7 @@ public final class Inflow {
         }
         try {
             delivery.deliver(arrived);
+            rememberSentAgain();
         } catch (RuntimeException | Error e) {
             expected = arrived.seq(0);
             lastHandedText = handedBeforeArrived;

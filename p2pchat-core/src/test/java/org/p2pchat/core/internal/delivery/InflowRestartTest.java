@@ -96,6 +96,41 @@ class InflowRestartTest {
     }
 
     @Test
+    void copiesWhoseHandingOnThrowsAreTakenAsNewWhenSentAgain() {
+        connected(inflow, 100);
+        FakeLinkSessions.Link second = connected(inflow, 200);
+        boolean[] fail = {true};
+        Inflow.Delivery failing = TestDeliveries.of(() -> inflow,
+                (text, firstEpoch, firstSeq, seq, units) -> {
+                    if (fail[0]) {
+                        throw new IllegalStateException("the store threw (test)");
+                    }
+                    seen.add(new Seen(text, firstEpoch, firstSeq, seq));
+                    inflow.recorded(inflow.currentEpoch(), seq);
+                });
+        ByteBuffer frame = data(1, 1, MessageFrames.KIND_TEXT_AGAIN, again(100, 1, "one"),
+                again(100, 2, "two"));
+        assertThrows(IllegalStateException.class,
+                () -> inflow.receive(frame.duplicate(), second.session, failing));
+        assertEquals(0, ledger.deliveredUpTo(PEER, 100), "nothing of it was delivered");
+
+        fail[0] = false;
+        inflow.receive(frame.duplicate(), second.session, failing);
+        assertEquals(List.of(new Seen("one", 100, 1, 1), new Seen("two", 100, 2, 2)), seen);
+        assertEquals(2, ledger.deliveredUpTo(PEER, 100));
+    }
+
+    @Test
+    void aCopySentTwiceInOneFrameIsDeliveredOnce() {
+        FakeLinkSessions.Link second = connected(inflow, 200);
+        inflow.receive(data(1, 1, MessageFrames.KIND_TEXT_AGAIN, again(100, 7, "seven"),
+                again(100, 7, "seven"), again(100, 8, "eight")), second.session, delivery);
+        assertEquals(List.of("seven", "eight"), seen.stream().map(Seen::text).toList());
+        inflow.acknowledge(second.session);
+        assertEquals(3, second.onlyNewAck()[0], "the copy is acknowledged with the others");
+    }
+
+    @Test
     void aRestartedReceiverResumesTheNumberingItsStoreRecorded() {
         ReceiveLedger stored = new ReceiveLedger(null, List.of(new ReceiveRecord(PEER, 100, 5)));
         inflow = new Inflow("alice", WINDOW, new MemoryBudget(1L << 30), false, stored);
