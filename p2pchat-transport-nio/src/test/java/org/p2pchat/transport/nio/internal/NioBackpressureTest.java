@@ -76,6 +76,18 @@ class NioBackpressureTest {
             assertTrue(stuck.queuedBytes() <= LIMIT, "queued " + stuck.queuedBytes());
         }
         assertTrue(stuckFull, "the queue never filled");
+        // The loop may have moved some of the queue into the socket after that refusal; now the
+        // socket is full and its reader never reads, so nothing drains: fill what is left.
+        boolean refused = false;
+        for (int i = 0; i < MAX_WRITES && !refused; i++) {
+            frame.clear();
+            try {
+                stuck.write(frame);
+            } catch (WriteQueueFullException e) {
+                refused = true;
+            }
+        }
+        assertTrue(refused, "a full queue refused");
         assertTrue(stuck.queuedBytes() > LIMIT - FRAME - 4, "refused only when nearly full: "
                 + stuck.queuedBytes());
         assertTrue(stuck.isOpen());
