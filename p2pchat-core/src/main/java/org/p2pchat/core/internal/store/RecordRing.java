@@ -165,8 +165,9 @@ final class RecordRing {
             String id = s.id(number);
             at = compare(size - 1, time, sentAt, id) <= 0 ? size : firstAfter(time, sentAt, id);
         }
-        insert(at, text, s, number, state, time);
-        seriesIndex(s.prefix(), true).add(number, time);
+        SeriesIndex index = seriesIndex(s.prefix(), true);
+        insert(at, text, index.share(s), number, state, time);
+        index.add(number, time);
     }
 
     private void insert(int at, Object item, NumberedSeries s, long number, DeliveryState state,

@@ -15,6 +15,20 @@ final class SeriesIndex {
     /** The entries are at {@code [head, head + size)}. */
     private int head;
     private int size;
+    /** The series its records refer to: one object, however many were passed in. */
+    private NumberedSeries series;
+
+    /**
+     * The series a record of {@code s} keeps: the one kept before if equal, so that a writer
+     * making a new but equal series per write (senders taking turns) adds no object per record
+     * beyond what {@link MemoryStore#seriesCost} counts.
+     */
+    NumberedSeries share(NumberedSeries s) {
+        if (series != s && !s.equals(series)) {
+            series = s;
+        }
+        return series;
+    }
 
     int size() {
         return size;

@@ -1,11 +1,14 @@
 package org.p2pchat.core.internal.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.p2pchat.api.Conversation;
+import org.p2pchat.api.PeerKey;
 
 /** A series' index finds each number's time, however the numbers come and go. */
 class SeriesIndexTest {
@@ -42,5 +45,21 @@ class SeriesIndexTest {
         for (long n : expected.keySet()) {
             assertTrue(index.find(n) >= 0);
         }
+    }
+
+    @Test
+    void recordsOfEqualSeriesShareTheFirstObjectAndADifferentSeriesIsKeptFromThenOn() {
+        PeerKey friend = PeerKey.of(new byte[32]);
+        SeriesIndex index = new SeriesIndex();
+        NumberedSeries first = new NumberedSeries("d:f/1/", Conversation.direct(friend, "bob"),
+                false, "bob", friend);
+        NumberedSeries equal = new NumberedSeries("d:f/1/", Conversation.direct(friend, "bob"),
+                false, "bob", friend);
+        NumberedSeries renamed = new NumberedSeries("d:f/1/",
+                Conversation.direct(friend, "robert"), false, "robert", friend);
+        assertSame(first, index.share(first));
+        assertSame(first, index.share(equal), "one object for equal series");
+        assertSame(renamed, index.share(renamed), "a different one is not made equal");
+        assertSame(renamed, index.share(renamed));
     }
 }
