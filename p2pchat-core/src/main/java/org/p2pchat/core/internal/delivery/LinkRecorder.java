@@ -1,6 +1,5 @@
 package org.p2pchat.core.internal.delivery;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.p2pchat.api.PeerKey;
@@ -27,7 +26,7 @@ final class LinkRecorder {
     void added(Outbox.Entry e, PeerKey key, String friend, String text) {
         if (e.kind == MessageFrames.KIND_TEXT) {
             // One clock read: the clock is slow to read on some machines, and this is per send.
-            Instant now = Instant.now();
+            long now = TrackedText.now();
             e.tracked = journal.track(e.utf8, text, now, deliveryTimeout);
             e.tracked.queuedAt(now);
             e.tracked.numbered(e.seq);

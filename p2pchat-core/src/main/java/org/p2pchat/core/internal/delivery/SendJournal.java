@@ -17,9 +17,10 @@ public interface SendJournal {
     /** Records nothing: for links without a store (tests of the delivery layer). */
     SendJournal NONE = new SendJournal() {
         @Override
-        public TrackedText track(byte[] text, String decoded, java.time.Instant queuedAt,
+        public TrackedText track(byte[] text, String decoded, long queuedAt,
                 java.time.Duration timeout) {
-            return new TrackedText("", 0, 0, text, queuedAt.plus(timeout), false);
+            return new TrackedText("", 0, 0, text, TrackedText.instant(queuedAt).plus(timeout),
+                    false);
         }
 
         @Override
@@ -44,12 +45,12 @@ public interface SendJournal {
      *
      * @param text its UTF-8 text
      * @param decoded that text as a string, or null if the sender does not have it at hand
-     * @param queuedAt when it is queued (its {@link TrackedText#queuedAt})
+     * @param queuedAt when it is queued, in nanoseconds since the epoch (its
+     *     {@link TrackedText#queuedAt})
      * @param timeout its delivery timeout, from then
      * @return its record, numbered when the link queues it
      */
-    TrackedText track(byte[] text, String decoded, java.time.Instant queuedAt,
-            java.time.Duration timeout);
+    TrackedText track(byte[] text, String decoded, long queuedAt, java.time.Duration timeout);
 
     /**
      * A message was queued for a peer whose key is known: its history record (pending) and its

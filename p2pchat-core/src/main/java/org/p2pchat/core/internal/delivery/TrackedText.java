@@ -25,7 +25,8 @@ public final class TrackedText {
     /** Given, or made from {@link #queuedAt} and {@link #timeout} when first asked. */
     private Instant deadline;
     private final java.time.Duration timeout;
-    private Instant queuedAt;
+    /** In nanoseconds since the epoch, or 0 if not known: a long, not an object per send. */
+    private long queuedAt;
     private long seq;
     private boolean recorded;
 
@@ -53,12 +54,12 @@ public final class TrackedText {
      * @param idNumber the id's number
      * @param epoch the epoch of the process that numbers it first
      * @param text its UTF-8 text
-     * @param queuedAt when it was queued
+     * @param queuedAt when it was queued, in nanoseconds since the epoch
      * @param timeout its delivery timeout, from then
      * @return the record
      */
     public static TrackedText numbered(String idPrefix, long idNumber, long epoch, byte[] text,
-            Instant queuedAt, java.time.Duration timeout) {
+            long queuedAt, java.time.Duration timeout) {
         TrackedText t = new TrackedText(null, idPrefix, idNumber, epoch, 0, text, null, timeout,
                 false);
         t.queuedAt = queuedAt;
@@ -148,22 +149,37 @@ public final class TrackedText {
         Instant d = deadline;
         if (d == null) {
             // Made when asked (a durable outbox entry, a restore): not an object per send.
-            d = queuedAt.plus(timeout);
+            d = instant(queuedAt).plus(timeout);
             deadline = d;
         }
         return d;
     }
 
     /**
-     * When this process queued it (its history record's time sent), or null if it is not known
-     * (a message restored from the store's outbox).
+     * When this process queued it (its history record's time sent), in nanoseconds since the
+     * epoch, or 0 if it is not known (a message restored from the store's outbox).
      */
-    public Instant queuedAt() {
+    public long queuedAt() {
         return queuedAt;
     }
 
-    void queuedAt(Instant at) {
-        queuedAt = at;
+    void queuedAt(long nanos) {
+        queuedAt = nanos;
+    }
+
+    /**
+     * The clock now, in nanoseconds since the epoch: read without keeping an {@link Instant}.
+     *
+     * @return the nanoseconds
+     */
+    public static long now() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** The instant of a time in nanoseconds since the epoch. */
+    static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(0, nanos);
     }
 
     public boolean restored() {

@@ -91,9 +91,8 @@ final class DirectHistory implements SendJournal {
         return first;
     }
 
-    /** A time sent from {@code now}, after every earlier one. */
-    private long sentTime(Instant now) {
-        long at = EpochNanos.of(now);
+    /** A time sent from {@code at} (nanoseconds since the epoch), after every earlier one. */
+    private long sentTime(long at) {
         while (true) {
             long last = lastSentAt.get();
             long t = at > last ? at : last + 1;
@@ -108,7 +107,7 @@ final class DirectHistory implements SendJournal {
     }
 
     @Override
-    public TrackedText track(byte[] text, String decoded, Instant queuedAt,
+    public TrackedText track(byte[] text, String decoded, long queuedAt,
             java.time.Duration timeout) {
         // Sent messages count on their own: a link's numbers can move before they go out.
         return TrackedText.numbered(sentPrefix, sent.incrementAndGet(), epoch, text, queuedAt,
@@ -117,7 +116,7 @@ final class DirectHistory implements SendJournal {
 
     @Override
     public void queued(PeerKey peer, String name, TrackedText m) {
-        long at = sentTime(m.queuedAt() != null ? m.queuedAt() : Instant.now());
+        long at = sentTime(m.queuedAt() != 0 ? m.queuedAt() : TrackedText.now());
         m.recordedAt(at);
         if (numbered != null && m.idPrefix() != null) {
             numbered.sent(sentSeries(peer, name), m.idNumber(), m.string(), at);

@@ -36,9 +36,9 @@ class FriendLinkJournalTest {
         private int ids;
 
         @Override
-        public TrackedText track(byte[] text, String decoded, Instant queuedAt,
+        public TrackedText track(byte[] text, String decoded, long queuedAt,
                 java.time.Duration timeout) {
-            return new TrackedText("id" + ++ids, 100, 0, text, queuedAt.plus(timeout), false);
+            return new TrackedText("id" + ++ids, 100, 0, text, TrackedText.instant(queuedAt).plus(timeout), false);
         }
 
         @Override
