@@ -234,11 +234,8 @@ public final class MessageFrames {
     }
 
     static int varintBytes(long value) {
-        int n = 1;
-        for (long v = value >>> 7; v != 0; v >>>= 7) {
-            n++;
-        }
-        return n;
+        // Seven bits a byte, at least one: counted, not looped (asked for each message sized).
+        return (63 - Long.numberOfLeadingZeros(value | 1)) / 7 + 1;
     }
 
     static long getVarint(ByteBuffer in, String what) {

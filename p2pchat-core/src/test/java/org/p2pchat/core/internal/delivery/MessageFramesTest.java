@@ -56,6 +56,16 @@ class MessageFramesTest {
     }
 
     @Test
+    void aVarintsCountedSizeIsWhatItIsWrittenInOnEitherSideOfEverySevenBits() {
+        for (int bits = 1; bits < 63; bits++) {
+            for (long value : new long[] {(1L << bits) - 1, 1L << bits}) {
+                assertEquals(varint(value).remaining(), MessageFrames.varintBytes(value),
+                        "varintBytes(" + value + ")");
+            }
+        }
+    }
+
+    @Test
     void aVarintTakesOneByteUpTo127AndTwoFrom128() {
         assertArrayEquals(new byte[] {0}, remainingBytes(varint(0)));
         assertArrayEquals(new byte[] {0x7F}, remainingBytes(varint(127)));
