@@ -229,7 +229,7 @@ public final class FriendLink {
                     liveness.awaiting(now);
                 }
                 recorder.added(outbox.add(kind, utf8, done,
-                        now + options.deliveryTimeout().toNanos()), key, friend, text);
+                        now + options.deliveryTimeout().toNanos()), key, friend, text, now);
             } catch (OutboxFullException e) {
                 return CompletableFuture.failedFuture(e);
             }

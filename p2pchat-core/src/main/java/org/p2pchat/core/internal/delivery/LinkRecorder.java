@@ -15,6 +15,7 @@ import org.p2pchat.api.PeerKey;
 final class LinkRecorder {
     private final SendJournal journal;
     private final java.time.Duration deliveryTimeout;
+    private final WallClock wallClock = new WallClock(TrackedText::now);
     private boolean recording;
 
     LinkRecorder(SendJournal journal, java.time.Duration deliveryTimeout) {
@@ -22,11 +23,15 @@ final class LinkRecorder {
         this.deliveryTimeout = deliveryTimeout;
     }
 
-    /** A message was added to the outbox: a text message gets its record, and is recorded. */
-    void added(Outbox.Entry e, PeerKey key, String friend, String text) {
+    /**
+     * A message was added to the outbox: a text message gets its record, and is recorded.
+     *
+     * @param tick the node's monotonic reading when it was added
+     */
+    void added(Outbox.Entry e, PeerKey key, String friend, String text, long tick) {
         if (e.kind == MessageFrames.KIND_TEXT) {
-            // One clock read: the clock is slow to read on some machines, and this is per send.
-            long now = TrackedText.now();
+            // The system clock is slow to read on some machines, and this is per send.
+            long now = wallClock.at(tick);
             e.tracked = journal.track(e.utf8, text, now, deliveryTimeout);
             e.tracked.queuedAt(now);
             e.tracked.numbered(e.seq);
