@@ -226,6 +226,11 @@ final class RecordRing {
             lastFound = guess;
             return (guess - head) & (items.length - 1);
         }
+        if (size == 0 || time < times[head]) {
+            // Older than the oldest kept: forgotten already, as when a sender runs far ahead of
+            // its acknowledgements.
+            return -1;
+        }
         int lo = 0;
         int hi = size;
         while (lo < hi) {

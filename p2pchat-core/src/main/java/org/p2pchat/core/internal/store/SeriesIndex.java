@@ -45,7 +45,7 @@ final class SeriesIndex {
 
     /** Where the number is (for {@link #time}), or -1. */
     int find(long number) {
-        if (size == 0 || number > numbers[head + size - 1]) {
+        if (size == 0 || number > numbers[head + size - 1] || number < numbers[head]) {
             return -1;
         }
         int at = lowerBound(number);
