@@ -406,7 +406,7 @@ public final class FriendLink {
      * @throws ProtocolException if it acknowledges a message never sent
      */
     public void acknowledged(LinkSession session, long acked, long window) {
-        List<Outbox.Entry> done = new ArrayList<>();
+        List<Outbox.Entry> done;
         synchronized (this) {
             if (acked > outbox.highestTransmitted()) {
                 if (outbox.everTransmitted() || acked >= MAX_SEQ) {
@@ -418,6 +418,7 @@ public final class FriendLink {
                 recorder.renumber(outbox, acked + 1, key);
             }
             long inFlightBefore = outbox.inFlightUnits();
+            done = new ArrayList<>(outbox.inFlightUpTo(acked));
             outbox.acknowledge(acked, done);
             meter.acknowledged(done);
             recorder.delivered(done, key);

@@ -222,6 +222,18 @@ final class Outbox {
      * @param seq the acknowledged number
      * @param removed receives the entries, in order
      */
+    /**
+     * About how many entries {@link #acknowledge} would remove for {@code seq}: those in flight
+     * up to it (a capacity for the list that receives them; an ACK may cover thousands).
+     */
+    int inFlightUpTo(long seq) {
+        Entry first = inFlight.peekFirst();
+        if (first == null || seq < first.seq) {
+            return 0;
+        }
+        return (int) Math.min(inFlight.size(), seq - first.seq + 1);
+    }
+
     void acknowledge(long seq, List<Entry> removed) {
         while (!abandonedInFlight.isEmpty() && abandonedInFlight.peekFirst().seq() <= seq) {
             abandonedInFlightUnits -= abandonedInFlight.removeFirst().units();

@@ -198,6 +198,22 @@ class OutboxTest {
     }
 
     @Test
+    void theEntriesInFlightUpToANumberAreCountedBeforeTheAckRemovesThem() {
+        for (int i = 0; i < 5; i++) {
+            add("m" + i);
+        }
+        outbox.transmitNext(0);
+        outbox.transmitNext(0);
+        outbox.transmitNext(0);
+        assertEquals(0, outbox.inFlightUpTo(0));
+        assertEquals(2, outbox.inFlightUpTo(2));
+        assertEquals(3, outbox.inFlightUpTo(5), "only those in flight");
+        acknowledge(2);
+        assertEquals(0, outbox.inFlightUpTo(2), "below what is left in flight");
+        assertEquals(1, outbox.inFlightUpTo(3));
+    }
+
+    @Test
     void anAckBelowTheFloorRemovesNothing() {
         add("a");
         add("b");
