@@ -48,7 +48,8 @@ import sys
 
 BASELINE = "raw"
 SEALED_BASELINE = "rawSealed"
-TRANSPORT_ORDER = {"raw": 0, "rawSealed": 1, "jeromq": 2, "netty": 3, "nio": 4, "local": 5}
+TRANSPORT_ORDER = {"raw": 0, "rawSealed": 1, "jeromq": 2, "netty": 3, "nio": 4, "nioInline": 5,
+                   "local": 6}
 # Transports that have no acknowledgements: n/a in the acknowledged columns.
 UNACKNOWLEDGED = {"raw", "rawSealed", "jeromq", "netty"}
 HANDSHAKE = "HandshakeBenchmark"
@@ -331,6 +332,8 @@ def comparison_table(everything):
         ("p2pchat nio, acknowledged (echo: roundTrip)",
          (ACKED, "oneWayAcked", "nio"), (DIRECT, "roundTrip", "nio")),
         ("p2pchat nio, unacknowledged oneWay", (DIRECT, "oneWay", "nio"), None),
+        ("p2pchat nio, listeners on the network thread, acknowledged (echo: roundTrip)",
+         (ACKED, "oneWayAcked", "nioInline"), (DIRECT, "roundTrip", "nioInline")),
     ]
     raw = {p: get((DIRECT, "oneWay", BASELINE), p) for p in ("64", "1024")}
     raw_rtt = get((DIRECT, "roundTrip", BASELINE), "64")

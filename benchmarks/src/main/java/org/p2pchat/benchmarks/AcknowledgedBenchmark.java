@@ -54,7 +54,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class AcknowledgedBenchmark {
     /** The p2pchat transport provider name; the raw baselines have no acknowledgements. */
-    @Param({"nio", "local"})
+    @Param({"nio", "nioInline", "local"})
     public String transport;
 
     /** The size of each message's text, in bytes. */

@@ -54,7 +54,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * sealed by ChaCha20-Poly1305 straight from {@code javax.crypto}, a fresh cipher init and nonce
  * per frame (the machine's limit for encrypted framing); {@code nio} and {@code local} are p2pchat
  * peers over the NIO and the in-JVM transport, every connection a Noise XX session with sealed
- * frames, messages that queue up packed several to a frame. Always read p2pchat figures as ratios
+ * frames, messages that queue up packed several to a frame; {@code nioInline} is {@code nio} with
+ * {@code callbacksOnNetworkThread(true)}, the listeners run on the event loop that read the frame
+ * instead of a callback thread of their own. Always read p2pchat figures as ratios
  * to {@code raw} (the cost of everything) and to {@code rawSealed} (the cost beyond the encryption
  * itself) from the same run. {@code rawSealed} seals every message on its own, so where p2pchat
  * packs many small messages into one frame it seals fewer frames and can beat it (a ratio above 1).
@@ -98,9 +100,9 @@ public class DirectMessageBenchmark {
     /**
      * {@code raw} (the baseline), {@code rawSealed} (the encrypted baseline), {@code jeromq} or
      * {@code netty} (comparison libraries, plaintext and unacknowledged), or the p2pchat transport
-     * provider name.
+     * provider name ({@code nioInline}: {@code nio} with the listeners on its event loop).
      */
-    @Param({"raw", "rawSealed", "jeromq", "netty", "nio", "local"})
+    @Param({"raw", "rawSealed", "jeromq", "netty", "nio", "nioInline", "local"})
     public String transport;
 
     /** The size of each message's text, in bytes. */

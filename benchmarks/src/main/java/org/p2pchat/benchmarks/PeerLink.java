@@ -40,6 +40,8 @@ final class PeerLink implements DirectLink {
      * changes nothing while acknowledgements flow.
      */
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(10);
+    /** The {@code nio} transport with the listeners on the network thread (callbacksOnNetworkThread). */
+    static final String NIO_INLINE = "nioInline";
 
     private final String transport;
     /** The message store's provider name; {@code sqlite} keeps its files under {@link #state}. */
@@ -127,7 +129,8 @@ final class PeerLink implements DirectLink {
             builder.stateDirectory(state.resolve(name));
         }
         return builder
-                .transport(transport)
+                .transport(transport.equals(NIO_INLINE) ? "nio" : transport)
+                .callbacksOnNetworkThread(transport.equals(NIO_INLINE))
                 .listenOn(PeerAddress.loopback(0))
                 .outboxLimitBytes(OUTBOX_LIMIT_BYTES)
                 .receiveWindowBytes(RECEIVE_WINDOW_BYTES)

@@ -23,6 +23,7 @@ import org.p2pchat.core.internal.node.ChatNode;
 import org.p2pchat.core.internal.room.CatchUpLimits;
 import org.p2pchat.core.internal.node.Settings;
 import org.p2pchat.core.internal.node.TransportSelector;
+import org.p2pchat.core.internal.runtime.AfterFrame;
 import org.p2pchat.core.internal.runtime.SerialCallbacks;
 import org.p2pchat.core.internal.session.Identity;
 import org.p2pchat.core.internal.session.KnownPeers;
@@ -101,6 +102,7 @@ public final class PeerBuilder {
     private PeerDirectory directory = PeerDirectory.of(List.of());
     private MessageListener listener = message -> { };
     private Executor callbackExecutor;
+    private boolean callbacksOnNetworkThread;
     private Path stateDirectory;
     private String storeName;
     private MessageStore store;
@@ -539,6 +541,25 @@ public final class PeerBuilder {
     }
 
     /**
+     * Runs the listener calls for what a frame brings (direct messages, room messages, file
+     * offers and files' control messages) on the network thread that read the frame, as soon as
+     * it is done with it, instead of handing them to the callback thread: a round trip (a
+     * message and its reply from the listener) then crosses two thread hand-overs fewer. The
+     * other calls (trust decisions, members failing, file progress) still run on the
+     * {@link #callbackExecutor callback executor}. Calls stay one at a time and in order, and run
+     * outside the peer's locks, so the listener may send. But while it runs, this peer reads and
+     * writes nothing else: keep it short, and never wait in it for a send's stage (that would
+     * wait for the very thread it holds). Default: false.
+     *
+     * @param onNetworkThread whether to run them on the network thread
+     * @return this builder
+     */
+    public PeerBuilder callbacksOnNetworkThread(boolean onNetworkThread) {
+        this.callbacksOnNetworkThread = onNetworkThread;
+        return this;
+    }
+
+    /**
      * Chooses the transport by provider name ({@code nio}, {@code local}); overrides
      * {@code p2pchat.transport}.
      *
@@ -695,6 +716,9 @@ public final class PeerBuilder {
         ExecutorService owned = callbackExecutor == null
                 ? Executors.newSingleThreadExecutor(SerialCallbacks.daemonThreads(name)) : null;
         Executor callbacks = owned != null ? owned : callbackExecutor;
+        if (callbacksOnNetworkThread) {
+            callbacks = new AfterFrame(callbacks);
+        }
         SecureRandom random = new SecureRandom();
         Identity identity = stateDirectory == null ? Identity.ephemeral(random)
                 : Identity.loadOrCreate(stateDirectory.resolve("identity.key"), random);

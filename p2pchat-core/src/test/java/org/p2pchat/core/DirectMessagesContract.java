@@ -101,6 +101,37 @@ abstract class DirectMessagesContract {
     }
 
     @Test
+    void listenersOnTheNetworkThreadMaySendRepliesAndKeepEachSendersOrder() {
+        int count = 500;
+        List<String> bobThreads = java.util.Collections.synchronizedList(new ArrayList<>());
+        Peer[] bob = new Peer[1];
+        MessageListener echo = m -> {
+            bobThreads.add(Thread.currentThread().getName());
+            // Sent from inside the listener, on the thread that read the frame.
+            bob[0].send(m.from(), "re: " + m.text());
+        };
+        Inbox aliceInbox = new Inbox();
+        Peer alice = peer("alice", aliceInbox, b -> b.callbacksOnNetworkThread(true));
+        bob[0] = peer("bob", echo, b -> b.callbacksOnNetworkThread(true));
+        // The first contact's trust decision runs on the callback thread; by the first reply it
+        // has, and nothing else is left for that thread.
+        await(alice.send("bob", "hello"));
+        assertEquals("re: hello", aliceInbox.next().text());
+        bobThreads.clear();
+        List<CompletionStage<Void>> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sent.add(alice.send("bob", "m" + i));
+        }
+        for (int i = 0; i < count; i++) {
+            assertEquals("re: m" + i, aliceInbox.next().text());
+        }
+        sent.forEach(DirectMessagesContract::await);
+        assertEquals(count, bobThreads.size());
+        assertTrue(bobThreads.stream().noneMatch(t -> t.contains("callbacks")),
+                "not on the callback thread: " + bobThreads.get(0));
+    }
+
+    @Test
     void fivePeersExchangeMessagesEveryOneWithEveryOtherInOrder() {
         String[] names = {"alice", "bob", "carol", "dave", "eve"};
         Map<String, Inbox> inboxes = new HashMap<>();

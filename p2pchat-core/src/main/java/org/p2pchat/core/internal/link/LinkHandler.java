@@ -14,6 +14,7 @@ import org.p2pchat.core.internal.delivery.Inflow;
 import org.p2pchat.core.internal.delivery.LinkSession;
 import org.p2pchat.core.internal.delivery.MessageFrames;
 import org.p2pchat.core.internal.delivery.Strangers;
+import org.p2pchat.core.internal.runtime.AfterFrame;
 import org.p2pchat.core.internal.runtime.NodeThreads;
 import org.p2pchat.core.internal.session.SecureChannel;
 import org.p2pchat.core.internal.session.TrustStore;
@@ -384,7 +385,14 @@ public final class LinkHandler implements ConnectionHandler {
                     // numbering: what is not acknowledged here is sent again on a new connection.
                     return;
                 }
-                link.inflow().receive(plain, session, delivery);
+                // Listener calls on this thread (callbacksOnNetworkThread) wait for the frame's end:
+                // the inflow's lock is held while it is read.
+                boolean held = AfterFrame.hold();
+                try {
+                    link.inflow().receive(plain, session, delivery);
+                } finally {
+                    AfterFrame.release(held);
+                }
                 ackOwed = true;
             }
             case MessageFrames.ACK -> {
