@@ -206,6 +206,10 @@ final class DirectHistory implements SendJournal {
     /** Leaves the outbox, by each epoch's highest number (entries leave from the front). */
     private StoreWrite settled(PeerKey peer, List<TrackedText> messages, DeliveryState state) {
         StoreWrite w = new StoreWrite();
+        if (numbered != null && allNumbered(messages)) {
+            numbered.states(sentSeries(peer), new SettledTexts(messages), state);
+            return acknowledged(peer, messages, w);
+        }
         NumberedSeries series = null;
         for (int i = 0; i < messages.size(); i++) {
             TrackedText m = messages.get(i);
@@ -218,6 +222,11 @@ final class DirectHistory implements SendJournal {
                 w.state(m.messageId(), state);
             }
         }
+        return acknowledged(peer, messages, w);
+    }
+
+    /** For a durable store: the messages leave the outbox, up to each epoch's highest number. */
+    private StoreWrite acknowledged(PeerKey peer, List<TrackedText> messages, StoreWrite w) {
         if (durable) {
             Map<Long, Long> upTo = new LinkedHashMap<>(2);
             for (TrackedText m : messages) {
@@ -226,6 +235,33 @@ final class DirectHistory implements SendJournal {
             upTo.forEach((e, s) -> w.acknowledged(peer, e, s));
         }
         return w;
+    }
+
+    private static boolean allNumbered(List<TrackedText> messages) {
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i).idPrefix() == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Sent messages, all numbered, as the store settles them. */
+    private record SettledTexts(List<TrackedText> messages) implements NumberedHistory.Settled {
+        @Override
+        public int size() {
+            return messages.size();
+        }
+
+        @Override
+        public long number(int i) {
+            return messages.get(i).idNumber();
+        }
+
+        @Override
+        public long sentAt(int i) {
+            return messages.get(i).recordedAt();
+        }
     }
 
     @Override

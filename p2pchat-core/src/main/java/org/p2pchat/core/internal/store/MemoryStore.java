@@ -294,6 +294,19 @@ public final class MemoryStore implements MessageStore, NumberedHistory {
     @Override
     public synchronized void state(NumberedSeries series, long number, long sentAt,
             DeliveryState state) {
+        changeNumbered(series, number, sentAt, state);
+    }
+
+    @Override
+    public synchronized void states(NumberedSeries series, Settled records, DeliveryState state) {
+        for (int i = 0; i < records.size(); i++) {
+            changeNumbered(series, records.number(i), records.sentAt(i), state);
+        }
+    }
+
+    /** Lock held: as {@link #state(NumberedSeries, long, long, DeliveryState)}. */
+    private void changeNumbered(NumberedSeries series, long number, long sentAt,
+            DeliveryState state) {
         Conversation c = series.conversation();
         RecordRing records = closed ? null : c.equals(lastConversation) ? lastRing : rings.get(c);
         int at = records == null ? -1 : records.indexOf(series, number, sentAt);

@@ -57,4 +57,27 @@ public interface NumberedHistory {
      * @param state its new state
      */
     void state(NumberedSeries series, long number, long sentAt, DeliveryState state);
+
+    /** Records of one series whose state changes together, by their numbers and times sent. */
+    interface Settled {
+        /** How many records there are. */
+        int size();
+
+        /** The number of record {@code i} in its series. */
+        long number(int i);
+
+        /** When record {@code i} was sent, as it was added. */
+        long sentAt(int i);
+    }
+
+    /**
+     * Changes the state of records of one series, each as {@link #state} would, in one go: an
+     * acknowledgement settles thousands of messages at once, and the sender adds the next ones
+     * meanwhile, so one lock for them all rather than one each.
+     *
+     * @param series their series
+     * @param records the records
+     * @param state their new state
+     */
+    void states(NumberedSeries series, Settled records, DeliveryState state);
 }

@@ -233,6 +233,41 @@ class NumberedHistoryTest {
     }
 
     @Test
+    void statesChangedTogetherReadAsTheSameChangedOneByOne() {
+        MemoryStore together = new MemoryStore(8, 10, Long.MAX_VALUE);
+        MemoryStore oneByOne = new MemoryStore(8, 10, Long.MAX_VALUE);
+        NumberedSeries s = sentTo(0, "bob");
+        for (long n = 1; n <= 12; n++) {
+            together.sent(s, n, "m" + n, BASE + n);
+            oneByOne.sent(s, n, "m" + n, BASE + n);
+        }
+        // 2 and 3 are forgotten already (8 kept), 20 was never sent.
+        long[] numbers = {2, 3, 5, 6, 7, 9, 20};
+        together.states(s, new NumberedHistory.Settled() {
+            @Override
+            public int size() {
+                return numbers.length;
+            }
+
+            @Override
+            public long number(int i) {
+                return numbers[i];
+            }
+
+            @Override
+            public long sentAt(int i) {
+                return BASE + numbers[i];
+            }
+        }, DeliveryState.DELIVERED);
+        for (long n : numbers) {
+            oneByOne.state(s, n, BASE + n, DeliveryState.DELIVERED);
+        }
+        List<HistoryRecord> read = together.history(s.conversation(), HistoryQuery.latest(100));
+        assertEquals(oneByOne.history(s.conversation(), HistoryQuery.latest(100)), read);
+        assertEquals(4, read.stream().filter(r -> r.state() == DeliveryState.DELIVERED).count());
+    }
+
+    @Test
     void aClosedStoreKeepsNoNumberedRecord() {
         MemoryStore store = new MemoryStore();
         store.close();
