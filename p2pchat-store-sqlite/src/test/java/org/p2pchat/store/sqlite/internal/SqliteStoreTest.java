@@ -295,7 +295,7 @@ class SqliteStoreTest {
         }
         List<String> plan = new java.util.ArrayList<>();
         try (Connection c = raw(); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("EXPLAIN QUERY PLAN " + SqliteStore.CONVERSATIONS)) {
+                ResultSet r = s.executeQuery("EXPLAIN QUERY PLAN " + HistoryReads.CONVERSATIONS)) {
             while (r.next()) {
                 plan.add(r.getString("detail"));
             }
