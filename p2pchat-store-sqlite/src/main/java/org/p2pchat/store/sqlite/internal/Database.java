@@ -62,6 +62,18 @@ final class Database {
                     result(t == null ? null : t.toLowerCase(Locale.ROOT));
                 }
             }, 1, Function.FLAG_DETERMINISTIC);
+            // For the migration to version 4, which turns every id into its key.
+            Function.create(c, "id_key", new Function() {
+                @Override
+                protected void xFunc() throws SQLException {
+                    String t = value_text(0);
+                    if (t == null) {
+                        result();
+                    } else {
+                        result(IdKey.of(t));
+                    }
+                }
+            }, 1, Function.FLAG_DETERMINISTIC);
             return c;
         } catch (SQLException | RuntimeException e) {
             c.close();

@@ -20,7 +20,7 @@ import org.p2pchat.api.PeerKey;
  * sees every write whose stage has completed.
  */
 final class HistoryReads {
-    static final String RECORD_COLUMNS = "message_id, conv_kind, conv_id, conv_name,"
+    static final String RECORD_COLUMNS = "id_key, conv_kind, conv_id, conv_name,"
             + " outgoing, sender, sender_key, text, sent_s, sent_n, received_s, received_n, state";
     private static final String NEWEST_FIRST = " ORDER BY sent_s DESC, sent_n DESC, id_key DESC";
     /**
@@ -112,8 +112,7 @@ final class HistoryReads {
         SearchIndex.Query q = SearchIndex.query(words);
         String sql = q.match() == null
                 ? "SELECT " + RECORD_COLUMNS + " FROM history" + NEWEST_FIRST
-                : "SELECT " + RECORD_COLUMNS + " FROM history WHERE seq IN"
-                        + " (SELECT rowid FROM history_fts WHERE history_fts MATCH ?)"
+                : "SELECT " + RECORD_COLUMNS + " FROM history WHERE " + SearchIndex.SEARCH
                         + NEWEST_FIRST;
         return readers.read("the search index", c -> {
             try (PreparedStatement p = c.prepareStatement(sql)) {
@@ -140,7 +139,7 @@ final class HistoryReads {
                 r.getString(3), r.getString(4));
         long receivedS = r.getLong(11);
         Instant receivedAt = r.wasNull() ? null : Instant.ofEpochSecond(receivedS, r.getInt(12));
-        return new HistoryRecord(r.getString(1), conversation, r.getInt(5) != 0, r.getString(6),
+        return new HistoryRecord(IdKey.id(r.getBytes(1)), conversation, r.getInt(5) != 0, r.getString(6),
                 PeerKey.of(r.getBytes(7)), r.getString(8),
                 Instant.ofEpochSecond(r.getLong(9), r.getInt(10)), receivedAt,
                 DeliveryState.valueOf(r.getString(13)));

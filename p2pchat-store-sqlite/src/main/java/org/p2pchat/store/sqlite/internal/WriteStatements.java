@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The writer connection's prepared statements, kept for the connection's life (preparing is
  * most of a small statement's cost), and how a {@link StoreWrite} becomes them.
  *
- * <p>Writer thread only. {@link #apply} changes nothing outside the transaction it runs in; a
+ * <p>Writer thread only. {@link #apply} changes nothing outside the transaction it runs in (but
+ * for telling the search index that records wait for it, an estimate); a
  * statement that failed may have been closed by the driver, so after a failure the writer closes
  * this and prepares a new one.
  */
@@ -29,7 +30,8 @@ final class WriteStatements implements AutoCloseable {
     private final List<AutoCloseable> all = new ArrayList<>();
     private final PreparedStatement begin;
     private final PreparedStatement commit;
-    private final PreparedStatement upsertHistory;
+    private final PreparedStatement insertHistory;
+    private final PreparedStatement replaceHistory;
     private final PreparedStatement updateState;
     private final PreparedStatement putOutbox;
     private final PreparedStatement acknowledge;
@@ -40,24 +42,31 @@ final class WriteStatements implements AutoCloseable {
     private final PreparedStatement removeValue;
     private final SearchIndex index;
 
-    WriteStatements(Connection c) throws SQLException {
+    /**
+     * Prepares the statements.
+     *
+     * @param c the writer connection
+     * @param index the search index, told of each record inserted
+     * @throws SQLException if one cannot be prepared (those prepared are closed)
+     */
+    WriteStatements(Connection c, SearchIndex index) throws SQLException {
+        this.index = index;
         boolean ok = false;
         try {
             begin = prepare(c, "BEGIN IMMEDIATE");
             commit = prepare(c, "COMMIT");
-            upsertHistory = prepare(c, "INSERT INTO history (message_id, id_key,"
-                    + " conv_kind, conv_id, conv_name, outgoing, sender, sender_key, text, sent_s,"
-                    + " sent_n, received_s, received_n, state)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    + " ON CONFLICT (message_id) DO UPDATE SET id_key = excluded.id_key,"
-                    + " conv_kind = excluded.conv_kind, conv_id = excluded.conv_id,"
-                    + " conv_name = excluded.conv_name, outgoing = excluded.outgoing,"
-                    + " sender = excluded.sender, sender_key = excluded.sender_key,"
-                    + " text = excluded.text, sent_s = excluded.sent_s,"
-                    + " sent_n = excluded.sent_n, received_s = excluded.received_s,"
-                    + " received_n = excluded.received_n, state = excluded.state"
-                    + " RETURNING seq");
-            updateState = prepare(c, "UPDATE history SET state = ? WHERE message_id = ?");
+            // DO NOTHING, not an upsert: no RETURNING to read on the common path, a new record.
+            // A record of a stored id (rare) is replaced by replaceHistory instead.
+            insertHistory = prepare(c, "INSERT INTO history (id_key, conv_kind, conv_id,"
+                    + " conv_name, outgoing, sender, sender_key, text, sent_s, sent_n,"
+                    + " received_s, received_n, state)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (id_key) DO NOTHING");
+            replaceHistory = prepare(c, "UPDATE history SET id_key = ?, conv_kind = ?,"
+                    + " conv_id = ?, conv_name = ?, outgoing = ?, sender = ?, sender_key = ?,"
+                    + " text = ?, sent_s = ?, sent_n = ?, received_s = ?, received_n = ?,"
+                    + " state = ? WHERE id_key = ?1 RETURNING seq");
+            updateState = prepare(c, "UPDATE history SET state = ? WHERE id_key = ?");
             // An upsert, not INSERT OR REPLACE: a replaced entry keeps its rowid, which is its
             // place in the insertion order; a new one gets a rowid above every other entry's,
             // the last place.
@@ -76,8 +85,6 @@ final class WriteStatements implements AutoCloseable {
             putValue = prepare(c,
                     "INSERT OR REPLACE INTO named_values (name, value) VALUES (?, ?)");
             removeValue = prepare(c, "DELETE FROM named_values WHERE name = ?");
-            index = new SearchIndex(c);
-            all.add(index);
             ok = true;
         } finally {
             if (!ok) {
@@ -114,7 +121,7 @@ final class WriteStatements implements AutoCloseable {
         }
         for (StoreWrite.StateChange c : w.stateChanges()) {
             updateState.setString(1, c.state().name());
-            updateState.setString(2, c.messageId());
+            updateState.setBytes(2, IdKey.of(c.messageId()));
             updateState.executeUpdate();
         }
         // Acknowledgements before entries: entries renumbered below an acknowledged number in
@@ -169,34 +176,45 @@ final class WriteStatements implements AutoCloseable {
     }
 
     private void putHistory(HistoryRecord r) throws SQLException {
-        PreparedStatement p = upsertHistory;
-        p.setString(1, r.messageId());
-        p.setBytes(2, IdKey.of(r.messageId()));
-        p.setString(3, r.conversation().kind().name());
-        p.setString(4, r.conversation().id());
-        p.setString(5, r.conversation().name());
-        p.setInt(6, r.outgoing() ? 1 : 0);
-        p.setString(7, r.sender());
-        p.setBytes(8, r.senderKey().bytes());
-        p.setString(9, r.text());
-        p.setLong(10, r.sentAt().getEpochSecond());
-        p.setInt(11, r.sentAt().getNano());
-        if (r.receivedAt() == null) {
-            p.setNull(12, Types.INTEGER);
-            p.setNull(13, Types.INTEGER);
-        } else {
-            p.setLong(12, r.receivedAt().getEpochSecond());
-            p.setInt(13, r.receivedAt().getNano());
+        byte[] key = IdKey.of(r.messageId());
+        bindRecord(insertHistory, key, r);
+        if (insertHistory.executeUpdate() == 1) {
+            index.inserted();
+            return;
         }
-        p.setString(14, r.state().name());
+        bindRecord(replaceHistory, key, r);
         long seq;
-        try (ResultSet rs = p.executeQuery()) {
+        try (ResultSet rs = replaceHistory.executeQuery()) {
             if (!rs.next()) {
-                throw new SQLException("the history upsert returned no row");
+                throw new SQLException("the history record " + r.messageId()
+                        + " conflicted with one that is not there");
             }
             seq = rs.getLong(1);
         }
-        index.put(seq, r.text());
+        index.reindex(seq, r.text());
+    }
+
+    /** Binds a record's columns, the key first, in the order of insertHistory. */
+    private static void bindRecord(PreparedStatement p, byte[] key, HistoryRecord r)
+            throws SQLException {
+        p.setBytes(1, key);
+        p.setString(2, r.conversation().kind().name());
+        p.setString(3, r.conversation().id());
+        p.setString(4, r.conversation().name());
+        p.setInt(5, r.outgoing() ? 1 : 0);
+        p.setString(6, r.sender());
+        p.setBytes(7, r.senderKey().bytes());
+        p.setString(8, r.text());
+        p.setLong(9, r.sentAt().getEpochSecond());
+        p.setInt(10, r.sentAt().getNano());
+        if (r.receivedAt() == null) {
+            p.setNull(11, Types.INTEGER);
+            p.setNull(12, Types.INTEGER);
+        } else {
+            p.setLong(11, r.receivedAt().getEpochSecond());
+            p.setInt(12, r.receivedAt().getNano());
+        }
+        p.setString(13, r.state().name());
     }
 
     /** Closes every statement, ignoring failures: the connection stays usable. */

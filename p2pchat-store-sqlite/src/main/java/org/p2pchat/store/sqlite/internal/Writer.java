@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * (Optimistic: a savepoint around every write would cost two more statements per message, for a
  * failure that is rare.)
  *
+ * <p>Between writes, the writer fills the search index behind them ({@link SearchIndex}).
+ *
  * <p>{@link #close} queues the end after the writes queued; the thread applies them, closes its
  * statements and connection, runs the release action, and ends.
  */
@@ -64,6 +66,10 @@ final class Writer {
     private final Runnable onRelease;
     /** Prepared again after a failure: the driver may have closed a statement that failed. */
     private WriteStatements statements;
+    /** Renewed with the statements. */
+    private SearchIndex index;
+    /** Set when indexing failed, cleared by the next batch committed: no retry in a loop. */
+    private boolean indexStalled;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Object closeLock = new Object();
     private final Thread thread;
@@ -83,7 +89,13 @@ final class Writer {
         this.file = file;
         this.connection = connection;
         this.onRelease = onRelease;
-        this.statements = new WriteStatements(connection);
+        this.index = new SearchIndex(connection);
+        try {
+            this.statements = new WriteStatements(connection, index);
+        } catch (SQLException e) {
+            index.close();
+            throw e;
+        }
         thread = new Thread(this::run, "p2pchat-store " + file);
         thread.setDaemon(true);
         thread.start();
@@ -164,8 +176,14 @@ final class Writer {
         List<Pending> batch = new ArrayList<>();
         boolean stopping = false;
         while (!stopping) {
+            Pending first = queue.poll();
+            if (first == null && index.behind() && !indexStalled) {
+                // Nothing to write: the search index's turn, one chunk, then look again.
+                indexSafely();
+                continue;
+            }
             try {
-                batch.add(queue.take());
+                batch.add(first != null ? first : queue.take());
             } catch (InterruptedException e) {
                 // Nobody interrupts this thread but a JVM going down; keep draining.
                 continue;
@@ -186,8 +204,30 @@ final class Writer {
                 }
             }
             batch.clear();
+            if (index.farBehind() && !indexStalled) {
+                // Writes never stop: index between batches, so searches read a bounded tail.
+                indexSafely();
+            }
         }
         release();
+    }
+
+    /** Indexes a chunk; a failure stalls indexing until a batch commits (searches stay whole). */
+    private void indexSafely() {
+        try {
+            index.catchUp();
+        } catch (SQLException | RuntimeException e) {
+            indexStalled = true;
+            LOG.warn("store {}: filling the search index failed, tried again after the next"
+                    + " write (searches read the records not yet indexed): {}", file, e.toString());
+            rollbackQuietly(new SQLException(e));
+            try {
+                renewStatements();
+            } catch (SQLException again) {
+                LOG.warn("store {}: preparing the statements again failed: {}", file,
+                        again.toString());
+            }
+        }
     }
 
     private void commitSafely(List<Pending> writes) {
@@ -246,6 +286,7 @@ final class Writer {
             }
             return;
         }
+        indexStalled = false;
         for (Pending p : batch) {
             p.done.complete(null);
         }
@@ -254,7 +295,13 @@ final class Writer {
     /** Closes the prepared statements and prepares them again. */
     private void renewStatements() throws SQLException {
         statements.close();
-        statements = new WriteStatements(connection);
+        try {
+            index.close();
+        } catch (SQLException e) {
+            LOG.debug("closing the index's statements failed: {}", e.toString());
+        }
+        index = new SearchIndex(connection);
+        statements = new WriteStatements(connection, index);
     }
 
     private StoreException failed(Throwable e) {
@@ -280,6 +327,7 @@ final class Writer {
     private void release() {
         try {
             statements.close();
+            index.close();
             connection.close();
         } catch (SQLException e) {
             LOG.warn("store {}: closing the database failed: {}", file, e.toString());
