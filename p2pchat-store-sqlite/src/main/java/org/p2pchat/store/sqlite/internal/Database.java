@@ -54,6 +54,9 @@ final class Database {
                 if (reader) {
                     s.execute("PRAGMA query_only = 1");
                 }
+                // Statement journals (a statement inside a transaction of many) and the sorts
+                // of reads in memory, not in temporary files opened and deleted each time.
+                s.execute("PRAGMA temp_store = MEMORY");
             }
             Function.create(c, "lower_root", new Function() {
                 @Override

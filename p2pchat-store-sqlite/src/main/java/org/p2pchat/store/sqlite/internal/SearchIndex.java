@@ -21,8 +21,9 @@ import java.util.Set;
  * #MAX_LAG} records or more wait (so that what a search reads without the index stays bounded),
  * {@value #CHUNK} records per transaction, advancing the progress in the same transaction. Many
  * records per transaction is what makes indexing cheap: FTS5 merges their terms in memory and
- * writes them once. A record replaced in place (same id) is indexed again at once, in its
- * write's transaction, since its rowid may be below the progress.
+ * writes them once. A record replaced in place (same id) below the progress is indexed again at
+ * once, in its write's transaction; one above it is indexed with its new text when the writer
+ * gets there.
  *
  * <p>Guarantee: every committed record with a rowid up to the progress is in the index, and a
  * search reads the records above it directly ({@link #SEARCH}), so a search finds every
@@ -34,7 +35,7 @@ import java.util.Set;
  */
 final class SearchIndex implements AutoCloseable {
     /** The most records one indexing transaction takes: bounds how long a write waits for it. */
-    static final int CHUNK = 128;
+    static final int CHUNK = 512;
     /** How many records may wait for the index before the writer indexes between batches. */
     static final int MAX_LAG = 4096;
     /** The most trigrams a word asks the index for: the rest only narrow, and are checked. */
@@ -53,7 +54,8 @@ final class SearchIndex implements AutoCloseable {
 
     private final Connection writer;
     private final PreparedStatement put;
-    private final PreparedStatement tail;
+    private final PreparedStatement chunkEnd;
+    private final PreparedStatement fill;
     private final PreparedStatement progress;
     private final PreparedStatement advance;
     /** Records written since the index last caught up, an upper bound: a batch may roll back. */
@@ -71,7 +73,12 @@ final class SearchIndex implements AutoCloseable {
         boolean ok = false;
         try {
             put = add(made, "INSERT OR REPLACE INTO history_fts (rowid, body) VALUES (?, ?)");
-            tail = add(made, "SELECT seq, text FROM history WHERE seq > ? ORDER BY seq LIMIT ?");
+            // The last rowid of the next chunk: a range of the table's b-tree, no row read.
+            chunkEnd = add(made, "SELECT max(seq) FROM (SELECT seq FROM history WHERE seq > ?"
+                    + " ORDER BY seq LIMIT ?)");
+            // One statement for the chunk: no round trip from Java per record.
+            fill = add(made, "INSERT INTO history_fts (rowid, body) SELECT seq,"
+                    + " lower_root(text) FROM history WHERE seq > ? AND seq <= ?");
             progress = add(made, "SELECT indexed_up_to FROM search_progress");
             advance = add(made, "UPDATE search_progress SET indexed_up_to = ?");
             try (Statement s = writer.createStatement();
@@ -111,17 +118,26 @@ final class SearchIndex implements AutoCloseable {
     }
 
     /**
-     * Inside a write's transaction: indexes a record replaced in place, whose rowid may be
-     * below the progress.
+     * Inside a write's transaction: indexes a record replaced in place if the index has passed
+     * it (else the writer indexes its new text when it gets there).
      *
      * @param seq the record's rowid
      * @param text its new text
      * @throws SQLException if it fails
      */
-    void reindex(long seq, String text) throws SQLException {
+    void replaced(long seq, String text) throws SQLException {
+        if (seq > indexedUpTo()) {
+            return;
+        }
         put.setLong(1, seq);
         put.setString(2, text.toLowerCase(Locale.ROOT));
         put.executeUpdate();
+    }
+
+    private long indexedUpTo() throws SQLException {
+        try (ResultSet r = progress.executeQuery()) {
+            return r.next() ? r.getLong(1) : 0;
+        }
     }
 
     /**
@@ -134,26 +150,26 @@ final class SearchIndex implements AutoCloseable {
         try (Statement s = writer.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
             try {
-                long from;
-                try (ResultSet r = progress.executeQuery()) {
-                    from = r.next() ? r.getLong(1) : 0;
-                }
-                long last = from;
-                int n = 0;
-                tail.setLong(1, from);
-                tail.setInt(2, CHUNK);
-                try (ResultSet r = tail.executeQuery()) {
-                    while (r.next()) {
-                        last = r.getLong(1);
-                        reindex(last, r.getString(2));
-                        n++;
+                long from = indexedUpTo();
+                long to = from;
+                chunkEnd.setLong(1, from);
+                chunkEnd.setInt(2, CHUNK);
+                try (ResultSet r = chunkEnd.executeQuery()) {
+                    if (r.next()) {
+                        to = Math.max(from, r.getLong(1));
                     }
                 }
-                if (last != from) {
-                    advance.setLong(1, last);
+                if (to > from) {
+                    fill.setLong(1, from);
+                    fill.setLong(2, to);
+                    fill.executeUpdate();
+                    advance.setLong(1, to);
                     advance.executeUpdate();
                 }
                 s.execute("COMMIT");
+                // No record is ever deleted, so rowids have no gaps and to - from counts them (an
+                // estimate at worst: a search reads whatever is left unindexed).
+                long n = to - from;
                 waiting = n < CHUNK ? 0 : Math.max(waiting - n, 1);
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -169,7 +185,7 @@ final class SearchIndex implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         SQLException first = null;
-        for (PreparedStatement p : List.of(put, tail, progress, advance)) {
+        for (PreparedStatement p : List.of(put, chunkEnd, fill, progress, advance)) {
             try {
                 p.close();
             } catch (SQLException e) {

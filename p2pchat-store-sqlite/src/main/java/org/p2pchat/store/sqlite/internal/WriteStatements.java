@@ -191,7 +191,7 @@ final class WriteStatements implements AutoCloseable {
             }
             seq = rs.getLong(1);
         }
-        index.reindex(seq, r.text());
+        index.replaced(seq, r.text());
     }
 
     /** Binds a record's columns, the key first, in the order of insertHistory. */

@@ -204,7 +204,7 @@ final class Writer {
                 }
             }
             batch.clear();
-            if (index.farBehind() && !indexStalled) {
+            while (index.farBehind() && !indexStalled) {
                 // Writes never stop: index between batches, so searches read a bounded tail.
                 indexSafely();
             }

@@ -374,7 +374,7 @@ class SqliteStoreTest {
                 Await.result(store.write(new StoreWrite().history(record("r" + i,
                         "Behind the index " + i))));
             }
-            // As after a crash before the writer indexed them: none indexed.
+            // As after a crash before the writer indexed them (this writer does not know).
             try (Connection c = raw(); Statement s = c.createStatement()) {
                 s.execute("BEGIN IMMEDIATE");
                 s.execute("DELETE FROM history_fts");
@@ -385,7 +385,29 @@ class SqliteStoreTest {
                     .stream().map(HistoryRecord::messageId).toList());
             assertEquals(List.of("r3"), store.search("index 3", 10).stream()
                     .map(HistoryRecord::messageId).toList());
+            // Replaced above the progress: left to the writer, found by its new text meanwhile.
+            Await.result(store.write(new StoreWrite().history(record("r2", "Rewritten"))));
+            assertSearchFindsR2ByItsNewText(store);
         }
+        try (SqliteStore store = SqliteStore.open(directory, SqliteStore.Sync.NORMAL);
+                Connection c = raw()) {
+            Await.until("the index to catch up after opening", () -> {
+                try {
+                    return "5".equals(query(c, "SELECT indexed_up_to FROM search_progress"));
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertEquals("5", query(c, "SELECT count(*) FROM history_fts"));
+            assertSearchFindsR2ByItsNewText(store);
+        }
+    }
+
+    private static void assertSearchFindsR2ByItsNewText(MessageStore store) {
+        assertEquals(List.of("r2"), store.search("rewritten", 10).stream()
+                .map(HistoryRecord::messageId).toList());
+        assertEquals(List.of("r4", "r3", "r1", "r0"), store.search("behind index", 10).stream()
+                .map(HistoryRecord::messageId).toList());
     }
 
     @Test
