@@ -35,7 +35,7 @@ import java.util.Set;
  */
 final class SearchIndex implements AutoCloseable {
     /** The most records one indexing transaction takes: bounds how long a write waits for it. */
-    static final int CHUNK = 512;
+    static final int CHUNK = 128;
     /** How many records may wait for the index before the writer indexes between batches. */
     static final int MAX_LAG = 4096;
     /** The most trigrams a word asks the index for: the rest only narrow, and are checked. */
@@ -77,8 +77,11 @@ final class SearchIndex implements AutoCloseable {
             chunkEnd = add(made, "SELECT max(seq) FROM (SELECT seq FROM history WHERE seq > ?"
                     + " ORDER BY seq LIMIT ?)");
             // One statement for the chunk: no round trip from Java per record.
+            // ASCII text (as many chars as bytes) is lower-cased by SQLite's lower(), which is
+            // Locale.ROOT's on ASCII, without a call into Java and a copy each way.
             fill = add(made, "INSERT INTO history_fts (rowid, body) SELECT seq,"
-                    + " lower_root(text) FROM history WHERE seq > ? AND seq <= ?");
+                    + " CASE WHEN length(text) = octet_length(text) THEN lower(text)"
+                    + " ELSE lower_root(text) END FROM history WHERE seq > ? AND seq <= ?");
             progress = add(made, "SELECT indexed_up_to FROM search_progress");
             advance = add(made, "UPDATE search_progress SET indexed_up_to = ?");
             try (Statement s = writer.createStatement();

@@ -121,6 +121,10 @@ class SqliteStoreTest {
             assertEquals("2", Await.result(store.onWriter(c -> query(c, "PRAGMA synchronous"))));
             assertEquals("10000", Await.result(store.onWriter(c -> query(c,
                     "PRAGMA busy_timeout"))));
+            assertEquals("2", Await.result(store.onWriter(c -> query(c, "PRAGMA temp_store"))),
+                    "in memory");
+            assertEquals("4000", Await.result(store.onWriter(c -> query(c,
+                    "PRAGMA wal_autocheckpoint"))));
         }
         String before = System.getProperty(SqliteStore.SYNC_PROPERTY);
         try {
@@ -415,9 +419,11 @@ class SqliteStoreTest {
         try (SqliteStore store = SqliteStore.open(directory, SqliteStore.Sync.NORMAL)) {
             int n = 3 * SearchIndex.CHUNK + 5;
             StoreWrite w = new StoreWrite();
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < n - 1; i++) {
                 w.history(record("i" + i, "indexed later " + i));
             }
+            // Not ASCII: lower-cased by Java's Locale.ROOT, as the search's words are.
+            w.history(record("accents", "indexed later \u00c9COLE \u0130"));
             Await.result(store.write(w));
             try (Connection c = raw()) {
                 Await.until("the index to catch up", () -> {
@@ -432,6 +438,8 @@ class SqliteStoreTest {
                         + " WHERE history_fts MATCH '\"ter\"'"));
             }
             assertEquals(n, store.search("indexed later", n + 1).size());
+            assertEquals(List.of("accents"), store.search("\u00e9cole \u0130", 10).stream()
+                    .map(HistoryRecord::messageId).toList());
         }
     }
 
