@@ -154,11 +154,14 @@ final class Schema {
                             + " id_key)",
                     // Without positions (detail=none): a third of the size and of the work. A
                     // search asks for each trigram of a word, not the word as a phrase, and
-                    // checks every candidate's text anyway.
+                    // checks every candidate's text anyway. Without a row of sizes per record
+                    // (columnsize=0: searches order by time, never by rank) and without
+                    // contentless_delete's bookkeeping: the one record that leaves the index,
+                    // one replaced, is deleted with FTS5's 'delete' and the text it had.
                     "DROP TABLE history_fts",
                     "CREATE VIRTUAL TABLE history_fts USING fts5 (body,"
                             + " tokenize = 'trigram case_sensitive 1', content = '',"
-                            + " contentless_delete = 1, detail = none)",
+                            + " columnsize = 0, detail = none)",
                     "INSERT INTO history_fts (rowid, body) SELECT seq, lower_root(text)"
                             + " FROM history",
                     // One row: every record up to indexed_up_to (a rowid) is in the index.

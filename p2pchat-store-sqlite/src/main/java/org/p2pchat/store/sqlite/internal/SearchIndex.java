@@ -30,6 +30,10 @@ import java.util.Set;
  * committed record, after a crash too: the progress is only ever committed with the entries it
  * covers.
  *
+ * <p>The index holds, for each record up to the progress, exactly its text as the record has it,
+ * lower-cased (Java's {@code Locale.ROOT}, or SQLite's {@code lower()} on ASCII, the same): what
+ * FTS5's {@code delete} needs to take a record's entries out again.
+ *
  * <p>An instance holds statements of the writer connection: writer thread only. The static
  * {@link #query} and {@link #SEARCH} are for any thread.
  */
@@ -54,6 +58,7 @@ final class SearchIndex implements AutoCloseable {
 
     private final Connection writer;
     private final PreparedStatement put;
+    private final PreparedStatement delete;
     private final PreparedStatement chunkEnd;
     private final PreparedStatement fill;
     private final PreparedStatement progress;
@@ -72,7 +77,10 @@ final class SearchIndex implements AutoCloseable {
         List<PreparedStatement> made = new ArrayList<>();
         boolean ok = false;
         try {
-            put = add(made, "INSERT OR REPLACE INTO history_fts (rowid, body) VALUES (?, ?)");
+            put = add(made, "INSERT INTO history_fts (rowid, body) VALUES (?, ?)");
+            // A contentless index forgets a record given the text it indexed for it.
+            delete = add(made, "INSERT INTO history_fts (history_fts, rowid, body)"
+                    + " VALUES ('delete', ?, ?)");
             // The last rowid of the next chunk: a range of the table's b-tree, no row read.
             chunkEnd = add(made, "SELECT max(seq) FROM (SELECT seq FROM history WHERE seq > ?"
                     + " ORDER BY seq LIMIT ?)");
@@ -125,15 +133,19 @@ final class SearchIndex implements AutoCloseable {
      * it (else the writer indexes its new text when it gets there).
      *
      * @param seq the record's rowid
-     * @param text its new text
+     * @param oldText the text it had, which the index holds
+     * @param newText its new text
      * @throws SQLException if it fails
      */
-    void replaced(long seq, String text) throws SQLException {
+    void replaced(long seq, String oldText, String newText) throws SQLException {
         if (seq > indexedUpTo()) {
             return;
         }
+        delete.setLong(1, seq);
+        delete.setString(2, oldText.toLowerCase(Locale.ROOT));
+        delete.executeUpdate();
         put.setLong(1, seq);
-        put.setString(2, text.toLowerCase(Locale.ROOT));
+        put.setString(2, newText.toLowerCase(Locale.ROOT));
         put.executeUpdate();
     }
 
@@ -188,7 +200,7 @@ final class SearchIndex implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         SQLException first = null;
-        for (PreparedStatement p : List.of(put, chunkEnd, fill, progress, advance)) {
+        for (PreparedStatement p : List.of(put, delete, chunkEnd, fill, progress, advance)) {
             try {
                 p.close();
             } catch (SQLException e) {

@@ -31,6 +31,7 @@ final class WriteStatements implements AutoCloseable {
     private final PreparedStatement begin;
     private final PreparedStatement commit;
     private final PreparedStatement insertHistory;
+    private final PreparedStatement storedHistory;
     private final PreparedStatement replaceHistory;
     private final PreparedStatement updateState;
     private final PreparedStatement putOutbox;
@@ -62,10 +63,11 @@ final class WriteStatements implements AutoCloseable {
                     + " received_s, received_n, state)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     + " ON CONFLICT (id_key) DO NOTHING");
+            storedHistory = prepare(c, "SELECT seq, text FROM history WHERE id_key = ?");
             replaceHistory = prepare(c, "UPDATE history SET id_key = ?, conv_kind = ?,"
                     + " conv_id = ?, conv_name = ?, outgoing = ?, sender = ?, sender_key = ?,"
                     + " text = ?, sent_s = ?, sent_n = ?, received_s = ?, received_n = ?,"
-                    + " state = ? WHERE id_key = ?1 RETURNING seq");
+                    + " state = ? WHERE id_key = ?1");
             updateState = prepare(c, "UPDATE history SET state = ? WHERE id_key = ?");
             // An upsert, not INSERT OR REPLACE: a replaced entry keeps its rowid, which is its
             // place in the insertion order; a new one gets a rowid above every other entry's,
@@ -182,16 +184,21 @@ final class WriteStatements implements AutoCloseable {
             index.inserted();
             return;
         }
-        bindRecord(replaceHistory, key, r);
+        // The old text first: the search index may hold it.
         long seq;
-        try (ResultSet rs = replaceHistory.executeQuery()) {
+        String oldText;
+        storedHistory.setBytes(1, key);
+        try (ResultSet rs = storedHistory.executeQuery()) {
             if (!rs.next()) {
                 throw new SQLException("the history record " + r.messageId()
                         + " conflicted with one that is not there");
             }
             seq = rs.getLong(1);
+            oldText = rs.getString(2);
         }
-        index.replaced(seq, r.text());
+        bindRecord(replaceHistory, key, r);
+        replaceHistory.executeUpdate();
+        index.replaced(seq, oldText, r.text());
     }
 
     /** Binds a record's columns, the key first, in the order of insertHistory. */

@@ -366,6 +366,11 @@ class SqliteStoreTest {
             assertEquals(query(c, "SELECT max(seq) FROM history"),
                     query(c, "SELECT indexed_up_to FROM search_progress"),
                     "the migrated history is indexed");
+            assertEquals(Integer.toString(ids.size() - 1), query(c, "SELECT count(*) FROM"
+                    + " history_fts WHERE history_fts MATCH '\"thr\"'"),
+                    "the replaced record's old text left the index");
+            assertEquals("1", query(c, "SELECT count(*) FROM history_fts"
+                    + " WHERE history_fts MATCH '\"rep\"'"));
         }
     }
 
@@ -381,7 +386,7 @@ class SqliteStoreTest {
             // As after a crash before the writer indexed them (this writer does not know).
             try (Connection c = raw(); Statement s = c.createStatement()) {
                 s.execute("BEGIN IMMEDIATE");
-                s.execute("DELETE FROM history_fts");
+                s.execute("INSERT INTO history_fts (history_fts) VALUES ('delete-all')");
                 s.execute("UPDATE search_progress SET indexed_up_to = 0");
                 s.execute("COMMIT");
             }
@@ -402,7 +407,10 @@ class SqliteStoreTest {
                     throw new IllegalStateException(e);
                 }
             });
-            assertEquals("5", query(c, "SELECT count(*) FROM history_fts"));
+            assertEquals("4", query(c, "SELECT count(*) FROM history_fts"
+                    + " WHERE history_fts MATCH '\"beh\"'"));
+            assertEquals("1", query(c, "SELECT count(*) FROM history_fts"
+                    + " WHERE history_fts MATCH '\"rew\"'"));
             assertSearchFindsR2ByItsNewText(store);
         }
     }
