@@ -40,6 +40,9 @@ import org.p2pchat.spi.StoreWrite;
  * group commit. Besides {@code history.db}, SQLite keeps {@code history.db-wal} and
  * {@code history.db-shm} beside it while the store is open: copy all three, or none.
  *
+ * <p><b>Search</b> uses an FTS5 trigram index that the writer fills behind the writes, in
+ * chunks, when it has nothing to write or once too many records wait ({@link SearchIndex}).
+ *
  * <p><b>Reads</b> run on the caller's thread, each on a read connection of its own taken from a
  * small pool (opened as needed, kept for reuse), so they never wait for the writer: WAL lets
  * readers see the last commit while the writer writes the next. A read sees every write whose
@@ -201,10 +204,11 @@ public final class SqliteStore implements MessageStore {
      * {@inheritDoc}
      *
      * <p>A record matches when its text, lower-cased with {@link Locale#ROOT}, contains each
-     * word of the lower-cased query as a substring (a blank query matches every record). Words
-     * of three characters or more are looked up in the trigram index; shorter ones, and the
-     * exact definition, are checked on the candidates it yields, newest first, until the limit.
-     * A query of short words only reads the whole history.
+     * word of the lower-cased query as a substring (a blank query matches every record). The
+     * trigrams of the words of three characters or more are looked up in the trigram index,
+     * and the records the writer has not indexed yet are added to its candidates (so a search
+     * finds every committed record); the exact definition is checked on the candidates, newest
+     * first, until the limit. A query of short words only reads the whole history.
      */
     @Override
     public List<HistoryRecord> search(String words, int limit) {
