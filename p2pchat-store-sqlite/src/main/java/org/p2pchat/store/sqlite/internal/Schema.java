@@ -27,11 +27,12 @@ import org.p2pchat.api.StoreException;
  *
  * <p>A migration, once released, is never changed: databases out there are at every version.
  *
- * <p>Not thread-safe: used by the store's opening thread only, before any other connection.
+ * <p>Not thread-safe: used by the store's opening thread only, before any other connection. The
+ * connection must have {@link Database}'s functions ({@code lower_root}, {@code id_key}).
  */
 final class Schema {
     /** The version this code writes: a database at a higher one is refused. */
-    static final int LATEST = 3;
+    static final int LATEST = 4;
     /** "p2pC", in {@code PRAGMA application_id}. */
     static final int APPLICATION_ID = 0x70_32_70_43;
 
@@ -122,7 +123,53 @@ final class Schema {
                     "INSERT INTO received_v3 (peer, epoch, delivered_up_to)"
                             + " SELECT peer, epoch, delivered_up_to FROM received",
                     "DROP TABLE received",
-                    "ALTER TABLE received_v3 RENAME TO received"));
+                    "ALTER TABLE received_v3 RENAME TO received"),
+            List.of(
+                    // The id is its key: IdKey decodes it. One copy of the id in the row and
+                    // one in each index, instead of the id and its UTF-16 key in the row.
+                    "CREATE TABLE history_v4 ("
+                            + " seq INTEGER PRIMARY KEY,"
+                            + " id_key BLOB NOT NULL UNIQUE,"
+                            + " conv_kind TEXT NOT NULL,"
+                            + " conv_id TEXT NOT NULL,"
+                            + " conv_name TEXT NOT NULL,"
+                            + " outgoing INTEGER NOT NULL,"
+                            + " sender TEXT NOT NULL,"
+                            + " sender_key BLOB NOT NULL,"
+                            + " text TEXT NOT NULL,"
+                            + " sent_s INTEGER NOT NULL,"
+                            + " sent_n INTEGER NOT NULL,"
+                            + " received_s INTEGER,"
+                            + " received_n INTEGER,"
+                            + " state TEXT NOT NULL)",
+                    // The same rowids: they are the search index's keys and its progress.
+                    "INSERT INTO history_v4 (seq, id_key, conv_kind, conv_id, conv_name, outgoing,"
+                            + " sender, sender_key, text, sent_s, sent_n, received_s, received_n,"
+                            + " state) SELECT seq, id_key(message_id), conv_kind, conv_id,"
+                            + " conv_name, outgoing, sender, sender_key, text, sent_s, sent_n,"
+                            + " received_s, received_n, state FROM history",
+                    "DROP TABLE history",
+                    "ALTER TABLE history_v4 RENAME TO history",
+                    "CREATE INDEX history_page ON history (conv_kind, conv_id, sent_s, sent_n,"
+                            + " id_key)",
+                    // Without positions (detail=none): a third of the size and of the work. A
+                    // search asks for each trigram of a word, not the word as a phrase, and
+                    // checks every candidate's text anyway. Without a row of sizes per record
+                    // (columnsize=0: searches order by time, never by rank) and without
+                    // contentless_delete's bookkeeping: the one record that leaves the index,
+                    // one replaced, is deleted with FTS5's 'delete' and the text it had.
+                    "DROP TABLE history_fts",
+                    "CREATE VIRTUAL TABLE history_fts USING fts5 (body,"
+                            + " tokenize = 'trigram case_sensitive 1', content = '',"
+                            + " columnsize = 0, detail = none)",
+                    "INSERT INTO history_fts (rowid, body) SELECT seq, lower_root(text)"
+                            + " FROM history",
+                    // One row: every record up to indexed_up_to (a rowid) is in the index.
+                    "CREATE TABLE search_progress ("
+                            + " only INTEGER PRIMARY KEY CHECK (only = 1),"
+                            + " indexed_up_to INTEGER NOT NULL)",
+                    "INSERT INTO search_progress (only, indexed_up_to)"
+                            + " SELECT 1, coalesce(max(seq), 0) FROM history"));
 
     private Schema() {
     }

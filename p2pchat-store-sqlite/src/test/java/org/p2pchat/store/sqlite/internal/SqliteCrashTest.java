@@ -137,6 +137,12 @@ class SqliteCrashTest {
             Set<Long> missing = new LinkedHashSet<>(committed);
             missing.removeAll(stored);
             assertEquals(Set.of(), missing, "round " + round + ": committed records missing");
+            Set<Long> found = new HashSet<>();
+            for (HistoryRecord r : store.search("crash record", stored.size() + 1)) {
+                found.add(Long.parseLong(r.messageId().substring(1)));
+            }
+            assertEquals(stored, found, "round " + round + ": search finds every record, indexed"
+                    + " or not yet");
             Set<Long> outbox = new HashSet<>();
             long previous = -1;
             for (OutboxRecord e : store.outbox()) {

@@ -121,6 +121,10 @@ class SqliteStoreTest {
             assertEquals("2", Await.result(store.onWriter(c -> query(c, "PRAGMA synchronous"))));
             assertEquals("10000", Await.result(store.onWriter(c -> query(c,
                     "PRAGMA busy_timeout"))));
+            assertEquals("2", Await.result(store.onWriter(c -> query(c, "PRAGMA temp_store"))),
+                    "in memory");
+            assertEquals("4000", Await.result(store.onWriter(c -> query(c,
+                    "PRAGMA wal_autocheckpoint"))));
         }
         String before = System.getProperty(SqliteStore.SYNC_PROPERTY);
         try {
@@ -288,6 +292,195 @@ class SqliteStoreTest {
         }
     }
 
+    /** Takes a version 2 database to version 3's outbox and receive records, as it shipped. */
+    private static void addVersion3(Statement s) throws SQLException {
+        s.execute("DROP TABLE outbox");
+        s.execute("CREATE TABLE outbox (added INTEGER PRIMARY KEY, peer BLOB NOT NULL, epoch"
+                + " INTEGER NOT NULL, seq INTEGER NOT NULL, kind INTEGER NOT NULL, body BLOB NOT"
+                + " NULL, deadline_s INTEGER NOT NULL, deadline_n INTEGER NOT NULL, message_id"
+                + " TEXT)");
+        s.execute("CREATE UNIQUE INDEX outbox_key ON outbox (peer, epoch, seq)");
+        s.execute("DROP TABLE received");
+        s.execute("CREATE TABLE received (peer BLOB NOT NULL, epoch INTEGER NOT NULL,"
+                + " delivered_up_to INTEGER NOT NULL, PRIMARY KEY (peer, epoch)) WITHOUT ROWID");
+    }
+
+    @Test
+    void aVersion3DatabaseIsMigratedKeepingItsHistoryPagedSearchableAndUpdatable()
+            throws Exception {
+        // Ids whose UTF-16 order differs from their UTF-8 order: a supplementary character
+        // (a surrogate pair, below U+E000 in UTF-16) and U+FFFD.
+        List<String> ids = List.of("d:\uD83D\uDE00", "d:\uFFFD", "d:a", "d:\u00e9", "d:\u0000");
+        try (Connection c = raw(); Statement s = c.createStatement()) {
+            createVersion1(s);
+            addVersion2(s);
+            addVersion3(s);
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO history (message_id,"
+                    + " id_key, conv_kind, conv_id, conv_name, outgoing, sender, sender_key, text,"
+                    + " sent_s, sent_n, received_s, received_n, state) VALUES (?, ?, 'ROOM',"
+                    + " 'room', 'room', 1, 'me', ?, ?, ?, 0, NULL, NULL, 'PENDING')")) {
+                for (String id : ids) {
+                    p.setString(1, id);
+                    p.setBytes(2, id.getBytes(StandardCharsets.UTF_16BE));
+                    p.setBytes(3, KEY.bytes());
+                    p.setString(4, "Version Three " + id);
+                    p.setLong(5, T.getEpochSecond());
+                    p.executeUpdate();
+                }
+            }
+            s.execute("INSERT INTO history_fts (rowid, body) SELECT seq, lower(text)"
+                    + " FROM history");
+            s.execute("INSERT INTO outbox (peer, epoch, seq, kind, body, deadline_s, deadline_n,"
+                    + " message_id) VALUES (x'" + "00".repeat(32) + "', 5, 1, 1, x'01', 9, 0,"
+                    + " 'd:a')");
+            setVersion(s, 3);
+        }
+        List<String> sorted = ids.stream().sorted(java.util.Comparator.reverseOrder()).toList();
+        try (MessageStore store = new SqliteStoreProvider().open(directory)) {
+            assertEquals(sorted, store.history(ROOM, HistoryQuery.latest(10)).stream()
+                    .map(HistoryRecord::messageId).toList(), "newest first, ids in String order");
+            HistoryRecord second = store.history(ROOM, HistoryQuery.latest(2)).get(1);
+            assertEquals(sorted.subList(2, sorted.size()), store.history(ROOM,
+                    HistoryQuery.before(second, 10)).stream().map(HistoryRecord::messageId)
+                    .toList(), "paging goes on after a migrated id");
+            assertEquals(ids.size(), store.search("version three", 10).size());
+            assertEquals(List.of(sorted.get(0)), store.search(sorted.get(0), 10).stream()
+                    .map(HistoryRecord::messageId).toList());
+            assertEquals(List.of(ROOM), store.conversations(10));
+            assertEquals(1, store.outbox().size());
+            Await.result(store.write(new StoreWrite().state("d:\u00e9", DeliveryState.DELIVERED)
+                    .history(new HistoryRecord("d:a", ROOM, true, "me", KEY, "replaced text", T,
+                            null, DeliveryState.FAILED))));
+            assertEquals(DeliveryState.DELIVERED, store.history(ROOM, HistoryQuery.latest(10))
+                    .stream().filter(r -> r.messageId().equals("d:\u00e9")).findFirst()
+                    .orElseThrow().state());
+            assertEquals(List.of("d:a"), store.search("replaced", 10).stream()
+                    .map(HistoryRecord::messageId).toList(), "a replaced record is found anew");
+            assertEquals(ids.size() - 1, store.search("version three", 10).size(),
+                    "and not by its old text");
+        }
+        try (Connection c = raw()) {
+            assertAtLatestVersionAndIntact(c);
+            assertNull(query(c, "SELECT name FROM pragma_table_info('history')"
+                    + " WHERE name = 'message_id'"), "the id is its key");
+            assertEquals(query(c, "SELECT max(seq) FROM history"),
+                    query(c, "SELECT indexed_up_to FROM search_progress"),
+                    "the migrated history is indexed");
+            assertEquals(Integer.toString(ids.size() - 1), query(c, "SELECT count(*) FROM"
+                    + " history_fts WHERE history_fts MATCH '\"thr\"'"),
+                    "the replaced record's old text left the index");
+            assertEquals("1", query(c, "SELECT count(*) FROM history_fts"
+                    + " WHERE history_fts MATCH '\"rep\"'"));
+        }
+    }
+
+    // ------------------------------------------------------------------------- search index
+
+    @Test
+    void searchFindsCommittedRecordsTheIndexHasNotReached() throws Exception {
+        try (SqliteStore store = SqliteStore.open(directory, SqliteStore.Sync.NORMAL)) {
+            for (int i = 0; i < 5; i++) {
+                Await.result(store.write(new StoreWrite().history(record("r" + i,
+                        "Behind the index " + i))));
+            }
+            // As after a crash before the writer indexed them (this writer does not know).
+            try (Connection c = raw(); Statement s = c.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+                s.execute("INSERT INTO history_fts (history_fts) VALUES ('delete-all')");
+                s.execute("UPDATE search_progress SET indexed_up_to = 0");
+                s.execute("COMMIT");
+            }
+            assertEquals(List.of("r4", "r3", "r2", "r1", "r0"), store.search("behind index", 10)
+                    .stream().map(HistoryRecord::messageId).toList());
+            assertEquals(List.of("r3"), store.search("index 3", 10).stream()
+                    .map(HistoryRecord::messageId).toList());
+            // Replaced above the progress: left to the writer, found by its new text meanwhile.
+            Await.result(store.write(new StoreWrite().history(record("r2", "Rewritten"))));
+            assertSearchFindsR2ByItsNewText(store);
+        }
+        try (SqliteStore store = SqliteStore.open(directory, SqliteStore.Sync.NORMAL);
+                Connection c = raw()) {
+            Await.until("the index to catch up after opening", () -> {
+                try {
+                    return "5".equals(query(c, "SELECT indexed_up_to FROM search_progress"));
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertEquals("4", query(c, "SELECT count(*) FROM history_fts"
+                    + " WHERE history_fts MATCH '\"beh\"'"));
+            assertEquals("1", query(c, "SELECT count(*) FROM history_fts"
+                    + " WHERE history_fts MATCH '\"rew\"'"));
+            assertSearchFindsR2ByItsNewText(store);
+        }
+    }
+
+    private static void assertSearchFindsR2ByItsNewText(MessageStore store) {
+        assertEquals(List.of("r2"), store.search("rewritten", 10).stream()
+                .map(HistoryRecord::messageId).toList());
+        assertEquals(List.of("r4", "r3", "r1", "r0"), store.search("behind index", 10).stream()
+                .map(HistoryRecord::messageId).toList());
+    }
+
+    @Test
+    void theWriterFillsTheSearchIndexBehindTheWritesWhenIdle() throws Exception {
+        try (SqliteStore store = SqliteStore.open(directory, SqliteStore.Sync.NORMAL)) {
+            int n = 3 * SearchIndex.CHUNK + 5;
+            StoreWrite w = new StoreWrite();
+            for (int i = 0; i < n - 1; i++) {
+                w.history(record("i" + i, "indexed later " + i));
+            }
+            // Not ASCII: lower-cased by Java's Locale.ROOT, as the search's words are.
+            w.history(record("accents", "indexed later \u00c9COLE \u0130"));
+            Await.result(store.write(w));
+            try (Connection c = raw()) {
+                Await.until("the index to catch up", () -> {
+                    try {
+                        return Integer.toString(n).equals(query(c,
+                                "SELECT indexed_up_to FROM search_progress"));
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertEquals(Integer.toString(n), query(c, "SELECT count(*) FROM history_fts"
+                        + " WHERE history_fts MATCH '\"ter\"'"));
+            }
+            assertEquals(n, store.search("indexed later", n + 1).size());
+            assertEquals(List.of("accents"), store.search("\u00e9cole \u0130", 10).stream()
+                    .map(HistoryRecord::messageId).toList());
+        }
+    }
+
+    @Test
+    void searchAsksTheIndexAndReadsOnlyTheRecordsAboveItsProgress() throws Exception {
+        try (MessageStore store = new SqliteStoreProvider().open(directory)) {
+            Await.result(store.write(new StoreWrite().history(record("1", "x"))));
+        }
+        List<String> plan = new java.util.ArrayList<>();
+        try (Connection c = raw(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("EXPLAIN QUERY PLAN SELECT * FROM history WHERE "
+                        + SearchIndex.SEARCH.replace("?", "'\"abc\"'"))) {
+            while (r.next()) {
+                plan.add(r.getString("detail"));
+            }
+        }
+        assertTrue(plan.stream().noneMatch(d -> d.matches("SCAN history\\b.*")),
+                "no scan of the history: " + plan);
+        assertTrue(plan.stream().anyMatch(d -> d.contains("rowid>?")),
+                "the tail is a range of rowids: " + plan);
+    }
+
+    @Test
+    void aWordAsksTheIndexForEachOfItsTrigramsAndChecksTheText() {
+        SearchIndex.Query q = SearchIndex.query("  Hello x \"q\"uo ");
+        assertEquals(List.of("hello", "x", "\"q\"uo"), q.words());
+        assertEquals("\"hel\" AND \"ell\" AND \"llo\" AND \"\"\"q\"\"\" AND \"q\"\"u\""
+                + " AND \"\"\"uo\"", q.match());
+        assertTrue(q.matches("Say HELLO, \"q\"uoted x"));
+        assertFalse(q.matches("hel llo x \"q\"uo"), "the trigrams, but not the word");
+        assertNull(SearchIndex.query("ab c").match(), "no word long enough for the index");
+    }
+
     @Test
     void conversationsWalkTheHistoryIndexWithoutScanningTheHistory() throws Exception {
         try (MessageStore store = new SqliteStoreProvider().open(directory)) {
@@ -295,7 +488,7 @@ class SqliteStoreTest {
         }
         List<String> plan = new java.util.ArrayList<>();
         try (Connection c = raw(); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("EXPLAIN QUERY PLAN " + SqliteStore.CONVERSATIONS)) {
+                ResultSet r = s.executeQuery("EXPLAIN QUERY PLAN " + HistoryReads.CONVERSATIONS)) {
             while (r.next()) {
                 plan.add(r.getString("detail"));
             }
@@ -371,8 +564,8 @@ class SqliteStoreTest {
         try (SqliteStore store = SqliteStore.open(directory, SqliteStore.Sync.NORMAL)) {
             try (Connection c = raw(); Statement s = c.createStatement()) {
                 s.execute("CREATE TRIGGER poison BEFORE INSERT ON history"
-                        + " WHEN NEW.message_id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned');"
-                        + " END");
+                        + " WHEN NEW.id_key = CAST('poison' AS BLOB)"
+                        + " BEGIN SELECT RAISE(ABORT, 'poisoned'); END");
             }
             long before = store.batchesBegun();
             List<CompletionStage<Void>> stages = inOneBatch(store, List.of(
