@@ -88,4 +88,19 @@ final class Database {
             throw e;
         }
     }
+
+    /**
+     * Rolls back the transaction open on {@code s} after it failed with {@code cause}: a
+     * rollback that fails too is added to the cause, which the caller then throws.
+     *
+     * @param s a statement of the connection whose transaction failed
+     * @param cause why it failed
+     */
+    static void rollBack(java.sql.Statement s, Exception cause) {
+        try {
+            s.execute("ROLLBACK");
+        } catch (java.sql.SQLException again) {
+            cause.addSuppressed(again);
+        }
+    }
 }

@@ -209,11 +209,7 @@ final class Schema {
                     }
                     s.execute("COMMIT");
                 } catch (SQLException | RuntimeException e) {
-                    try {
-                        s.execute("ROLLBACK");
-                    } catch (SQLException again) {
-                        e.addSuppressed(again);
-                    }
+                    Database.rollBack(s, e);
                     throw e;
                 }
                 version = intPragma(s, "user_version");

@@ -187,11 +187,7 @@ final class SearchIndex implements AutoCloseable {
                 long n = to - from;
                 waiting = n < CHUNK ? 0 : Math.max(waiting - n, 1);
             } catch (SQLException | RuntimeException e) {
-                try {
-                    s.execute("ROLLBACK");
-                } catch (SQLException again) {
-                    e.addSuppressed(again);
-                }
+                Database.rollBack(s, e);
                 throw e;
             }
         }
