@@ -56,6 +56,8 @@ final class PeerLink implements DirectLink {
     private volatile Peer a;
     private volatile Peer b;
     private long outboxFullRetries;
+    /** The last send was refused when every earlier one had been acknowledged already. */
+    private boolean refusedWithNothingOutstanding;
     private long fullRecordWaits;
 
     private PeerLink(String transport, String text, boolean echo, String store) {
@@ -225,6 +227,7 @@ final class PeerLink implements DirectLink {
                 continue; // the same message again
             }
             pending.add(sent);
+            refusedWithNothingOutstanding = false;
             s++;
         }
     }
@@ -241,6 +244,17 @@ final class PeerLink implements DirectLink {
             throw new IllegalStateException(transport + " send failed", cause);
         }
         outboxFullRetries++;
+        pending.poll();
+        if (pending.outstanding() == 0) {
+            // Every send was acknowledged between the refusal and now, which made the room: the
+            // message goes again at once. Refused again with nothing outstanding is a leak.
+            if (refusedWithNothingOutstanding) {
+                throw new IllegalStateException(transport + ": the outbox refused a send twice"
+                        + " in a row with no send outstanding", cause);
+            }
+            refusedWithNothingOutstanding = true;
+            return;
+        }
         pending.awaitHalf();
     }
 
