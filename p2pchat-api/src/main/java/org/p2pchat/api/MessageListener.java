@@ -4,7 +4,9 @@ package org.p2pchat.api;
  * What an application implements to receive messages.
  *
  * <p><b>Threading:</b> a {@link Peer} calls its listener on the callback executor given to its
- * builder (by default one thread owned by that peer), never on a network thread, and never
+ * builder (by default one thread owned by that peer), never on a network thread unless the
+ * builder asked for it ({@code callbacksOnNetworkThread}: then the calls for what a frame brings
+ * run on the thread that read it, right after it and outside the peer's locks), and never
  * concurrently: calls are made one at a time, and each sender's messages in the order it sent
  * them. Senders with calls waiting take turns, one call each, so one sender's backlog (a stranger
  * flooding, say) never holds up another sender's messages. A listener may call
