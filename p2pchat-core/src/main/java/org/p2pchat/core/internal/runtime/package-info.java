@@ -3,7 +3,9 @@
  * ({@link org.p2pchat.core.internal.runtime.NodeThreads}), so that closing never blocks one; the
  * executor that serves listener calls in turn per sender ({@link
  * org.p2pchat.core.internal.runtime.SerialExecutor}) and the threads behind it ({@link
- * org.p2pchat.core.internal.runtime.SerialCallbacks}); and a {@link
+ * org.p2pchat.core.internal.runtime.SerialCallbacks}), or, for listeners on the network thread,
+ * the one that runs them once the frame they came in is read ({@link
+ * org.p2pchat.core.internal.runtime.AfterFrame}); and a {@link
  * org.p2pchat.core.internal.runtime.ThrottledLog} that keeps warnings strangers can cause to a
  * line a second.
  *
