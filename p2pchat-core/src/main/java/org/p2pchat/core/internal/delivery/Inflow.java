@@ -359,14 +359,18 @@ public final class Inflow {
         }
         try {
             delivery.deliver(arrived);
-            rememberSentAgain();
         } catch (RuntimeException | Error e) {
             expected = arrived.seq(0);
             lastHandedText = handedBeforeArrived;
             for (int i = 0; i < arrived.size(); i++) {
                 consumed(arrived.units(i));
             }
+            arrived.clear();
             throw e;
+        }
+        // Handed on whatever the ledger does next: they are not taken back if it throws.
+        try {
+            rememberSentAgain();
         } finally {
             arrived.clear();
         }
