@@ -3,6 +3,7 @@ package org.p2pchat.core.internal.delivery;
 import java.util.ArrayList;
 import java.util.List;
 import org.p2pchat.api.PeerKey;
+import org.p2pchat.core.internal.runtime.EpochNanos;
 
 /**
  * What a {@link FriendLink} tells its {@link SendJournal} about its text messages: each one
@@ -15,7 +16,7 @@ import org.p2pchat.api.PeerKey;
 final class LinkRecorder {
     private final SendJournal journal;
     private final java.time.Duration deliveryTimeout;
-    private final WallClock wallClock = new WallClock(TrackedText::now);
+    private final WallClock wallClock = new WallClock(EpochNanos::now);
     private boolean recording;
 
     LinkRecorder(SendJournal journal, java.time.Duration deliveryTimeout) {

@@ -2,6 +2,7 @@ package org.p2pchat.core.internal.delivery;
 
 import java.util.List;
 import org.p2pchat.api.PeerKey;
+import org.p2pchat.core.internal.runtime.EpochNanos;
 
 /**
  * Where a {@link FriendLink} records the direct text messages it sends: in the history, and in
@@ -19,7 +20,7 @@ public interface SendJournal {
         @Override
         public TrackedText track(byte[] text, String decoded, long queuedAt,
                 java.time.Duration timeout) {
-            return new TrackedText("", 0, 0, text, TrackedText.instant(queuedAt).plus(timeout),
+            return new TrackedText("", 0, 0, text, EpochNanos.instant(queuedAt).plus(timeout),
                     false);
         }
 

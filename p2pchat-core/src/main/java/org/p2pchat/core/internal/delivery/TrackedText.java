@@ -1,6 +1,7 @@
 package org.p2pchat.core.internal.delivery;
 
 import java.time.Instant;
+import org.p2pchat.core.internal.runtime.EpochNanos;
 
 /**
  * A direct text message as its sender's store knows it: the id of its history record and the
@@ -149,7 +150,7 @@ public final class TrackedText {
         Instant d = deadline;
         if (d == null) {
             // Made when asked (a durable outbox entry, a restore): not an object per send.
-            d = instant(queuedAt).plus(timeout);
+            d = EpochNanos.instant(queuedAt).plus(timeout);
             deadline = d;
         }
         return d;
@@ -167,20 +168,6 @@ public final class TrackedText {
         queuedAt = nanos;
     }
 
-    /**
-     * The clock now, in nanoseconds since the epoch: read without keeping an {@link Instant}.
-     *
-     * @return the nanoseconds
-     */
-    public static long now() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-
-    /** The instant of a time in nanoseconds since the epoch. */
-    static Instant instant(long nanos) {
-        return Instant.ofEpochSecond(0, nanos);
-    }
 
     public boolean restored() {
         return restored;

@@ -16,7 +16,7 @@ import org.p2pchat.core.internal.delivery.ArrivedTexts;
 import org.p2pchat.core.internal.delivery.MessageFrames;
 import org.p2pchat.core.internal.delivery.SendJournal;
 import org.p2pchat.core.internal.delivery.TrackedText;
-import org.p2pchat.core.internal.store.EpochNanos;
+import org.p2pchat.core.internal.runtime.EpochNanos;
 import org.p2pchat.core.internal.store.NumberedHistory;
 import org.p2pchat.core.internal.store.NumberedSeries;
 import org.p2pchat.spi.MessageStore;
@@ -116,7 +116,7 @@ final class DirectHistory implements SendJournal {
 
     @Override
     public void queued(PeerKey peer, String name, TrackedText m) {
-        long at = sentTime(m.queuedAt() != 0 ? m.queuedAt() : TrackedText.now());
+        long at = sentTime(m.queuedAt() != 0 ? m.queuedAt() : EpochNanos.now());
         m.recordedAt(at);
         if (numbered != null && m.idPrefix() != null) {
             numbered.sent(sentSeries(peer, name), m.idNumber(), m.string(), at);

@@ -5,7 +5,8 @@
  * org.p2pchat.core.internal.runtime.SerialExecutor}) and the threads behind it ({@link
  * org.p2pchat.core.internal.runtime.SerialCallbacks}), or, for listeners on the network thread,
  * the one that runs them once the frame they came in is read ({@link
- * org.p2pchat.core.internal.runtime.AfterFrame}); and a {@link
+ * org.p2pchat.core.internal.runtime.AfterFrame}); times as nanoseconds since the epoch ({@link
+ * org.p2pchat.core.internal.runtime.EpochNanos}); and a {@link
  * org.p2pchat.core.internal.runtime.ThrottledLog} that keeps warnings strangers can cause to a
  * line a second.
  *

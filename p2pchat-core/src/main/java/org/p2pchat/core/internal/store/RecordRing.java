@@ -6,6 +6,7 @@ import java.util.Map;
 import org.p2pchat.api.Conversation;
 import org.p2pchat.api.DeliveryState;
 import org.p2pchat.api.HistoryRecord;
+import org.p2pchat.core.internal.runtime.EpochNanos;
 
 /**
  * One conversation's history records in their order (time sent, then id), oldest first, in a

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerKey;
 import org.p2pchat.testkit.ManualTicker;
+import org.p2pchat.core.internal.runtime.EpochNanos;
 
 /**
  * What a {@link FriendLink} tells its {@link SendJournal}: each text message queued once its
@@ -38,7 +39,7 @@ class FriendLinkJournalTest {
         @Override
         public TrackedText track(byte[] text, String decoded, long queuedAt,
                 java.time.Duration timeout) {
-            return new TrackedText("id" + ++ids, 100, 0, text, TrackedText.instant(queuedAt).plus(timeout), false);
+            return new TrackedText("id" + ++ids, 100, 0, text, EpochNanos.instant(queuedAt).plus(timeout), false);
         }
 
         @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.p2pchat.core.internal.runtime.EpochNanos;
 
 /** A tracked message's times, kept as nanoseconds, read back as the instants they were. */
 class TrackedTextTest {
@@ -23,9 +24,9 @@ class TrackedTextTest {
     @Test
     void theClockReadsAsTheInstantClockToTheSameSecond() {
         Instant before = Instant.now();
-        long now = TrackedText.now();
+        long now = EpochNanos.now();
         Instant after = Instant.now();
-        Instant read = TrackedText.instant(now);
+        Instant read = EpochNanos.instant(now);
         assertTrue(!read.isBefore(before.minusMillis(1)) && !read.isAfter(after.plusMillis(1)),
                 read + " between " + before + " and " + after);
     }

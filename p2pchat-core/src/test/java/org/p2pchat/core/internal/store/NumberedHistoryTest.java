@@ -15,6 +15,7 @@ import org.p2pchat.api.HistoryQuery;
 import org.p2pchat.api.HistoryRecord;
 import org.p2pchat.api.PeerKey;
 import org.p2pchat.spi.StoreWrite;
+import org.p2pchat.core.internal.runtime.EpochNanos;
 
 /**
  * Records kept by series and number read exactly as if they had been written whole: the same

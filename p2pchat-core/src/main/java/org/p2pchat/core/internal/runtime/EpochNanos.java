@@ -1,4 +1,4 @@
-package org.p2pchat.core.internal.store;
+package org.p2pchat.core.internal.runtime;
 
 import java.time.Instant;
 
@@ -29,6 +29,15 @@ public final class EpochNanos {
             return Long.MIN_VALUE;
         }
         return s * NANOS + t.getNano();
+    }
+
+    /**
+     * The clock now, in nanoseconds since the epoch, without keeping an {@link Instant}.
+     *
+     * @return the nanoseconds
+     */
+    public static long now() {
+        return of(Instant.now());
     }
 
     /**
