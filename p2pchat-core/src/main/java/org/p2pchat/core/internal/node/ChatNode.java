@@ -1,9 +1,7 @@
 package org.p2pchat.core.internal.node;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Objects;
@@ -18,7 +16,6 @@ import org.p2pchat.api.HistoryRecord;
 import org.p2pchat.api.KnownPeer;
 import org.p2pchat.api.Room;
 import org.p2pchat.api.RoomAccess;
-import org.p2pchat.api.ConnectionClosedException;
 import org.p2pchat.api.ConnectionState;
 import org.p2pchat.api.MessageTooLargeException;
 import org.p2pchat.api.MessageListener;
@@ -33,19 +30,15 @@ import org.p2pchat.api.PeerStats;
 import org.p2pchat.api.UnknownPeerException;
 import org.p2pchat.core.internal.delivery.DeliveryOptions;
 import org.p2pchat.core.internal.delivery.FriendLink;
-import org.p2pchat.core.internal.delivery.Inflow;
-import org.p2pchat.core.internal.delivery.LinkSession;
 import org.p2pchat.core.internal.delivery.MemoryBudget;
 import org.p2pchat.core.internal.delivery.MessageFrames;
 import org.p2pchat.core.internal.files.FileOptions;
 import org.p2pchat.core.internal.files.FileTransfers;
-import org.p2pchat.core.internal.link.ConnectionSlots;
 import org.p2pchat.core.internal.link.LinkHandler;
 import org.p2pchat.core.internal.link.LinkNode;
 import org.p2pchat.core.internal.link.ListedAddressCheck;
 import org.p2pchat.core.internal.link.SessionOptions;
 import org.p2pchat.core.internal.link.TrustDecisions;
-import org.p2pchat.core.internal.observe.ConnectionWatch;
 import org.p2pchat.core.internal.observe.NodeCounters;
 import org.p2pchat.core.internal.runtime.NodeThreads;
 import org.p2pchat.core.internal.runtime.SerialCallbacks;
@@ -54,9 +47,7 @@ import org.p2pchat.core.internal.runtime.ThrottledLog;
 import org.p2pchat.core.internal.room.RoomOptions;
 import org.p2pchat.core.internal.room.Rooms;
 import org.p2pchat.core.internal.session.Identity;
-import org.p2pchat.core.internal.session.SecureChannel;
 import org.p2pchat.core.internal.delivery.ReceiveLedger;
-import org.p2pchat.spi.Connection;
 import org.p2pchat.spi.MessageStore;
 import org.p2pchat.spi.StoreWrite;
 import org.p2pchat.spi.Transport;
@@ -71,14 +62,15 @@ import org.slf4j.LoggerFactory;
  * and reconnections. Connections are opened lazily on the first message to a friend and reused
  * until they close (idle, or from the other side); messages not yet acknowledged then go out again
  * on the next one. The links and who is who are a {@link LinkTable}'s; listening, opening
- * connections and what their handshakes need of this peer are a {@link NodeConnections}'; closing
- * is a {@link NodeClosing}'s. What is left here is the wiring, and handing each call of the
- * application ({@link Peer}) and of the link layer ({@link LinkNode}) to the part that does it.
+ * connections and what their handshakes need of this peer are a {@link NodeConnections}'; what
+ * the link layer asks ({@link LinkNode}) is a {@link NodeLinkSide}'s; closing is a {@link
+ * NodeClosing}'s. What is left here is the wiring, and handing each call of the application
+ * ({@link Peer}) to the part that does it.
  *
  * <p>Thread-safe. Application threads call {@link #send}; the transport's event loop calls the
- * {@link LinkNode} methods through {@link LinkHandler}.
+ * node's {@link NodeLinkSide} through {@link LinkHandler}.
  */
-public final class ChatNode implements Peer, LinkNode {
+public final class ChatNode implements Peer {
     private static final Logger LOG = LoggerFactory.getLogger(ChatNode.class);
 
     private final String name;
@@ -96,12 +88,10 @@ public final class ChatNode implements Peer, LinkNode {
     private final long epoch = random.nextLong();
     private final Ticker ticker;
     private final ScheduledThreadPoolExecutor timer;
+    private final NodeLinkSide linkSide;
     private final NodeConnections connections;
-    private final ThrottledLog connectionWarnings =
-            new ThrottledLog(LoggerFactory.getLogger(LinkHandler.class));
     private final TrustDecisions trust;
     private final MemoryBudget memory;
-    private final ConnectionSlots slots;
     private final NodeClosing closing;
     private final MessageStore store;
     private final DirectHistory history;
@@ -146,13 +136,13 @@ public final class ChatNode implements Peer, LinkNode {
         this.callbacks = new SerialExecutor(callbacks, timer);
         this.arrivals = new DirectArrivals(this.name, history, store, this.callbacks,
                 this.listener, new ThrottledLog(LOG));
-        this.connections = new NodeConnections(this, this.name, this.directory, transport, session,
-                random, epoch, maxFrameBytes, timer);
+        this.linkSide = new NodeLinkSide(this, session.maxConnections());
+        this.connections = new NodeConnections(linkSide, this.name, this.directory, transport,
+                session, random, epoch, maxFrameBytes, timer);
         this.memory = new MemoryBudget(delivery.inboundMemoryBytes());
-        this.slots = new ConnectionSlots(session.maxConnections());
         this.trust = new TrustDecisions(name, directory, session.trust(), listener,
                 this.callbacks);
-        trust.checkCallersWith(new ListedAddressCheck(this, transport, timer,
+        trust.checkCallersWith(new ListedAddressCheck(linkSide, transport, timer,
                 session.handshakeTimeout(), trust::called));
         this.roomOptions = roomOptions;
         ThrottledLog roomWarnings = new ThrottledLog(LoggerFactory.getLogger(Rooms.class));
@@ -449,141 +439,7 @@ public final class ChatNode implements Peer, LinkNode {
         closing.close();
     }
 
-    // ---- what the link layer asks (LinkNode) ----
-
-    @Override
-    public ConnectionWatch connectionWatch(boolean initiator) {
-        return new ConnectionWatch(initiator, observed);
-    }
-
-    /** Called on the event loop when a handler leaves its handshake, either way. */
-    @Override
-    public void handshakeEnded(LinkHandler handler) {
-        connections.handshakeEnded(handler);
-    }
-
-    @Override
-    public SecureChannel newChannel(Connection connection, boolean initiator) {
-        return connections.newChannel(connection, initiator);
-    }
-
-    @Override
-    public byte[] helloPayload() {
-        return connections.helloPayload();
-    }
-
-    /** The largest frame a connection accepts once its handshake has authenticated the peer. */
-    @Override
-    public int maxFrameBytes() {
-        return maxFrameBytes;
-    }
-
-    @Override
-    public Duration handshakeTimeout() {
-        return connections.handshakeTimeout();
-    }
-
-    /** What the node decides about the keys its handshakes prove. */
-    @Override
-    public TrustDecisions trust() {
-        return trust;
-    }
-
-    /**
-     * The warnings about single connections that anyone who reaches the port can cause (a
-     * refused key, a protocol error): one line a second at most, with a count of the others.
-     */
-    @Override
-    public ThrottledLog connectionWarnings() {
-        return connectionWarnings;
-    }
-
-    /** The places for authenticated connections. */
-    @Override
-    public ConnectionSlots slots() {
-        return slots;
-    }
-
-    /** Whether the directory lists a name: a friend, as opposed to a stranger. */
-    @Override
-    public boolean isListed(String peerName) {
-        return links.isListed(peerName);
-    }
-
-    @Override
-    public boolean isRoomMember(PeerKey key) {
-        return rooms.isMember(key);
-    }
-
-    /**
-     * Called on the event loop when an accepted connection has proven its key and may speak for
-     * the name it gave. A friend of the directory this peer was about to call for the first time
-     * (its link is under its name) gets that link, now under its key.
-     */
-    @Override
-    public FriendLink introduced(String peerName, PeerKey key, LinkSession connection,
-            PeerAddress callBack) {
-        return links.introduced(peerName, key, connection, callBack);
-    }
-
-    @Override
-    public FriendLink opened(FriendLink link, String peerName, PeerKey key, PeerAddress address) {
-        return links.opened(link, peerName, key, address);
-    }
-
-    /** Called on the event loop when a connection to a friend closes. */
-    @Override
-    public void detached(FriendLink link, LinkSession connection,
-            ConnectionClosedException reason) {
-        slots.release(connection);
-        link.counters().closed(reason.reason());
-        files.detached(link.key(), connection);
-        link.detach(connection, reason);
-        links.forgetIfDisposable(link);
-    }
-
-    @Override
-    public void established(FriendLink link, LinkSession session) {
-        link.counters().opened();
-        files.established(link.key(), session);
-    }
-
-    /** Called on the event loop for each new text message: see {@link DirectArrivals}. */
-    @Override
-    public void deliver(FriendLink link, org.p2pchat.core.internal.delivery.ArrivedTexts texts) {
-        arrivals.texts(link, texts);
-    }
-
-    @Override
-    public void alreadyDelivered(FriendLink link, long seq) {
-        arrivals.copy(link, seq);
-    }
-
-    @Override
-    public void deliver(FriendLink link, byte kind, byte[] body, long units) {
-        Inflow inflow = link.inflow();
-        if (kind == MessageFrames.KIND_FILE) {
-            files.control(link.key(), link.friend(), body, () -> inflow.consumed(units));
-            return;
-        }
-        rooms.received(link.key(), kind, body, () -> inflow.consumed(units));
-    }
-
-    @Override
-    public void laneFrame(FriendLink link, LinkSession session, byte type, ByteBuffer plain) {
-        if (!FileTransfers.isFileFrame(type)) {
-            throw new org.p2pchat.api.ProtocolException("unexpected frame of type " + type);
-        }
-        files.frame(link.key(), session, type, plain);
-    }
-
-    /** The node's clock, for deadlines. */
-    @Override
-    public long now() {
-        return ticker.nanoTime();
-    }
-
-    // ---- what the node's rooms and file transfers ask (RoomLinks, FileLinks) ----
+    // ---- what the node's parts ask (RoomLinks, FileLinks, NodeLinkSide) ----
 
     /** The node's store, for its rooms. */
     MessageStore store() {
@@ -624,7 +480,50 @@ public final class ChatNode implements Peer, LinkNode {
         return links;
     }
 
+    /** The largest frame a connection accepts once its handshake has authenticated the peer. */
+    int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    /** What the node decides about the keys its handshakes prove. */
+    TrustDecisions trust() {
+        return trust;
+    }
+
+    NodeConnections connections() {
+        return connections;
+    }
+
+    /** The node's room layer ({@link #rooms()} is the application's list of rooms). */
+    Rooms roomLayer() {
+        return rooms;
+    }
+
+    /** The file transfers of now: {@link #fileOptions} replaces them before the node starts. */
+    FileTransfers files() {
+        return files;
+    }
+
+    DirectArrivals arrivals() {
+        return arrivals;
+    }
+
+    /** The node's own counters, for the watch on each connection. */
+    NodeCounters counters() {
+        return observed;
+    }
+
     // ---- for tests and diagnostics ----
+
+    /**
+     * Returns what the link layer asks of this node, for a test that runs a connection by hand
+     * as the transport's event loop would.
+     *
+     * @return the node's side of the link layer
+     */
+    public LinkNode linkSide() {
+        return linkSide;
+    }
 
     /**
      * Returns the file bytes this peer has sent in chunks, resent ones included; for tests and

@@ -5,8 +5,9 @@
  * delivery), its connections up to their handshake (a {@link
  * org.p2pchat.core.internal.node.NodeConnections}, with the handshake gate of the link layer), the
  * trust decisions, and the node's threads, which a {@link
- * org.p2pchat.core.internal.node.NodeClosing} stops; it is the {@code LinkNode} of the link
- * layer. Also the {@code p2pchat.*} {@link org.p2pchat.core.internal.node.Settings} and
+ * org.p2pchat.core.internal.node.NodeClosing} stops; its {@link
+ * org.p2pchat.core.internal.node.NodeLinkSide} is the {@code LinkNode} of the link layer. Also
+ * the {@code p2pchat.*} {@link org.p2pchat.core.internal.node.Settings} and
  * transport discovery ({@link org.p2pchat.core.internal.node.TransportSelector}).
  *
  * <p>The top of the layers: it may use {@code link}, {@code delivery}, {@code room}, {@code

@@ -46,7 +46,7 @@ class LinkHandlerTest {
     private final Identity aliceIdentity = Identity.ephemeral(RANDOM);
     private final SecureChannel alice = new SecureChannel(toBob, true, aliceIdentity,
             RANDOM, SecureChannel.DEFAULT_REKEY_INTERVAL);
-    private final LinkHandler handler = LinkHandler.acceptor(bob, toAlice);
+    private final LinkHandler handler = LinkHandler.acceptor(bob.linkSide(), toAlice);
 
     @AfterEach
     void closeBob() {
