@@ -236,7 +236,7 @@ final class RoomMesh implements AutoCloseable {
         for (Peer p : peers) {
             ChatNode node = (ChatNode) p;
             for (String other : NAMES) {
-                if (!other.equals(p.name()) && node.outboxBytes(other) != 0) {
+                if (!other.equals(p.name()) && node.probe().outboxBytes(other) != 0) {
                     return false;
                 }
             }
@@ -251,7 +251,7 @@ final class RoomMesh implements AutoCloseable {
             for (String other : NAMES) {
                 if (!other.equals(p.name())) {
                     out.append(p.name()).append("->").append(other).append('=')
-                            .append(node.outboxBytes(other)).append(' ');
+                            .append(node.probe().outboxBytes(other)).append(' ');
                 }
             }
         }

@@ -48,7 +48,8 @@ class ConnectAheadTest {
         assertEquals(ConnectionState.CONNECTED, seen.state());
         assertEquals(bob.publicKey(), seen.key());
         Await.result(alice.connect("bob")); // connected already: completes at once
-        assertEquals(1, ((org.p2pchat.core.internal.node.ChatNode) alice).openConnections("bob"));
+        assertEquals(1,
+                ((org.p2pchat.core.internal.node.ChatNode) alice).probe().openConnections("bob"));
     }
 
     @Test

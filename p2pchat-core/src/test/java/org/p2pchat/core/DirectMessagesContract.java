@@ -169,7 +169,7 @@ abstract class DirectMessagesContract {
             }
             for (String from : names) {
                 if (!from.equals(to)) {
-                    assertEquals(1, ((ChatNode) peers.get(from)).openConnections(to),
+                    assertEquals(1, ((ChatNode) peers.get(from)).probe().openConnections(to),
                             from + " keeps one connection to " + to);
                 }
             }
@@ -183,7 +183,7 @@ abstract class DirectMessagesContract {
         ChatNode alice = (ChatNode) peer("alice", aliceInbox);
         ChatNode bob = (ChatNode) peer("bob", bobInbox);
         assertEquals(ConnectionState.DISCONNECTED, alice.connectionState("bob"));
-        assertEquals(0, alice.openConnections("bob"));
+        assertEquals(0, alice.probe().openConnections("bob"));
 
         for (int i = 0; i < 100; i++) {
             alice.send("bob", "ping " + i);
@@ -199,8 +199,9 @@ abstract class DirectMessagesContract {
         }
         assertEquals(ConnectionState.CONNECTED, alice.connectionState("bob"));
         assertEquals(ConnectionState.CONNECTED, bob.connectionState("alice"));
-        assertEquals(1, alice.openConnections("bob"), "one connection, not one per message");
-        assertEquals(1, bob.openConnections("alice"), "bob answers on alice's connection");
+        assertEquals(1, alice.probe().openConnections("bob"),
+                "one connection, not one per message");
+        assertEquals(1, bob.probe().openConnections("alice"), "bob answers on alice's connection");
     }
 
     @Test
@@ -220,7 +221,7 @@ abstract class DirectMessagesContract {
         await(alice.send("bob", "after"));
         assertEquals("after", bobInbox.next().text());
         assertEquals(ConnectionState.CONNECTED, alice.connectionState("bob"));
-        assertEquals(1, alice.openConnections("bob"));
+        assertEquals(1, alice.probe().openConnections("bob"));
     }
 
     @Test
@@ -273,7 +274,7 @@ abstract class DirectMessagesContract {
             Await.result(sent.get(i));
             assertEquals("queued " + i, bobInbox.next().text());
         }
-        assertEquals(0, ((ChatNode) alice).outboxBytes("bob"));
+        assertEquals(0, ((ChatNode) alice).probe().outboxBytes("bob"));
         assertEquals(Optional.empty(), alice.connectionFailure("bob"), "nothing waits any more");
     }
 
@@ -355,7 +356,7 @@ abstract class DirectMessagesContract {
         }
         assertTrue(rejectionsLeft.get() < 0, "the executor rejected work before accepting it");
         // Acknowledged messages were counted against alice's window: all of it must come back.
-        Await.until("bob's backlog to empty", () -> bob.backlogBytes("alice") == 0);
+        Await.until("bob's backlog to empty", () -> bob.probe().backlogBytes("alice") == 0);
         await(alice.send("bob", "end"));
         assertEquals("end", inbox.next().text(), "nothing delivered twice");
     }
@@ -436,7 +437,7 @@ abstract class DirectMessagesContract {
 
             ticker.advance(Duration.ofMinutes(2));
             Await.until("bob to forget carol after her connection idles out",
-                    () -> !bob.hasLink("carol"));
+                    () -> !bob.probe().hasLink("carol"));
         }
         assertTrue(bobInbox.messages.isEmpty() && carolInbox.messages.isEmpty(), "no copies");
     }
@@ -462,11 +463,11 @@ abstract class DirectMessagesContract {
 
         ticker.advance(Duration.ofMinutes(2));
         Await.until("bob to forget carol's link once her connection idles out",
-                () -> !bob.hasLink("carol"));
+                () -> !bob.probe().hasLink("carol"));
 
         await(bob.send("carol", "but I can still answer"));
         assertEquals("but I can still answer", carolInbox.next().text());
-        assertEquals(1, bob.openConnections("carol"), "bob called carol back");
+        assertEquals(1, bob.probe().openConnections("carol"), "bob called carol back");
     }
 
     @Test
@@ -483,7 +484,7 @@ abstract class DirectMessagesContract {
         await(carol.send("bob", "call me back"));
         assertEquals("call me back", bobInbox.next().text());
         ticker.advance(Duration.ofMinutes(2));
-        Await.until("bob to forget carol's link", () -> !bob.hasLink("carol"));
+        Await.until("bob to forget carol's link", () -> !bob.probe().hasLink("carol"));
 
         await(bob.send("carol", "at 127.0.0.1"));
         assertEquals("at 127.0.0.1", carolInbox.next().text());
@@ -501,7 +502,7 @@ abstract class DirectMessagesContract {
             await(s.send("bob", "hello from " + name));
             assertEquals("hello from " + name, bobInbox.next().text());
             s.close(); // bob forgets the link once its connection closes
-            Await.until("bob to forget " + name + "'s link", () -> !bob.hasLink(name));
+            Await.until("bob to forget " + name + "'s link", () -> !bob.probe().hasLink(name));
         }
 
         assertInstanceOf(UnknownPeerException.class,

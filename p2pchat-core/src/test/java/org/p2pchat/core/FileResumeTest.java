@@ -89,7 +89,7 @@ class FileResumeTest {
     }
 
     private static long sent(Peer p) {
-        return ((ChatNode) p).fileChunkBytesSent();
+        return ((ChatNode) p).probe().fileChunkBytesSent();
     }
 
     private void assertArrivedWhole(Path stored) throws Exception {

@@ -180,7 +180,7 @@ class FilesOverNioTest {
 
         assertEquals(source, result(sending));
         assertArrayEquals(sha256(source), sha256(result(receiving)));
-        long sent = ((ChatNode) alice).fileChunkBytesSent();
+        long sent = ((ChatNode) alice).probe().fileChunkBytesSent();
         // What was on its way when the line went (at most the credit, 2 MiB) goes again.
         assertTrue(sent < size + 4L * MIB, "sent " + sent + " bytes for a file of " + size);
     }
@@ -245,7 +245,7 @@ class FilesOverNioTest {
         assertEquals(FileTransferException.Reason.TOO_LARGE, refused.reason());
         assertTrue(refused.getMessage().contains("p2pchat.maxFileBytes"), refused.getMessage());
         assertTrue(bobInbox.offers.isEmpty(), "the listener never saw it");
-        assertEquals(0, ((ChatNode) alice).fileChunkBytesSent());
+        assertEquals(0, ((ChatNode) alice).probe().fileChunkBytesSent());
     }
 
     @Test

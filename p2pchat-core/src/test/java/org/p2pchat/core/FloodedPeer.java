@@ -54,7 +54,7 @@ public final class FloodedPeer {
                 StandardCharsets.UTF_8));
         try (bob) {
             while (in.readLine() != null) {
-                System.out.println("HELD " + bob.inboundMemoryUsed() + " LIMIT " + limit);
+                System.out.println("HELD " + bob.probe().inboundMemoryUsed() + " LIMIT " + limit);
                 System.out.flush();
             }
         } catch (IOException e) {

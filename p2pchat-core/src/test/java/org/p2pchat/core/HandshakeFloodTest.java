@@ -94,6 +94,7 @@ class HandshakeFloodTest {
         Peer alice = peer("alice", new Inbox());
         Await.result(alice.send("bob", "let me in"));
         assertEquals("let me in", bobInbox.next().text());
-        assertEquals(1, ((org.p2pchat.core.internal.node.ChatNode) alice).openConnections("bob"));
+        assertEquals(1,
+                ((org.p2pchat.core.internal.node.ChatNode) alice).probe().openConnections("bob"));
     }
 }

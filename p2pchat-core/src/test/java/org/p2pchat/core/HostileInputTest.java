@@ -126,7 +126,8 @@ class HostileInputTest {
         sends.forEach(Await::result);
         expectInOrder(bobInbox, "alice", "a", a, n);
         expectInOrder(aliceInbox, "bob", "b", b, n);
-        assertEquals(1, ((ChatNode) alice).openConnections("bob"), "alice's one connection to bob");
+        assertEquals(1, ((ChatNode) alice).probe().openConnections("bob"),
+                "alice's one connection to bob");
     }
 
     private static void expectInOrder(Inbox inbox, String from, String prefix, int first, int n) {
@@ -452,7 +453,8 @@ class HostileInputTest {
         sends.forEach(Await::result);
         expectInOrder(bobInbox, "alice", "a", a, FLOOD_MESSAGES);
         expectInOrder(aliceInbox, "bob", "b", b, FLOOD_MESSAGES);
-        assertEquals(1, ((ChatNode) alice).openConnections("bob"), "alice's one connection to bob");
+        assertEquals(1, ((ChatNode) alice).probe().openConnections("bob"),
+                "alice's one connection to bob");
         goodPeersKeepTalking(20);
 
         Inbox carolInbox = new Inbox();

@@ -114,7 +114,8 @@ class LostFramesTest {
                     Await.failure(f));
             assertFalse(e.transmitted(), "bob was down: nothing left alice");
         }
-        assertEquals(0, ((ChatNode) alice).outboxBytes("bob"), "expired messages are dropped");
+        assertEquals(0, ((ChatNode) alice).probe().outboxBytes("bob"),
+                "expired messages are dropped");
 
         Inbox bobAgain = new Inbox();
         Peer bobBack = P2pChat.builder("bob").transport("local").listenOn(bobsAddress)

@@ -249,7 +249,7 @@ class PeerStatsTest {
             bytes += utf8(text);
         }
         ticker.advance(Duration.ofMinutes(2));
-        Await.until("bob to forget carol's link", () -> !bob.hasLink("carol"));
+        Await.until("bob to forget carol's link", () -> !bob.probe().hasLink("carol"));
 
         PeerStats stats = bob.stats();
         assertTrue(stats.friend("carol").isEmpty(), stats.toString());

@@ -92,7 +92,7 @@ class ReliableDeliveryTest {
         Await.result(alice.send("bob", "end"));
         assertEquals("end", bobInbox.next().text(), "nothing after the last message but the end");
         assertTrue(proxy.connectionsAccepted() >= rounds + 1, proxy.connectionsAccepted() + " connections");
-        assertEquals(0, ((ChatNode) alice).outboxBytes("bob"));
+        assertEquals(0, ((ChatNode) alice).probe().outboxBytes("bob"));
     }
 
     @Test
@@ -122,7 +122,7 @@ class ReliableDeliveryTest {
             } else {
                 accepted++;
             }
-            assertTrue(node.outboxBytes("bob") <= outboxLimit, "outbox within its bound");
+            assertTrue(node.probe().outboxBytes("bob") <= outboxLimit, "outbox within its bound");
         }
         assertTrue(full != null, "the outbox filled up");
         assertTrue(full.getMessage().contains("p2pchat.outboxLimitBytes"), full.getMessage());
@@ -139,7 +139,7 @@ class ReliableDeliveryTest {
         for (int i = 1; i < accepted; i++) {
             assertEquals("message " + i + " " + kilobyte, bobInbox.next().text(), "message " + i);
         }
-        Await.until("alice's outbox to empty", () -> node.outboxBytes("bob") == 0);
+        Await.until("alice's outbox to empty", () -> node.probe().outboxBytes("bob") == 0);
     }
 
     private static long medianRoundTripNanos(Peer alice, Peer carol, Inbox carolInbox,
@@ -201,16 +201,18 @@ class ReliableDeliveryTest {
             }
             sent.add(f);
             accepted++;
-            assertTrue(bobNode.backlogBytes("alice") <= window, "bob holds at most his window");
+            assertTrue(bobNode.probe().backlogBytes("alice") <= window,
+                    "bob holds at most his window");
         }
         assertTrue(accepted > window / 1032 && accepted < 10_000, accepted + " accepted");
-        Await.until("bob's window to fill", () -> bobNode.backlogBytes("alice") > window / 2);
-        assertTrue(bobNode.backlogBytes("alice") <= window, "bob holds at most his window");
+        Await.until("bob's window to fill",
+                () -> bobNode.probe().backlogBytes("alice") > window / 2);
+        assertTrue(bobNode.probe().backlogBytes("alice") <= window, "bob holds at most his window");
         release.countDown();
         for (int i = 0; i < accepted; i++) {
             assertEquals(i + " " + text, bobInbox.next().text());
             Await.result(sent.get(i));
         }
-        Await.until("bob to finish", () -> bobNode.backlogBytes("alice") == 0);
+        Await.until("bob to finish", () -> bobNode.probe().backlogBytes("alice") == 0);
     }
 }

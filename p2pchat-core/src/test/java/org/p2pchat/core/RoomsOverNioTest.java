@@ -90,7 +90,7 @@ class RoomsOverNioTest {
         for (Peer p : all) {
             assertEquals(view, names(p.room("general").orElseThrow()), p.name() + "'s view");
         }
-        assertTrue(((ChatNode) a).roomStateSize("general") <= 5,
+        assertTrue(((ChatNode) a).probe().roomStateSize("general") <= 5,
                 "de-duplication state is one number per origin once nothing is held");
     }
 

@@ -57,7 +57,7 @@ class SimultaneousOpensTest {
         for (String x : NAMES) {
             for (String y : NAMES) {
                 if (!x.equals(y)) {
-                    out.put(x + ">" + y, ((ChatNode) peers.peer(x)).openConnections(y));
+                    out.put(x + ">" + y, ((ChatNode) peers.peer(x)).probe().openConnections(y));
                 }
             }
         }

@@ -89,6 +89,7 @@ public final class ChatNode implements Peer {
     private final Ticker ticker;
     private final ScheduledThreadPoolExecutor timer;
     private final NodeLinkSide linkSide;
+    private final NodeProbe probe = new NodeProbe(this);
     private final NodeConnections connections;
     private final TrustDecisions trust;
     private final MemoryBudget memory;
@@ -439,7 +440,7 @@ public final class ChatNode implements Peer {
         closing.close();
     }
 
-    // ---- what the node's parts ask (RoomLinks, FileLinks, NodeLinkSide) ----
+    // ---- what the node's parts ask (RoomLinks, FileLinks, NodeLinkSide, NodeProbe) ----
 
     /** The node's store, for its rooms. */
     MessageStore store() {
@@ -513,6 +514,11 @@ public final class ChatNode implements Peer {
         return observed;
     }
 
+    /** The heap that messages received and not yet finished with take, for the probe. */
+    MemoryBudget memory() {
+        return memory;
+    }
+
     // ---- for tests and diagnostics ----
 
     /**
@@ -526,82 +532,13 @@ public final class ChatNode implements Peer {
     }
 
     /**
-     * Returns the file bytes this peer has sent in chunks, resent ones included; for tests and
-     * diagnostics.
+     * Returns what tests and diagnostics read of this node: its links, rooms, transfers and
+     * inbound memory.
      *
-     * @return bytes
+     * @return the node's probe
      */
-    public long fileChunkBytesSent() {
-        return files.chunkBytesSent();
-    }
-
-    /**
-     * Returns the size of a room's de-duplication state (origins remembered plus messages held
-     * ahead of gaps); for tests and diagnostics.
-     *
-     * @param room the room's name
-     * @return the size, or -1 if this peer is not in the room
-     */
-    public int roomStateSize(String room) {
-        return rooms.sequencerStateSize(room);
-    }
-
-    /**
-     * Tells whether this peer keeps a link (outbox, what it received) for a friend; for tests and
-     * diagnostics. A friend outside the directory is forgotten once it has no connection and
-     * nothing to send.
-     *
-     * @param friend the friend's name
-     * @return true while a link exists
-     */
-    public boolean hasLink(String friend) {
-        return links.linkNamed(friend) != null;
-    }
-
-    /**
-     * Counts this peer's open connections to a friend; for tests and diagnostics.
-     *
-     * @param friend the friend's name
-     * @return the number of open connections
-     */
-    public int openConnections(String friend) {
-        FriendLink link = links.linkNamed(friend);
-        return link == null ? 0 : link.openConnections();
-    }
-
-    /**
-     * Returns the heap that messages received and not yet finished with by the listener take, as
-     * {@code p2pchat.inboundMemoryBytes} counts it, from every sender together; for tests and
-     * diagnostics.
-     *
-     * @return the bytes
-     */
-    public long inboundMemoryUsed() {
-        return memory.used();
-    }
-
-    /**
-     * Returns the bytes of messages from a friend handed to the listener and not yet returned
-     * from; for tests and diagnostics.
-     *
-     * @param friend the friend's name
-     * @return the bytes, counted as {@code p2pchat.receiveWindowBytes} counts them
-     */
-    public long backlogBytes(String friend) {
-        FriendLink link = links.linkNamed(friend);
-        return link == null ? 0 : link.inflow().backlog();
-    }
-
-    /**
-     * Returns the bytes of messages to a friend that it has not acknowledged; for tests and
-     * diagnostics.
-     *
-     * @param friend the friend's name
-     * @return the bytes, counted as {@code p2pchat.outboxLimitBytes} counts them
-     */
-    public long outboxBytes(String friend) {
-        FriendLink link = links.linkNamed(friend);
-        return link == null ? 0 : link.outboxBytes();
+    public NodeProbe probe() {
+        return probe;
     }
 
     @Override

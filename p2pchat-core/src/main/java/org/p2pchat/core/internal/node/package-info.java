@@ -7,8 +7,9 @@
  * trust decisions, and the node's threads, which a {@link
  * org.p2pchat.core.internal.node.NodeClosing} stops; its {@link
  * org.p2pchat.core.internal.node.NodeLinkSide} is the {@code LinkNode} of the link layer. Also
- * the {@code p2pchat.*} {@link org.p2pchat.core.internal.node.Settings} and
- * transport discovery ({@link org.p2pchat.core.internal.node.TransportSelector}).
+ * the {@code p2pchat.*} {@link org.p2pchat.core.internal.node.Settings}, transport discovery
+ * ({@link org.p2pchat.core.internal.node.TransportSelector}) and what tests and diagnostics read
+ * of a running node ({@link org.p2pchat.core.internal.node.NodeProbe}).
  *
  * <p>The top of the layers: it may use {@code link}, {@code delivery}, {@code room}, {@code
  * session}, {@code noise}, {@code observe} (the snapshot of {@code Peer.stats()}) and {@code

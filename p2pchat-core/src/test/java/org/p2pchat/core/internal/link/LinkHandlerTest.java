@@ -106,14 +106,15 @@ class LinkHandlerTest {
     void dataReadOnAConnectionThisPeerIsClosingIsLeftForTheNextConnection() {
         handshake();
         sendData(1, "one");
-        long backlog = bob.backlogBytes("alice");
+        long backlog = bob.probe().backlogBytes("alice");
         assertTrue(backlog > 0, "the first message was taken in");
 
         // Closed by this peer (alice restarted, say) while the frame was on its way.
         toAlice.close();
         sendData(2, "two");
 
-        assertEquals(backlog, bob.backlogBytes("alice"), "nothing taken from a closing connection");
+        assertEquals(backlog, bob.probe().backlogBytes("alice"),
+                "nothing taken from a closing connection");
     }
 
     @Test
@@ -189,7 +190,7 @@ class LinkHandlerTest {
         assertTrue(reason.startsWith("p2pchat protocol 5 here, yours is " + version), reason);
         assertFalse(toAlice.isOpen(), "closed after the REFUSE");
         assertNull(toAlice.abortReason(), "closed, not aborted, so that the REFUSE goes out");
-        assertFalse(bob.hasLink("alice"), "nothing of the HELLO was taken in");
+        assertFalse(bob.probe().hasLink("alice"), "nothing of the HELLO was taken in");
     }
 
     @ParameterizedTest(name = "payload {0}")
