@@ -15,9 +15,7 @@ import org.p2pchat.api.PeerAddress;
 import org.p2pchat.api.PeerClosedException;
 import org.p2pchat.api.PeerDirectory;
 import org.p2pchat.api.PeerEntry;
-import org.p2pchat.api.PeerIdentityException;
 import org.p2pchat.api.PeerKey;
-import org.p2pchat.api.PeerUnreachableException;
 import org.p2pchat.api.UnknownPeerException;
 import org.p2pchat.core.internal.delivery.DeliveryOptions;
 import org.p2pchat.core.internal.delivery.FriendLink;
@@ -37,8 +35,9 @@ import org.p2pchat.spi.Ticker;
 
 /**
  * A node's links, one {@link FriendLink} per peer it talks to, and who is who: which link a name
- * or a key means, what name a key goes by, and how a link found by its name or address comes to
- * be under the key its first handshake proved.
+ * or a key means and what name a key goes by. Which link an authenticated connection belongs to,
+ * and how a link found by its name or address comes to be under the key its first handshake
+ * proved, are its {@link KeyProofs}', which work on the same map.
  *
  * <p>Thread-safe: application threads (sends), the transport's event loop (handshakes, closed
  * connections), the timer (idle links) and the rooms' tasks call it at once. Links are made,
@@ -81,7 +80,6 @@ final class LinkTable {
     private final Strangers strangers = new Strangers(REMEMBERED_STRANGERS);
     private final PeerDirectory directory;
     private final TrustStore trusted;
-    private final TrustDecisions trust;
     private final Rooms rooms;
     private final DeliveryOptions delivery;
     private final Ticker ticker;
@@ -89,6 +87,7 @@ final class LinkTable {
     private final MemoryBudget memory;
     private final RandomGenerator random;
     private final Node node;
+    private final KeyProofs proofs;
     private final SendJournal journal;
     private final ReceiveLedger ledger;
     /** Keeps what the links it forgets counted, for the total of {@code Peer.stats()}. */
@@ -103,7 +102,6 @@ final class LinkTable {
         this.ledger = ledger;
         this.directory = directory;
         this.trusted = trusted;
-        this.trust = trust;
         this.rooms = rooms;
         this.delivery = delivery;
         this.ticker = ticker;
@@ -111,6 +109,7 @@ final class LinkTable {
         this.memory = memory;
         this.random = random;
         this.node = node;
+        this.proofs = new KeyProofs(this, links, directory, trust);
     }
 
     /** Every link, as the map holds them now (a link under two contacts shows twice). */
@@ -145,7 +144,7 @@ final class LinkTable {
     }
 
     /** Whether the directory lists a name and the key is the one trusted for it. */
-    private boolean listedWithKey(String peerName, PeerKey key) {
+    boolean listedWithKey(String peerName, PeerKey key) {
         return isListed(peerName) && trusted.trustedKey(peerName).filter(key::equals).isPresent();
     }
 
@@ -300,7 +299,12 @@ final class LinkTable {
         return r != null && r.callBack() != null ? r.name() : null;
     }
 
-    private FriendLink newLink(Object contact, String label, PeerAddress address) {
+    /**
+     * Makes the link of a contact, with what was kept of it when an earlier link was forgotten;
+     * called only within the step of the map that puts the link under the contact (see {@link
+     * #forgetIfDisposable}).
+     */
+    FriendLink newLink(Object contact, String label, PeerAddress address) {
         Strangers.Remembered known = strangers.take(contact);
         // Room members share the strangers' part of the memory budget: anyone who reaches a
         // member of an open room can become one.
@@ -340,7 +344,7 @@ final class LinkTable {
     }
 
     /** The key a link is kept under in {@link #links}. */
-    private Object contactKey(FriendLink link) {
+    Object contactKey(FriendLink link) {
         if (link.key() != null) {
             return link.key();
         }
@@ -374,132 +378,15 @@ final class LinkTable {
         }
     };
 
-    /**
-     * The link of an accepted connection that has proven its key and may speak for the name it
-     * gave. A friend of the directory this peer was about to call for the first time (its link
-     * is under its name) gets that link, now under its key.
-     */
+    /** See {@link KeyProofs#introduced}. */
     FriendLink introduced(String peerName, PeerKey key, LinkSession connection,
             PeerAddress callBack) {
-        if (listedWithKey(peerName, key)) {
-            FriendLink waiting = links.get(peerName);
-            if (waiting != null && waiting.key() == null) {
-                adopt(waiting, peerName, key);
-            }
-        }
-        String label = labelOf(key);
-        String shown = label != null ? label : peerName;
-        while (true) {
-            FriendLink link = links.computeIfAbsent(key, k -> newLink(k, shown, null));
-            if (link.attach(connection)) {
-                link.callBackAt(callBack);
-                return link;
-            }
-            // Forgotten by the timer a moment ago: attach to a new one.
-            links.remove(key, link);
-        }
+        return proofs.introduced(peerName, key, connection, callBack);
     }
 
-    /**
-     * Checks the key a connection this peer opened for a link has proven, as {@link
-     * org.p2pchat.core.internal.link.LinkNode#opened} says.
-     *
-     * @return the link the connection belongs to
-     * @throws PeerIdentityException if it is not the peer the link is for
-     */
+    /** See {@link KeyProofs#opened}. */
     FriendLink opened(FriendLink link, String peerName, PeerKey key, PeerAddress address) {
-        PeerKey expected = link.key();
-        boolean listedFriend = expected == null ? isListed(link.friend())
-                : listedWithKey(link.friend(), expected);
-        if (listedFriend) {
-            // A friend of the directory: the name that answers and its key must hold, pinned,
-            // remembered or trusted now on first use.
-            if (!peerName.equals(link.friend())) {
-                throw new PeerIdentityException("called " + link.friend() + " at " + address
-                        + " but '" + peerName + "' answered");
-            }
-            if (expected != null) {
-                trust.called(peerName, key);
-                return link;
-            }
-            // Under the key before the key is trusted: a sender that finds the key trusted finds
-            // this link under it too, not a second one.
-            FriendLink holder = links.putIfAbsent(key, link);
-            try {
-                trust.called(peerName, key);
-            } catch (RuntimeException e) {
-                if (holder == null) {
-                    links.remove(key, link);
-                }
-                throw e;
-            }
-            return adopt(link, link.friend(), key);
-        }
-        if (expected != null) {
-            if (!expected.equals(key)) {
-                throw new PeerIdentityException("called " + link.friend() + " at " + address
-                        + " but the peer there proved key " + key.fingerprint() + ", not "
-                        + expected.fingerprint());
-            }
-            return link;
-        }
-        Object contact = contactKey(link);
-        if (contact instanceof PeerAddress reached) {
-            // It went by its address until now: it goes by the name the peer's key has here
-            // (the table's, a room's), else by the name it gave.
-            String known = labelOf(key);
-            link.named(known != null ? known : peerName);
-            // A join through an address: if the table lists the name that answered at that very
-            // address, this is that friend, met as if called by name (trusted on first use, or
-            // refused if its key is not the one trusted for the name).
-            Optional<PeerEntry> listed = directory.lookup(peerName);
-            if (listed.isPresent() && listed.get().address().equals(reached)) {
-                trust.called(peerName, key);
-                FriendLink adopted = adopt(link, contact, key);
-                FriendLink named = links.get(peerName);
-                if (named != null && named != adopted && named.key() == null) {
-                    // Messages to the friend by name wait on a link of their own: one numbering.
-                    adopt(named, peerName, key);
-                }
-                return adopted;
-            }
-        }
-        return adopt(link, contact, key);
-    }
-
-    /**
-     * Moves a link whose key its first handshake proved under that key; if another link holds
-     * the key already, this one hands its messages to it and goes.
-     *
-     * @return the link now under the key
-     */
-    private FriendLink adopt(FriendLink link, Object contact, PeerKey key) {
-        link.proven(key);
-        // The link stays under its name (or address) too: a sender that looked the name up a
-        // moment ago finds the same link, so no message goes to a second one.
-        FriendLink holder = links.putIfAbsent(key, link);
-        if (holder == null || holder == link) {
-            // The one link of the key: what waits on it, and what follows, is recorded now.
-            link.startRecording();
-            return link;
-        }
-        links.replace(contact, link, holder);
-        for (FriendLink.Waiting w : link.handOver()) {
-            CompletionStage<Void> sent = holder.send(w.kind(), w.body());
-            if (sent == null) {
-                w.done().completeExceptionally(new PeerUnreachableException(
-                        "the link to " + holder.friend() + " closed while a message moved to it"));
-            } else {
-                sent.whenComplete((v, e) -> {
-                    if (e == null) {
-                        w.done().complete(null);
-                    } else {
-                        w.done().completeExceptionally(e);
-                    }
-                });
-            }
-        }
-        return holder;
+        return proofs.opened(link, peerName, key, address);
     }
 
     /**
