@@ -55,6 +55,7 @@ UNACKNOWLEDGED = {"raw", "rawSealed", "jeromq", "netty"}
 HANDSHAKE = "HandshakeBenchmark"
 FILES = "FileTransferBenchmark"
 CIPHER = "CipherLimitBenchmark"
+IDLE = "IdleMemoryBenchmark"
 # CipherLimitBenchmark's methods, by payload (the message count per operation is a constant).
 CIPHER_METHODS = {"64": "packed64", "1024": "packed1024"}
 DIRECT = "DirectMessageBenchmark"
@@ -387,14 +388,34 @@ def cipher_table(results, raw):
     return rows
 
 
+def idle_table(results):
+    """IdleMemoryBenchmark reports its figures as secondary metrics, in bytes."""
+    rows = ["| what | bytes |", "|---|---|"]
+    names = {"heapPerIdlePeer": "a started peer with no link",
+             "heapPerIdleLink": "one idle link with its connection open, both ends together"}
+    for r in results:
+        for metric, label in names.items():
+            m = r.get("secondaryMetrics", {}).get(metric)
+            if m:
+                # Single-shot iterations: JMH's score sums them; the median is one iteration's.
+                median = m.get("scorePercentiles", {}).get("50.0", m["score"])
+                rows.append(f"| {label} | {median / 1000:,.1f} KB |")
+    return rows
+
+
 def summarize(path):
     with open(path, encoding="utf-8") as f:
-        everything = sorted(json.load(f), key=key)
+        everything = json.load(f)
+    for r in everything:
+        # A benchmark without @Param (IdleMemoryBenchmark) has none in the JSON.
+        r.setdefault("params", {})
+    everything.sort(key=key)
     handshakes = [r for r in everything if HANDSHAKE in r["benchmark"]]
     files = [r for r in everything if FILES in r["benchmark"]]
     ciphers = [r for r in everything if CIPHER in r["benchmark"]]
-    results = [r for r in everything if HANDSHAKE not in r["benchmark"]
-               and FILES not in r["benchmark"] and CIPHER not in r["benchmark"]]
+    idle = [r for r in everything if IDLE in r["benchmark"]]
+    results = [r for r in everything
+               if not any(own in r["benchmark"] for own in (HANDSHAKE, FILES, CIPHER, IDLE))]
     by_name = {}
     for r in results:
         if short_name(r["benchmark"]) in PAIRED:
@@ -445,6 +466,9 @@ def summarize(path):
     if handshakes:
         print("Opening a secure session (µs, lower is better)\n")
         print("\n".join(handshake_table(handshakes)) + "\n")
+    if idle:
+        print("Idle memory (heap kept after full collections, lower is better)\n")
+        print("\n".join(idle_table(idle)) + "\n")
 
 
 def main(argv):
