@@ -144,14 +144,30 @@ final class LocalConnection implements Connection {
         peer.hand(copy);
     }
 
+    /**
+     * Writes a frame as {@link #write} does; its stage completes on this end's loop, behind what
+     * the loop has to do already. So the stages of a connection complete in order, failures
+     * included, and a writer that waits for a frame's stage before it writes the next (the
+     * delivery layer does) packs what queued meanwhile into one frame, as it does over a socket;
+     * completed at once, every message would go in a frame of its own.
+     */
     @Override
     public CompletionStage<Void> send(ByteBuffer frame) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        P2pChatException refused = null;
         try {
             write(frame);
-            return CompletableFuture.completedFuture(null);
         } catch (P2pChatException e) {
-            return CompletableFuture.failedFuture(e);
+            refused = e;
         }
+        P2pChatException failure = refused;
+        Runnable complete = failure == null ? () -> written.complete(null)
+                : () -> written.completeExceptionally(failure);
+        if (!transport.runOnLoop(complete)) {
+            // The transport is closed, its loop gone: nothing else will complete it.
+            complete.run();
+        }
+        return written;
     }
 
     /** Any thread: puts a frame or a close in this end's inbox and makes sure the loop reads it. */

@@ -62,12 +62,18 @@ final class LocalTransport implements Transport {
         return options;
     }
 
-    /** Runs a task on this transport's loop; dropped once the transport is closed. */
-    void runOnLoop(Runnable task) {
+    /**
+     * Runs a task on this transport's loop; dropped once the transport is closed.
+     *
+     * @return false if it was dropped
+     */
+    boolean runOnLoop(Runnable task) {
         try {
             loop.execute(task);
+            return true;
         } catch (RejectedExecutionException e) {
             LOG.trace("local transport {} is closed; dropped a task", options.name());
+            return false;
         }
     }
 

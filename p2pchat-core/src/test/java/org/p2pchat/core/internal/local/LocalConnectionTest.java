@@ -1,12 +1,14 @@
 package org.p2pchat.core.internal.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +22,10 @@ import org.p2pchat.spi.TransportOptions;
 import org.p2pchat.testkit.Await;
 import org.p2pchat.testkit.RecordingHandler;
 
-/** How the in-JVM connection groups frames into reads; the SPI contract is tested elsewhere. */
+/**
+ * How the in-JVM connection groups frames into reads and completes send stages; the SPI contract
+ * is tested elsewhere.
+ */
 class LocalConnectionTest {
     private final List<LocalTransport> transports = new ArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
@@ -103,6 +108,52 @@ class LocalConnectionTest {
         assertEquals("test says so", reported.getMessage());
     }
 
+    @Test
+    void aSendsStageCompletesOnTheWritersLoopBehindWhatTheLoopWasDoing() {
+        LocalTransport clientTransport = transport("client");
+        Connection c = connectFrom(clientTransport, new Runs());
+        holdLoop(clientTransport);
+
+        CompletableFuture<Void> sent = c.send(ByteBuffer.wrap(new byte[] {1})).toCompletableFuture();
+        // Not complete while the writer's loop is busy: a writer waiting for it packs what
+        // queues meanwhile into its next frame, as over a socket.
+        assertFalse(sent.isDone(), "complete before the writer's loop got to it");
+        CompletableFuture<String> completedOn = sent.thenApply(v -> Thread.currentThread().getName());
+        release.countDown();
+
+        assertEquals("p2pchat-local-client", Await.result(completedOn));
+    }
+
+    @Test
+    void aRefusedSendFailsAfterTheStagesOfEarlierSends() {
+        LocalTransport clientTransport = transport("client");
+        Connection c = connectFrom(clientTransport, new Runs());
+        holdLoop(clientTransport);
+        List<String> order = new CopyOnWriteArrayList<>();
+
+        c.send(ByteBuffer.wrap(new byte[] {1})).whenComplete((v, e) -> order.add("first"));
+        byte[] tooLarge = new byte[TransportOptions.builder().build().maxFrameBytes() + 1];
+        CompletableFuture<Void> refused = c.send(ByteBuffer.wrap(tooLarge)).toCompletableFuture();
+        refused.whenComplete((v, e) -> order.add(e == null ? "refused completed" : "refused failed"));
+        assertFalse(refused.isDone(), "failed ahead of an earlier send's stage");
+        release.countDown();
+
+        Await.until("both stages to complete", () -> order.size() == 2);
+        assertEquals(List.of("first", "refused failed"), order);
+        assertTrue(refused.isCompletedExceptionally());
+    }
+
+    @Test
+    void aSendOnAClosedTransportStillCompletes() {
+        LocalTransport clientTransport = transport("client");
+        Connection c = connectFrom(clientTransport, new Runs());
+        clientTransport.close();
+
+        CompletableFuture<Void> sent = c.send(ByteBuffer.wrap(new byte[] {1})).toCompletableFuture();
+
+        assertTrue(sent.isCompletedExceptionally(), "a send after the close fails, and at once");
+    }
+
     /** Writes {@code frames} frames while the server's loop is held; returns the runs read. */
     private List<Integer> runsOfBurstWrittenWhileTheLoopIsHeld(int frames) {
         Runs runs = new Runs();
@@ -122,6 +173,13 @@ class LocalConnectionTest {
                 LocalNetwork.JVM);
         transports.add(t);
         return t;
+    }
+
+    /** Connects {@code client} to a new server transport whose side records runs. */
+    private Connection connectFrom(LocalTransport client, Runs runs) {
+        LocalTransport server = transport("server");
+        PeerAddress address = Await.result(server.listen(PeerAddress.loopback(0), conn -> runs));
+        return Await.result(client.connect(address, RecordingHandler.recording()));
     }
 
     /** Connects a new client transport to {@code server}, whose side records runs. */
