@@ -154,15 +154,13 @@ final class LocalConnection implements Connection {
     @Override
     public CompletionStage<Void> send(ByteBuffer frame) {
         CompletableFuture<Void> written = new CompletableFuture<>();
-        P2pChatException refused = null;
+        Runnable complete;
         try {
             write(frame);
+            complete = () -> written.complete(null);
         } catch (P2pChatException e) {
-            refused = e;
+            complete = () -> written.completeExceptionally(e);
         }
-        P2pChatException failure = refused;
-        Runnable complete = failure == null ? () -> written.complete(null)
-                : () -> written.completeExceptionally(failure);
         if (!transport.runOnLoop(complete)) {
             // The transport is closed, its loop gone: nothing else will complete it.
             complete.run();
